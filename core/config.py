@@ -1,0 +1,73 @@
+"""The one settings object, read once from DOORSTEP_* environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DOORSTEP_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("./data")
+    database_url: str = ""  # empty: SQLite file inside data_dir
+    secret_key: str = ""  # empty: generated once and kept in data_dir/secret_key
+    host: str = "0.0.0.0"
+    port: int = 8080
+    time_zone: str = "Asia/Shanghai"
+    default_language: str = "zh_CN"
+    demo: bool = False
+
+    # Map tiles: OpenStreetMap by default; see README for Tianditu / AMap (GCJ-02).
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = "&copy; OpenStreetMap contributors"
+    tile_crs: str = "wgs84"  # or "gcj02" for AMap/Gaode tiles
+
+    # Geocoding: "nominatim", "baidu" or "none".
+    geocoder: str = "nominatim"
+    geocoder_user_agent: str = "doorstep"
+    baidu_api_key: str = ""
+
+    # Photos
+    max_upload_bytes: int = 15 * 1024 * 1024
+    max_photos_per_visit: int = 6
+    photo_long_side: int = 1600
+    thumb_long_side: int = 320
+    max_image_pixels: int = 40_000_000
+
+    # Visits
+    visit_interval_days: int = 30
+    verify_radius_m: float = 150.0
+
+    # Sign-in throttling
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+
+    reconnect_timeout: float = 300.0
+
+    @property
+    def photo_dir(self) -> Path:
+        return self.data_dir / "photos"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'doorstep.db').resolve()}"
+
+    def storage_secret(self) -> str:
+        """A secret that survives restarts: from the environment or kept in the data folder."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,48 @@
+"""Households, their needs and their pairings with members."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from models.common import utcnow
+
+
+class GeocodeStatus(StrEnum):
+    manual = "manual"  # placed by a pin or typed coordinates
+    geocoded = "geocoded"
+    pending = "pending"  # address not yet looked up
+    unresolved = "unresolved"  # lookup found nothing: needs a manual pin
+
+
+class Household(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: int = Field(foreign_key="area.id", index=True)
+    head_name: str
+    address: str
+    phone: str | None = None
+    members_count: int = 1
+    notes: str = ""
+    lat: float | None = None
+    lng: float | None = None
+    geocode_status: GeocodeStatus = GeocodeStatus.pending
+    last_visit_at: datetime | None = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class HouseholdNeed(SQLModel, table=True):
+    household_id: int = Field(foreign_key="household.id", primary_key=True)
+    category_id: int = Field(foreign_key="needcategory.id", primary_key=True)
+
+
+class Pairing(SQLModel, table=True):
+    """A member looks after a household from started_at until ended_at (None: still paired)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: int = Field(foreign_key="household.id", index=True)
+    member_id: int = Field(foreign_key="user.id", index=True)
+    started_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = Field(default=None, index=True)

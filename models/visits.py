@@ -1,0 +1,51 @@
+"""Home visits and their photos."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from models.common import utcnow
+
+
+class LocationSource(StrEnum):
+    gps = "gps"  # browser geolocation
+    pin = "pin"  # dropped by the member on the map
+    address = "address"  # the household's registered location
+    none = "none"
+
+
+class Visit(SQLModel, table=True):
+    # Client-made UUID: the idempotency key for double taps, reconnects and offline sync.
+    id: str = Field(primary_key=True, max_length=36)
+    household_id: int = Field(foreign_key="household.id", index=True)
+    member_id: int = Field(foreign_key="user.id", index=True)
+    visited_at: datetime = Field(index=True)
+    lat: float | None = None
+    lng: float | None = None
+    accuracy_m: float | None = None
+    location_source: LocationSource = LocationSource.none
+    distance_m: float | None = None
+    verified: bool = False
+    notes: str = ""
+    needs_raised: str = ""
+    help_given: str = ""
+    photo_consent: bool = False
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Photo(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: str = Field(foreign_key="visit.id", index=True)
+    file_key: str
+    thumb_key: str
+    width: int
+    height: int
+    size_bytes: int
+    phash: str = Field(index=True)
+    # Hash of the bytes the client sent, so a retried upload is recognised.
+    upload_sha256: str = Field(index=True)
+    duplicate_of_visit_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)

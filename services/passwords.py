@@ -1,0 +1,35 @@
+"""Password hashing (Argon2 via pwdlib) and the password policy."""
+
+from __future__ import annotations
+
+from pwdlib import PasswordHash
+
+from core.i18n import N_
+from services.errors import InvalidInput
+
+_hasher = PasswordHash.recommended()
+MIN_LENGTH = 8
+# A short list of passwords people reach for first; refused whatever their length.
+COMMON = {
+    "12345678", "123456789", "1234567890", "password", "password1", "qwerty123", "11111111",
+    "88888888", "66666666", "00000000", "abc12345", "abcd1234", "iloveyou", "admin123",
+    "a1234567", "qwertyui", "1qaz2wsx", "woaini1314", "12341234", "87654321", "passw0rd",
+}
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    try:
+        return _hasher.verify(password, password_hash)
+    except Exception:  # malformed hash: treat as a mismatch
+        return False
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise InvalidInput(N_("The password must have at least {n} characters."), n=MIN_LENGTH)
+    if password.lower() in COMMON:
+        raise InvalidInput(N_("This password is too common. Choose another one."))
