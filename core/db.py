@@ -79,6 +79,7 @@ def upgrade_schema(url: str | None = None) -> None:
     from alembic import command
     from alembic.config import Config
 
+    get_settings().data_dir.mkdir(parents=True, exist_ok=True)
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url or get_settings().effective_database_url)

@@ -77,7 +77,10 @@ def match_language(accept_language: str | None) -> str:
             return "zh_CN"
         if tag.startswith("en"):
             return "en"
-    return DEFAULT_LANGUAGE
+    from core.config import get_settings
+
+    default = get_settings().default_language
+    return default if default in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _babel_locale(lang: str | None) -> Locale:
@@ -85,7 +88,7 @@ def _babel_locale(lang: str | None) -> Locale:
 
 
 def to_local(dt: datetime, tz: str) -> datetime:
-    """A stored naive-UTC datetime in the organisation's time zone."""
+    """A stored UTC datetime in the organisation's time zone."""
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.astimezone(ZoneInfo(tz))

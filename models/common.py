@@ -6,5 +6,5 @@ from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
-    """Naive UTC timestamp: every datetime column holds UTC without tzinfo."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Aware UTC timestamp: SQLModel stores datetimes in UTC and returns them aware."""
+    return datetime.now(UTC)

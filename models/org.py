@@ -12,9 +12,6 @@ from models.common import utcnow
 class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str
-    time_zone: str = "Asia/Shanghai"
-    visit_interval_days: int = 30
-    verify_radius_m: float = 150.0
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -77,6 +77,6 @@ def session_user(session: Session, user_id: int | None, issued_at: float | None)
     user = session.get(User, user_id)
     if user is None or not user.active:
         return None
-    if datetime.utcfromtimestamp(issued_at) < user.sessions_valid_after - timedelta(seconds=1):
+    if datetime.fromtimestamp(issued_at, UTC) < user.sessions_valid_after - timedelta(seconds=1):
         return None
     return user

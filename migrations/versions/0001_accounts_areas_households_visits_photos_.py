@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 06:40:22.026264
+Create Date: 2026-11-28 06:45:24.698037
 """
 
 from alembic import op
@@ -56,9 +56,6 @@ def upgrade() -> None:
     op.create_table('organisation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('time_zone', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('visit_interval_days', sa.Integer(), nullable=False),
-    sa.Column('verify_radius_m', sa.Float(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )

@@ -1,0 +1,1 @@
+"""NiceGUI pages; importing a module registers its routes."""

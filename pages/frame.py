@@ -1,0 +1,90 @@
+"""The one page frame: header, navigation drawer, language switch and sign-out for every page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from nicegui import app, ui
+
+from core.i18n import LANGUAGES, _
+from models import Role, User
+
+# (path, label msgid, icon, roles allowed); the drawer shows what the user's role may open.
+NAV_ITEMS: list[tuple[str, str, str, set[Role]]] = [
+    ("/", "My households", "home", {Role.member}),
+    ("/", "Overview", "dashboard", {Role.coordinator, Role.admin}),
+    ("/admin/households", "Households", "holiday_village", {Role.coordinator, Role.admin}),
+    ("/visits", "Visits", "fact_check", {Role.coordinator, Role.admin}),
+    ("/map", "Map", "map", {Role.coordinator, Role.admin}),
+    ("/admin/users", "Accounts", "manage_accounts", {Role.coordinator, Role.admin}),
+    ("/admin/areas", "Areas", "account_tree", {Role.admin, Role.coordinator}),
+    ("/profile", "Profile", "person", set(Role)),
+]
+
+PHONE_CSS = """
+<style>
+  body { background: #f5f7fa; }
+  .ds-card { width: 100%; max-width: 720px; }
+  .ds-page { width: 100%; max-width: 960px; margin: 0 auto; padding: 12px; gap: 12px; }
+  .ds-hidden-upload { position: absolute; width: 1px; height: 1px; overflow: hidden; opacity: 0; }
+</style>
+"""
+
+
+def nav_items_for(user: User | None) -> list[tuple[str, str, str]]:
+    if user is None:
+        return []
+    return [(path, label, icon) for path, label, icon, roles in NAV_ITEMS if user.role in roles]
+
+
+def switch_language(lang: str) -> None:
+    app.storage.user["lang"] = lang
+    ui.navigate.reload()
+
+
+def language_toggle() -> None:
+    current = app.storage.user.get("lang", "zh_CN")
+    other = "en" if current == "zh_CN" else "zh_CN"
+    ui.button(LANGUAGES[other], on_click=lambda: switch_language(other)).props(
+        "flat dense color=white no-caps"
+    ).mark("language-switch")
+
+
+@contextmanager
+def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
+    """Wrap a page: header with title and menu, then a centred column for the content."""
+    ui.add_head_html(PHONE_CSS)
+    ui.page_title(f"{title} · Doorstep")
+    ui.colors(primary="#b71c1c", secondary="#455a64", accent="#f9a825")
+    items = nav_items_for(user)
+    drawer = None
+    if items:
+        with ui.left_drawer(value=False).props("overlay bordered").classes("bg-white") as drawer:
+            ui.label(user.name if user else "").classes("text-lg font-bold px-2")
+            for path, label, icon in items:
+                with ui.link(target=path).classes("no-underline text-gray-800 w-full"):
+                    with ui.row().classes("items-center gap-3 px-2 py-2 w-full hover:bg-gray-100"):
+                        ui.icon(icon)
+                        ui.label(_(label))
+            ui.separator()
+            with ui.link(target="/logout").classes("no-underline text-gray-800 w-full").mark("sign-out"):
+                with ui.row().classes("items-center gap-3 px-2 py-2"):
+                    ui.icon("logout")
+                    ui.label(_("Sign out"))
+    with ui.header().classes("items-center justify-between px-2 py-1"):
+        with ui.row().classes("items-center gap-1 no-wrap"):
+            if drawer is not None:
+                ui.button(icon="menu", on_click=drawer.toggle).props("flat round dense color=white").mark("menu")
+            ui.label(title).classes("text-lg font-medium")
+        language_toggle()
+    with ui.column().classes("ds-page") as content:
+        yield content
+
+
+def not_found_message() -> None:
+    with ui.card().classes("ds-card items-center"):
+        ui.icon("search_off", size="48px").classes("text-gray-400")
+        ui.label(_("Not found")).classes("text-xl")
+        ui.label(_("This record does not exist or you do not have access to it."))
+        ui.link(_("Back to the start page"), "/")

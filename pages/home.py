@@ -1,0 +1,83 @@
+"""Start page: a member's households, most overdue first; an overview for coordinators."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from core.config import get_settings
+from core.db import session_scope
+from core.i18n import _, current_language
+from models import Role, User
+from pages.frame import frame
+from pages.session import require_user
+from services.households import coverage_counts, list_households
+
+
+@ui.page("/")
+def home_page() -> None:
+    user = require_user()
+    if user is None:
+        return
+    with frame(_("My households") if user.role == Role.member else _("Overview"), user):
+        if user.role == Role.member:
+            member_home(user)
+        elif user.role in (Role.coordinator, Role.admin):
+            coordinator_home(user)
+        else:
+            with ui.card().classes("ds-card"):
+                ui.label(_("Welcome, {name}.").format(name=user.name)).classes("text-lg")
+                ui.label(_("Service events you can join will appear here."))
+
+
+def member_home(user: User) -> None:
+    settings = get_settings()
+    search = ui.input(placeholder=_("Search by name or address")).props(
+        "outlined dense clearable debounce=300").classes("w-full").mark("household-search")
+
+    @ui.refreshable
+    def household_list() -> None:
+        with session_scope() as session:
+            rows = list_households(session, user, search.value or "", settings.visit_interval_days,
+                                   lang=current_language())
+        if not rows:
+            ui.label(_("No households found.") if search.value else _("No households are paired with you yet."))
+            return
+        for row in rows:
+            household = row.household
+            with ui.link(target=f"/households/{household.id}").classes("no-underline text-inherit w-full"):
+                with ui.card().classes("ds-card").props("flat bordered").mark(f"household-{household.id}"):
+                    with ui.row().classes("w-full items-center justify-between no-wrap"):
+                        ui.label(household.head_name).classes("text-lg font-medium")
+                        if row.days_since_visit is None:
+                            ui.badge(_("Never visited"), color="negative")
+                        elif row.overdue:
+                            ui.badge(_("{days} days since last visit").format(days=row.days_since_visit),
+                                     color="negative")
+                        else:
+                            ui.badge(_("{days} days since last visit").format(days=row.days_since_visit),
+                                     color="positive")
+                    ui.label(household.address).classes("text-gray-600 text-sm")
+                    if row.needs:
+                        ui.label(" · ".join(row.needs)).classes("text-sm text-primary")
+
+    search.on_value_change(household_list.refresh)
+    household_list()
+
+
+def coordinator_home(user: User) -> None:
+    settings = get_settings()
+    with session_scope() as session:
+        total, overdue = coverage_counts(session, user, settings.visit_interval_days)
+    with ui.row().classes("w-full gap-3"):
+        for label, value, link in (
+            (_("Households"), total, "/admin/households"),
+            (_("Overdue for a visit"), overdue, "/admin/households?overdue=1"),
+        ):
+            with ui.link(target=link).classes("no-underline text-inherit"), ui.card().classes("min-w-40"):
+                ui.label(str(value)).classes("text-3xl font-bold")
+                ui.label(label).classes("text-gray-600")
+    with ui.row().classes("gap-2"):
+        ui.button(_("Visits"), icon="fact_check", on_click=lambda: ui.navigate.to("/visits"))
+        ui.button(_("Map"), icon="map", on_click=lambda: ui.navigate.to("/map"))
+    ui.label(_("Interval between visits: {days} days").format(days=settings.visit_interval_days)).classes(
+        "text-sm text-gray-500")

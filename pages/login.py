@@ -1,0 +1,106 @@
+"""Sign-in, sign-out and the first-run set-up page."""
+
+from __future__ import annotations
+
+from fastapi.responses import RedirectResponse
+from nicegui import app, run, ui
+
+from core.db import session_scope
+from core.i18n import _
+from models import User
+from pages.frame import frame
+from pages.messages import error_text
+from pages.session import sign_in, sign_out
+from services import setup
+from services.auth import authenticate
+from services.errors import ServiceError
+
+
+def _safe_redirect(target: str | None) -> str:
+    # Only local paths: an open redirect would let a phishing link bounce through sign-in.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+@ui.page("/login")
+def login_page(redirect_to: str = "/") -> None:
+    with session_scope() as session:
+        if setup.needs_setup(session):
+            ui.navigate.to("/setup")
+            return
+    if app.storage.user.get("user_id"):
+        ui.navigate.to(_safe_redirect(redirect_to))
+        return
+
+    def check_password(login_text: str, password_text: str) -> User:
+        with session_scope() as session:
+            return authenticate(session, login_text, password_text)
+
+    async def try_login() -> None:
+        error.set_text("")
+        try:
+            # Argon2 takes a noticeable moment: keep it off the event loop.
+            user = await run.io_bound(check_password, login.value or "", password.value or "")
+            sign_in(user)
+        except ServiceError as exc:
+            error.set_text(error_text(exc))
+            password.set_value("")
+            return
+        ui.navigate.to(_safe_redirect(redirect_to))
+
+    with frame(_("Sign in")), ui.card().classes("ds-card self-center"):
+        ui.label("Doorstep").classes("text-2xl font-bold")
+        ui.label(_("Home visits, residents' requests and service events.")).classes("text-gray-600")
+        login = ui.input(_("Phone number or username")).props("autocomplete=username outlined").classes("w-full")
+        password = ui.input(_("Password"), password=True, password_toggle_button=True).props(
+            "autocomplete=current-password outlined").classes("w-full")
+        password.on("keydown.enter", try_login)
+        error = ui.label().classes("text-negative").mark("login-error")
+        ui.button(_("Sign in"), on_click=try_login).classes("w-full").props("size=lg").mark("sign-in")
+
+
+@app.get("/logout")
+def logout() -> RedirectResponse:
+    sign_out()
+    return RedirectResponse("/login", status_code=303)
+
+
+@ui.page("/setup")
+def setup_page() -> None:
+    with session_scope() as session:
+        if not setup.needs_setup(session):
+            ui.navigate.to("/login")
+            return
+
+    def create_organisation() -> User:
+        with session_scope() as session:
+            return setup.create_organisation(
+                session, org_name.value or "", area_name.value or "", admin_name.value or "",
+                username.value or "", phone.value or None, password.value or "",
+            )
+
+    async def create() -> None:
+        error.set_text("")
+        if password.value != password2.value:
+            error.set_text(_("The two passwords differ."))
+            return
+        try:
+            sign_in(await run.io_bound(create_organisation))
+        except ServiceError as exc:
+            error.set_text(error_text(exc))
+            return
+        ui.navigate.to("/")
+
+    with frame(_("Set up Doorstep")), ui.card().classes("ds-card self-center"):
+        ui.label(_("Create the organisation and the first administrator.")).classes("text-gray-700")
+        org_name = ui.input(_("Organisation name")).classes("w-full")
+        area_name = ui.input(_("Top area (e.g. street office)")).classes("w-full")
+        admin_name = ui.input(_("Your name")).classes("w-full")
+        username = ui.input(_("Username")).classes("w-full")
+        phone = ui.input(_("Phone number (optional)")).classes("w-full")
+        password = ui.input(_("Password"), password=True).classes("w-full")
+        password2 = ui.input(_("Repeat the password"), password=True).classes("w-full")
+        error = ui.label().classes("text-negative")
+        ui.button(_("Create"), on_click=create).classes("w-full").mark("create-organisation")
+

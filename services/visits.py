@@ -1,0 +1,240 @@
+"""Home visits: record one (idempotently, photos included), list them, read one."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel
+from sqlalchemy import event, func
+from sqlmodel import Session, col, select
+
+from core.config import get_settings
+from core.i18n import N_
+from models import Household, LocationSource, Photo, Role, User, Visit
+from models.common import utcnow
+from services import audit
+from services.access import household_scope, reads_are_audited
+from services.errors import InvalidInput, NotFound
+from services.geo import verify_location
+from services.households import get_household, is_paired
+from services.photo_pipeline import ProcessedPhoto, hamming
+from services.photo_store import PhotoStore, get_photo_store, new_key
+
+DUPLICATE_PHASH_DISTANCE = 6
+_PENDING = "uncommitted_photo_files"  # files written in a transaction that may still roll back
+MAX_TEXT = 4000
+
+
+class VisitInput(BaseModel):
+    id: str
+    household_id: int
+    visited_at: datetime | None = None  # aware; None means now
+    lat: float | None = None
+    lng: float | None = None
+    accuracy_m: float | None = None
+    location_source: LocationSource = LocationSource.none
+    notes: str = ""
+    needs_raised: str = ""
+    help_given: str = ""
+    photo_consent: bool = False
+
+
+@dataclass
+class VisitFilters:
+    member_id: int | None = None
+    household_id: int | None = None
+    date_from: datetime | None = None  # aware, inclusive
+    date_to: datetime | None = None  # aware, exclusive
+    verified: bool | None = None
+
+
+def _check_input(data: VisitInput, household: Household, photo_count: int, now: datetime) -> VisitInput:
+    try:
+        uuid.UUID(data.id)
+    except ValueError as exc:
+        raise InvalidInput(N_("The visit id is not valid.")) from exc
+    visited_at = data.visited_at or now
+    if visited_at > now + timedelta(minutes=10):
+        raise InvalidInput(N_("The visit time is in the future."))
+    if visited_at < now - timedelta(days=366):
+        raise InvalidInput(N_("The visit time is more than a year ago."))
+    if any(len(text) > MAX_TEXT for text in (data.notes, data.needs_raised, data.help_given)):
+        raise InvalidInput(N_("A text field is longer than {n} characters."), n=MAX_TEXT)
+    if photo_count and not data.photo_consent:
+        raise InvalidInput(N_("Photos need the resident's consent. Tick consent or remove the photos."))
+    if photo_count > get_settings().max_photos_per_visit:
+        raise InvalidInput(N_("At most {n} photos per visit."), n=get_settings().max_photos_per_visit)
+    source, lat, lng = data.location_source, data.lat, data.lng
+    if source == LocationSource.address:
+        lat, lng = household.lat, household.lng
+        if lat is None:
+            raise InvalidInput(N_("This household has no registered location. Drop a pin instead."))
+    if source in (LocationSource.gps, LocationSource.pin):
+        if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise InvalidInput(N_("The location is missing or out of range."))
+    if source == LocationSource.none:
+        lat = lng = None
+    accuracy = data.accuracy_m if source == LocationSource.gps else None
+    return data.model_copy(update={"visited_at": visited_at, "lat": lat, "lng": lng, "accuracy_m": accuracy})
+
+
+def record_visit(
+    session: Session, actor: User, data: VisitInput, photos: list[ProcessedPhoto] | None = None,
+    store: PhotoStore | None = None, now: datetime | None = None,
+) -> Visit:
+    """Store a visit once, whatever the number of submissions with the same client-made id.
+
+    A repeated submission returns the stored visit and adds only the photos it does not have yet
+    (resume after a cut-off upload). Files are written before the commit and removed again if
+    anything fails, so there is never a half-saved visit or an orphan file.
+    """
+    now = now or utcnow()
+    photos = photos or []
+    existing = session.get(Visit, data.id)
+    if existing is not None:
+        if existing.member_id != actor.id:
+            raise NotFound(N_("Visit not found."))
+        for photo in photos:
+            add_photo(session, actor, existing, photo, store)
+        return existing
+    if actor.role != Role.member or not is_paired(session, actor.id, data.household_id):  # type: ignore[arg-type]
+        raise NotFound(N_("Household not found."))
+    household = get_household(session, actor, data.household_id, audit_read=False)
+    data = _check_input(data, household, len(photos), now)
+    settings = get_settings()
+    point = (data.lat, data.lng) if data.lat is not None and data.lng is not None else None
+    home = (household.lat, household.lng) if household.lat is not None and household.lng is not None else None
+    check = verify_location(point, home, data.location_source, data.accuracy_m, settings.verify_radius_m)
+    visit = Visit(
+        **data.model_dump(), member_id=actor.id, distance_m=check.distance_m, verified=check.verified,
+        created_at=now,
+    )
+    session.add(visit)
+    if household.last_visit_at is None or visit.visited_at > household.last_visit_at:
+        household.last_visit_at = visit.visited_at
+        session.add(household)
+    session.flush()
+    for photo in photos:
+        add_photo(session, actor, visit, photo, store)
+    return visit
+
+
+def add_photo(session: Session, actor: User, visit: Visit, processed: ProcessedPhoto,
+              store: PhotoStore | None = None) -> Photo:
+    """Attach one photo to a visit; the same upload twice is stored once."""
+    if visit.member_id != actor.id:
+        raise NotFound(N_("Visit not found."))
+    if not visit.photo_consent:
+        raise InvalidInput(N_("Photos need the resident's consent. Tick consent or remove the photos."))
+    same = session.exec(
+        select(Photo).where(Photo.visit_id == visit.id, Photo.upload_sha256 == processed.sha256)
+    ).first()
+    if same is not None:
+        return same
+    count = session.exec(select(func.count(Photo.id)).where(Photo.visit_id == visit.id)).one()
+    if count >= get_settings().max_photos_per_visit:
+        raise InvalidInput(N_("At most {n} photos per visit."), n=get_settings().max_photos_per_visit)
+    store = store or get_photo_store()
+    file_key, thumb_key = new_key(".jpg"), new_key(".jpg")
+    store.put(file_key, processed.image)
+    store.put(thumb_key, processed.thumb)
+    session.info.setdefault(_PENDING, []).extend([(store, file_key), (store, thumb_key)])
+    photo = Photo(
+        visit_id=visit.id, file_key=file_key, thumb_key=thumb_key, width=processed.width,
+        height=processed.height, size_bytes=len(processed.image), phash=processed.phash,
+        upload_sha256=processed.sha256, duplicate_of_visit_id=_earlier_use(session, visit, processed.phash),
+    )
+    session.add(photo)
+    session.flush()
+    return photo
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_uncommitted_files(session: Session, _previous: object) -> None:
+    for store, key in session.info.pop(_PENDING, []):
+        store.delete(key)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed_files(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _earlier_use(session: Session, visit: Visit, phash: str) -> str | None:
+    """The visit that already used this picture: same perceptual hash, or nearly, elsewhere."""
+    exact = session.exec(
+        select(Photo.visit_id).where(Photo.phash == phash, Photo.visit_id != visit.id).order_by(Photo.id)
+    ).first()
+    if exact:
+        return exact
+    # Near matches are looked for where reuse is likely: this household and this member.
+    nearby = session.exec(
+        select(Photo.visit_id, Photo.phash).join(Visit, Visit.id == Photo.visit_id)
+        .where(Photo.visit_id != visit.id,
+               (Visit.household_id == visit.household_id) | (Visit.member_id == visit.member_id))
+    ).all()
+    for visit_id, other in nearby:
+        if hamming(phash, other) <= DUPLICATE_PHASH_DISTANCE:
+            return visit_id
+    return None
+
+
+def get_visit(session: Session, actor: User, visit_id: str) -> Visit:
+    visit = session.exec(
+        select(Visit).join(Household, Household.id == Visit.household_id)
+        .where(Visit.id == visit_id, household_scope(session, actor))
+    ).first()
+    if visit is None:
+        raise NotFound(N_("Visit not found."))
+    if reads_are_audited(actor):
+        audit.record(session, actor, "visit.read", "visit", visit.id)
+    return visit
+
+
+def list_visits(session: Session, actor: User, filters: VisitFilters | None = None,
+                limit: int = 200, offset: int = 0) -> list[tuple[Visit, Household, User]]:
+    filters = filters or VisitFilters()
+    query = (
+        select(Visit, Household, User)
+        .join(Household, Household.id == Visit.household_id)
+        .join(User, User.id == Visit.member_id)
+        .where(household_scope(session, actor))
+    )
+    if filters.member_id is not None:
+        query = query.where(Visit.member_id == filters.member_id)
+    if filters.household_id is not None:
+        query = query.where(Visit.household_id == filters.household_id)
+    if filters.date_from is not None:
+        query = query.where(Visit.visited_at >= filters.date_from)
+    if filters.date_to is not None:
+        query = query.where(Visit.visited_at < filters.date_to)
+    if filters.verified is not None:
+        query = query.where(Visit.verified == filters.verified)
+    query = query.order_by(col(Visit.visited_at).desc()).limit(limit).offset(offset)
+    return list(session.exec(query).all())
+
+
+def photos_of(session: Session, visit_ids: list[str]) -> dict[str, list[Photo]]:
+    result: dict[str, list[Photo]] = {}
+    if not visit_ids:
+        return result
+    for photo in session.exec(select(Photo).where(col(Photo.visit_id).in_(visit_ids)).order_by(Photo.id)).all():
+        result.setdefault(photo.visit_id, []).append(photo)
+    return result
+
+
+def get_photo(session: Session, actor: User, photo_id: int) -> Photo:
+    """The photo if the actor may see its visit; NotFound otherwise."""
+    photo = session.get(Photo, photo_id)
+    if photo is None:
+        raise NotFound(N_("Photo not found."))
+    get_visit(session, actor, photo.visit_id)
+    return photo
+
+
+def visit_dates(session: Session, visit_ids: list[str]) -> dict[str, datetime]:
+    if not visit_ids:
+        return {}
+    return dict(session.exec(select(Visit.id, Visit.visited_at).where(col(Visit.id).in_(visit_ids))).all())

@@ -1,0 +1,20 @@
+"""Small helpers shared by the tests."""
+
+from __future__ import annotations
+
+from nicegui.testing import User as TestUser
+from sqlmodel import Session, select
+
+from models import User
+from services.demo import DEMO_PASSWORD
+
+
+async def sign_in(user: TestUser, login: str, password: str = DEMO_PASSWORD) -> None:
+    await user.open("/login")
+    user.find("Phone number or username").type(login)
+    user.find("Password").type(password)
+    user.find(marker="sign-in").click()
+
+
+def account(session: Session, username: str) -> User:
+    return session.exec(select(User).where(User.username == username)).one()

@@ -1,0 +1,87 @@
+"""Signing in and out, first-run set-up and the sign-in throttle, as a person would use them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from nicegui.testing import User as TestUser
+from sqlmodel import Session
+
+from models.common import utcnow
+from services.auth import authenticate
+from services.errors import InvalidInput, Throttled
+from tests.helpers import account, sign_in
+
+
+async def test_empty_database_opens_first_run_setup(user: TestUser) -> None:
+    await user.open("/")
+    await user.should_see("Create the organisation and the first administrator.")
+    user.find("Organisation name").type("Riverside Community Service")
+    user.find("Top area (e.g. street office)").type("Riverside")
+    user.find("Your name").type("Ada Admin")
+    user.find("Username").type("ada")
+    user.find(marker="").elements  # noqa: B018
+    for label in ("Password", "Repeat the password"):
+        user.find(label).type("a-long-secret-1")
+    user.find(marker="create-organisation").click()
+    await user.should_see("Overview", retries=20)
+
+
+async def test_member_signs_in_and_sees_households(user: TestUser, demo: Session) -> None:
+    await sign_in(user, "member1")
+    await user.should_see("My households")
+    await user.should_see("days since last visit")
+
+
+async def test_sign_in_by_phone_number(user: TestUser, demo: Session) -> None:
+    await sign_in(user, "139-0000-0001")
+    await user.should_see("My households")
+
+
+async def test_wrong_password_is_refused_without_saying_which_part(user: TestUser, demo: Session) -> None:
+    await sign_in(user, "member1", "not-the-password")
+    await user.should_see("Wrong phone number, username or password.")
+    await user.should_not_see("My households")
+
+
+async def test_signed_out_browser_is_sent_to_sign_in(user: TestUser, demo: Session) -> None:
+    await user.open("/")
+    await user.should_see("Sign in")
+    await user.should_not_see("My households")
+
+
+async def test_five_failures_lock_the_account_for_a_while(user: TestUser, demo: Session) -> None:
+    for _ in range(5):
+        await sign_in(user, "member2", "wrong-password")
+        await user.should_see("Wrong phone number, username or password.")
+    await sign_in(user, "member2")  # the right password is refused too, for now
+    await user.should_see("Too many failed attempts. Try again in 15 minutes.")
+    await user.should_not_see("My households")
+
+
+def test_throttle_lifts_after_the_window(demo: Session) -> None:
+    start = utcnow()
+    for _ in range(5):
+        try:
+            authenticate(demo, "member3", "wrong-password", now=start)
+        except InvalidInput:
+            pass
+    try:
+        authenticate(demo, "member3", "doorstep-demo", now=start + timedelta(minutes=1))
+        raise AssertionError("sixth attempt should be throttled")
+    except Throttled:
+        pass
+    user = authenticate(demo, "member3", "doorstep-demo", now=start + timedelta(minutes=16))
+    assert user.username == "member3"
+
+
+def test_deactivated_user_cannot_sign_in(demo: Session) -> None:
+    member = account(demo, "member4")
+    member.active = False
+    demo.add(member)
+    demo.commit()
+    try:
+        authenticate(demo, "member4", "doorstep-demo")
+        raise AssertionError("deactivated account signed in")
+    except InvalidInput:
+        pass
