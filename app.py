@@ -25,7 +25,11 @@ def main() -> None:
 
     import api  # noqa: F401
     import pages.home  # noqa: F401
+    import pages.households  # noqa: F401
     import pages.login  # noqa: F401
+    import pages.map  # noqa: F401
+    import pages.visit_form  # noqa: F401
+    import pages.visits  # noqa: F401
     from pages.auth_middleware import AuthMiddleware
 
     api.register(app)

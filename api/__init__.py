@@ -6,4 +6,8 @@ from fastapi import FastAPI
 
 
 def register(app: FastAPI) -> None:
-    pass
+    from api import map as map_api
+    from api import photos
+
+    app.include_router(photos.router)
+    app.include_router(map_api.router)

@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import event, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
+from core.db import session_scope
 from core.i18n import N_
 from models import Household, LocationSource, Photo, Role, User, Visit
 from models.common import utcnow
@@ -19,7 +21,7 @@ from services.access import household_scope, reads_are_audited
 from services.errors import InvalidInput, NotFound
 from services.geo import verify_location
 from services.households import get_household, is_paired
-from services.photo_pipeline import ProcessedPhoto, hamming
+from services.photo_pipeline import ProcessedPhoto, hamming, process_photo
 from services.photo_store import PhotoStore, get_photo_store, new_key
 
 DUPLICATE_PHASH_DISTANCE = 6
@@ -121,6 +123,22 @@ def record_visit(
     return visit
 
 
+def save_visit(actor: User, data: VisitInput, photos: list[ProcessedPhoto] | None = None) -> Visit:
+    """record_visit in its own transaction; a concurrent duplicate that wins the race is returned.
+
+    Two submissions of one visit can pass the existence check at the same moment (on PostgreSQL);
+    the loser's insert hits the primary key, and the retry then finds the stored visit.
+    """
+    for attempt in range(2):
+        try:
+            with session_scope() as session:
+                return record_visit(session, actor, data, photos)
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
 def add_photo(session: Session, actor: User, visit: Visit, processed: ProcessedPhoto,
               store: PhotoStore | None = None) -> Photo:
     """Attach one photo to a visit; the same upload twice is stored once."""
@@ -181,14 +199,14 @@ def _earlier_use(session: Session, visit: Visit, phash: str) -> str | None:
     return None
 
 
-def get_visit(session: Session, actor: User, visit_id: str) -> Visit:
+def get_visit(session: Session, actor: User, visit_id: str, audit_read: bool = True) -> Visit:
     visit = session.exec(
         select(Visit).join(Household, Household.id == Visit.household_id)
         .where(Visit.id == visit_id, household_scope(session, actor))
     ).first()
     if visit is None:
         raise NotFound(N_("Visit not found."))
-    if reads_are_audited(actor):
+    if audit_read and reads_are_audited(actor):
         audit.record(session, actor, "visit.read", "visit", visit.id)
     return visit
 
@@ -230,7 +248,7 @@ def get_photo(session: Session, actor: User, photo_id: int) -> Photo:
     photo = session.get(Photo, photo_id)
     if photo is None:
         raise NotFound(N_("Photo not found."))
-    get_visit(session, actor, photo.visit_id)
+    get_visit(session, actor, photo.visit_id, audit_read=False)  # the visit page already logged the read
     return photo
 
 
@@ -238,3 +256,12 @@ def visit_dates(session: Session, visit_ids: list[str]) -> dict[str, datetime]:
     if not visit_ids:
         return {}
     return dict(session.exec(select(Visit.id, Visit.visited_at).where(col(Visit.id).in_(visit_ids))).all())
+
+
+def prepare_photo(data: bytes) -> ProcessedPhoto:
+    """Run an uploaded photo through the pipeline with the configured limits (CPU-bound)."""
+    settings = get_settings()
+    return process_photo(
+        data, long_side=settings.photo_long_side, thumb_long_side=settings.thumb_long_side,
+        max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels,
+    )

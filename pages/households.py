@@ -1,0 +1,64 @@
+"""A household's page: who they are, what they need, and every visit with its photos."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from core.config import get_settings
+from core.db import session_scope
+from core.i18n import _, current_language, format_date
+from models import Role
+from pages.frame import frame, not_found_message
+from pages.session import require_user
+from pages.visit_cards import visit_card
+from services.errors import NotFound
+from services.households import get_household, household_need_ids, need_categories
+from services.visits import VisitFilters, list_visits, photos_of, visit_dates
+
+
+@ui.page("/households/{household_id}")
+def household_page(household_id: int, saved: str = "") -> None:
+    user = require_user(Role.member, Role.coordinator, Role.admin)
+    if user is None:
+        return
+    settings = get_settings()
+    with frame(_("Household"), user):
+        try:
+            with session_scope() as session:
+                household = get_household(session, user, household_id)
+                need_ids = set(household_need_ids(session, household_id))
+                zh = current_language().startswith("zh")
+                needs = [c.name_zh if zh else c.name_en for c in need_categories(session, False) if c.id in need_ids]
+                visits = list_visits(session, user, VisitFilters(household_id=household_id), limit=100)
+                photos = photos_of(session, [v.id for v, _h, _u in visits])
+                earlier = visit_dates(session, [p.duplicate_of_visit_id for ps in photos.values() for p in ps
+                                                if p.duplicate_of_visit_id])
+        except NotFound:
+            not_found_message()
+            return
+        if saved:
+            ui.label(_("Visit saved.")).classes("text-positive font-medium")
+        with ui.card().classes("ds-card"):
+            ui.label(household.head_name).classes("text-xl font-medium")
+            ui.label(household.address).classes("text-gray-700")
+            if household.phone:
+                ui.link(household.phone, f"tel:{household.phone}").classes("text-primary")
+            ui.label(_("{n} people in the household").format(n=household.members_count)).classes("text-sm")
+            if needs:
+                with ui.row().classes("gap-1"):
+                    for need in needs:
+                        ui.chip(need).props("dense outline color=primary")
+            if household.notes:
+                ui.label(household.notes).classes("text-sm text-gray-600 whitespace-pre-wrap")
+            ui.label(_("Last visit: {date}").format(date=format_date(household.last_visit_at, settings.time_zone)))
+        if user.role == Role.member:
+            ui.button(_("Log visit"), icon="add_task",
+                      on_click=lambda: ui.navigate.to(f"/households/{household_id}/visit")).classes(
+                "w-full").props("size=lg").mark("log-visit")
+        else:
+            ui.link(_("Edit household and pairings"), f"/admin/households/{household_id}")
+        ui.label(_("Visits")).classes("text-lg font-medium")
+        if not visits:
+            ui.label(_("No visits yet."))
+        for visit, _household, member in visits:
+            visit_card(visit, member.name, photos.get(visit.id, []), earlier)

@@ -1,0 +1,58 @@
+"""One visit shown as a card: used on the household page and the coordinator's visit list."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from core.config import get_settings
+from core.i18n import _, format_date, format_datetime, format_number
+from models import LocationSource, Photo, Visit
+
+SOURCE_LABELS = {
+    LocationSource.gps: "GPS",
+    LocationSource.pin: "Pin on map",
+    LocationSource.address: "Registered address",
+    LocationSource.none: "No location",
+}
+
+
+def verification_badge(visit: Visit) -> None:
+    if visit.verified:
+        ui.badge(_("Verified at the household"), color="positive").mark(f"verified-{visit.id}")
+    else:
+        ui.badge(_("Not verified"), color="grey").mark(f"unverified-{visit.id}")
+
+
+def visit_card(visit: Visit, member_name: str, photos: list[Photo], earlier_dates: dict, title: str = "",
+               title_link: str = "") -> None:
+    tz = get_settings().time_zone
+    with ui.card().classes("ds-card").props("flat bordered").mark(f"visit-{visit.id}"):
+        with ui.row().classes("w-full items-center justify-between"):
+            if title_link:
+                ui.link(title, title_link).classes("font-medium")
+            else:
+                ui.label(title or format_datetime(visit.visited_at, tz)).classes("font-medium")
+            verification_badge(visit)
+        detail = [_("By {name}").format(name=member_name), _(SOURCE_LABELS[visit.location_source])]
+        if visit.distance_m is not None:
+            detail.append(_("{m} m from the registered address.").format(m=format_number(round(visit.distance_m))))
+        ui.label(" · ".join(detail)).classes("text-sm text-gray-600")
+        if title:
+            ui.label(format_datetime(visit.visited_at, tz)).classes("text-sm text-gray-600")
+        for label, text in ((_("Notes"), visit.notes), (_("Needs raised"), visit.needs_raised),
+                            (_("Help given"), visit.help_given)):
+            if text:
+                with ui.row().classes("gap-1 no-wrap"):
+                    ui.label(f"{label}:").classes("text-sm font-medium shrink-0")
+                    ui.label(text).classes("text-sm whitespace-pre-wrap")
+        if photos:
+            with ui.row().classes("gap-2"):
+                for photo in photos:
+                    with ui.column().classes("gap-0 items-center"):
+                        with ui.link(target=f"/photos/{photo.id}", new_tab=True):
+                            ui.image(f"/photos/{photo.id}/thumb").classes("w-24 h-24 rounded").props("fit=cover")
+                        if photo.duplicate_of_visit_id:
+                            when = earlier_dates.get(photo.duplicate_of_visit_id)
+                            ui.label(_("This photo was already used on {date}.").format(
+                                date=format_date(when, tz) if when else "?")).classes(
+                                "text-xs text-negative max-w-24").mark("duplicate-photo")
