@@ -1,0 +1,114 @@
+"""Where processed photos are kept: one small interface, local disk by default."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+from core.config import get_settings
+
+# Only keys shaped like new_key() makes them are accepted: two hex characters of fan-out, a hex
+# name and dotted lowercase suffixes. No "..", no leading "/", no backslash can get through.
+_KEY_RE = re.compile(r"[0-9a-f]{2}/[0-9a-f]{8,64}(?:\.[a-z0-9]{1,10}){1,3}")
+_SUFFIX_RE = re.compile(r"(?:\.[a-z0-9]{1,10}){1,3}")
+
+
+class PhotoStore(Protocol):
+    """Bytes by key. A bucket-backed store (S3-compatible) fits the same four methods."""
+
+    def put(self, key: str, data: bytes) -> None: ...
+
+    def get(self, key: str) -> bytes:
+        """Raises FileNotFoundError when there is no such key."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Deleting a missing key is not an error: deletes are retried after partial failures."""
+        ...
+
+    def exists(self, key: str) -> bool: ...
+
+
+def new_key(suffix: str = ".jpg") -> str:
+    """A fresh server-made key such as "3f/9a1c...e2.jpg"; never derived from the user's filename."""
+    if not _SUFFIX_RE.fullmatch(suffix):
+        raise ValueError(f"invalid key suffix: {suffix!r}")
+    token = secrets.token_hex(16)
+    # The two-character folder keeps any one directory from holding every photo.
+    return f"{token[:2]}/{token[2:]}{suffix}"
+
+
+def check_key(key: str) -> str:
+    """The key itself if it is well formed; ValueError otherwise."""
+    if not isinstance(key, str) or not _KEY_RE.fullmatch(key):
+        raise ValueError(f"invalid photo key: {key!r}")
+    return key
+
+
+class LocalPhotoStore:
+    """Photos as files under one root folder, each written atomically."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        path = self.root / check_key(key)
+        # Belt and braces: even a key that passed the pattern must resolve inside the root.
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise ValueError(f"invalid photo key: {key!r}")
+        return path
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write to a temporary file beside the target, then rename: a reader never sees half a
+        # photo, and a crash leaves either the old file or the new one.
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp_name, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
+            raise
+        _fsync_dir(path.parent)
+
+    def get(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable, so a committed database row never points at nothing."""
+    if os.name != "posix":  # Windows cannot open a directory for fsync
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@lru_cache(maxsize=1)
+def get_photo_store() -> PhotoStore:
+    """The app's photo store, made once from settings."""
+    return LocalPhotoStore(get_settings().photo_dir)
+
+
+def reset_photo_store() -> None:
+    """Forget the cached store (tests change the settings between cases)."""
+    get_photo_store.cache_clear()
