@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Response
 from nicegui import app, run
-from services.photo_store import get_photo_store
 
 from core.db import session_scope
 from services.auth import session_user
 from services.errors import NotFound
+from services.photo_store import get_photo_store
 from services.visits import get_photo
 
 router = APIRouter()

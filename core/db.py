@@ -27,8 +27,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
 
 def _sqlite_begin(conn) -> None:  # noqa: ANN001
     # Writers take the lock up front: read-then-write transactions otherwise fail with
-    # "database is locked" under concurrent writers despite busy_timeout.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # "database is locked" under concurrent writers despite busy_timeout. Read-only work asks
+    # for a deferred transaction (read_only=True) so it never waits for, or blocks, a writer.
+    mode = "DEFERRED" if conn.get_execution_options().get("doorstep_read_only") else "IMMEDIATE"
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str) -> Engine:
@@ -62,10 +64,18 @@ def reset_engine() -> None:
     _engine = None
 
 
+def read_only_engine() -> Engine:
+    return get_engine().execution_options(doorstep_read_only=True)
+
+
 @contextmanager
-def session_scope() -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+def session_scope(read_only: bool = False) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error.
+
+    read_only=True: for pages and endpoints that only read (no lock taken on SQLite).
+    """
+    engine = read_only_engine() if read_only else get_engine()
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -62,7 +62,7 @@ def _reset_optional_caches() -> None:
 
 @pytest.fixture
 def session() -> Iterator[Session]:
-    with Session(db.get_engine(), expire_on_commit=False) as s:
+    with Session(db.read_only_engine(), expire_on_commit=False) as s:
         yield s
 
 
@@ -71,5 +71,7 @@ def demo(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
     """The demo organisation (admin, coord, member1..6, volunteer1..2; password doorstep-demo)."""
     db.reset_engine()
     shutil.copy(_template(tmp_path_factory, with_demo=True), data_dir / "doorstep.db")
-    with Session(db.get_engine(), expire_on_commit=False) as s:
+    # Deferred transactions: a test's own session must not hold SQLite's write lock while the
+    # code under test writes. Tests that write through it call commit() as usual.
+    with Session(db.read_only_engine(), expire_on_commit=False) as s:
         yield s

@@ -9,11 +9,14 @@ from models import User
 from services.demo import DEMO_PASSWORD
 
 
-async def sign_in(user: TestUser, login: str, password: str = DEMO_PASSWORD) -> None:
+async def sign_in(user: TestUser, login: str, password: str = DEMO_PASSWORD, expect_success: bool = True) -> None:
+    """Sign in through the form; waits for the signed-in frame (password hashing takes a moment)."""
     await user.open("/login")
     user.find("Phone number or username").type(login)
     user.find("Password").type(password)
     user.find(marker="sign-in").click()
+    if expect_success:
+        await user.should_see(marker="menu", retries=50)
 
 
 def account(session: Session, username: str) -> User:
