@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from PIL import Image, ImageDraw
+from PIL import Image, ImageCms, ImageDraw
 
 from core.i18n import LOCALES_DIR
 from services import photo_pipeline
@@ -111,6 +111,19 @@ def test_rotated_phone_photo_comes_out_upright_without_metadata() -> None:
         assert b"Household 42" not in jpeg and b"PhoneMaker" not in jpeg
 
 
+def test_xmp_is_dropped_and_only_an_rgb_colour_profile_is_kept() -> None:
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPSLatitude>31,14N</exif:GPSLatitude></x:xmpmeta>'
+    result = process(encode(scene(), "JPEG", icc_profile=srgb, xmp=xmp))
+    info = Image.open(io.BytesIO(result.image)).info
+    assert info.get("icc_profile") == srgb  # colours render as the phone meant them
+    assert "xmp" not in info and b"GPSLatitude" not in result.image
+
+    cmyk_profile = srgb[:16] + b"CMYK" + srgb[20:]  # after conversion to RGB it would mis-colour
+    result = process(encode(scene().convert("CMYK"), "JPEG", icc_profile=cmyk_profile))
+    assert "icc_profile" not in Image.open(io.BytesIO(result.image)).info
+
+
 def test_large_photo_is_shrunk_to_the_long_side_and_thumbnailed() -> None:
     result = process(encode(scene((4000, 3000)), "JPEG", quality=90))
     assert (result.width, result.height) == (1600, 1200)
@@ -168,15 +181,23 @@ def test_webp_is_accepted() -> None:
     assert (result.width, result.height) == (800, 600)
 
 
-def test_heic_is_accepted() -> None:
+def test_heic_is_accepted_and_not_rotated_twice() -> None:
+    # pillow-heif turns EXIF orientation into a HEIF transform applied on decode (orientation
+    # then reads 1); the pipeline must not rotate again.
+    stored = Image.new("RGB", (800, 600), (128, 128, 128))
+    ImageDraw.Draw(stored).rectangle((0, 0, 199, 149), fill=RED)
+    exif = stored.getexif()
+    exif[ORIENTATION] = 6
     try:
-        data = encode(scene((1000, 750)), "HEIF")
+        data = encode(stored, "HEIF", exif=exif.tobytes())
     except (KeyError, OSError, ValueError) as exc:
         pytest.skip(f"pillow-heif cannot encode HEIC here: {exc}")
     assert sniff_format(data) == "HEIF"
     result = process(data)
-    assert (result.width, result.height) == (1000, 750)
+    assert (result.width, result.height) == (600, 800)
     assert Image.open(io.BytesIO(result.image)).format == "JPEG"
+    assert near(pixel(result.image, (550, 50)), RED)
+    assert "exif" not in Image.open(io.BytesIO(result.image)).info
 
 
 def test_decompression_bomb_is_refused_before_decoding(png_bomb: bytes) -> None:
