@@ -44,8 +44,9 @@ def member_home(user: User) -> None:
             return
         for row in rows:
             household = row.household
-            with ui.link(target=f"/households/{household.id}").classes("no-underline text-inherit w-full"):
-                with ui.card().classes("ds-card").props("flat bordered").mark(f"household-{household.id}"):
+            with ui.link(target=f"/households/{household.id}").classes("no-underline text-inherit w-full").mark(
+                    f"household-{household.id}"):
+                with ui.card().classes("ds-card").props("flat bordered"):
                     with ui.row().classes("w-full items-center justify-between no-wrap"):
                         ui.label(household.head_name).classes("text-lg font-medium")
                         if row.days_since_visit is None:

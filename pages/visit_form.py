@@ -143,7 +143,8 @@ class VisitForm:
         check = verify_location(point, home, source, loc.get("accuracy"), self.settings.verify_radius_m)
         parts = []
         if source == LocationSource.gps:
-            parts.append(_("Location from the phone, accurate to {m} m.").format(m=format_number(round(loc["accuracy"]))))
+            accuracy = format_number(round(loc["accuracy"]))
+            parts.append(_("Location from the phone, accurate to {m} m.").format(m=accuracy))
         else:
             parts.append(_("Pin dropped on the map."))
         if check.distance_m is not None:
@@ -163,7 +164,8 @@ class VisitForm:
                 "denied": _("Location access was denied. Drop a pin or use the registered address."),
                 "unsupported": _("This browser cannot share its location. Drop a pin instead."),
             }
-            self.location_label.set_text(messages.get(reason, _("The location could not be found. Try again or drop a pin.")))
+            fallback = _("The location could not be found. Try again or drop a pin.")
+            self.location_label.set_text(messages.get(reason, fallback))
             return
         self.set_location(LocationSource.gps, float(result["lat"]), float(result["lng"]), float(result["accuracy"]))
         if result["accuracy"] > INACCURATE_M:
@@ -228,7 +230,8 @@ class VisitForm:
         if require_user(Role.member) is None:
             return
         if e.file.size() > self.settings.max_upload_bytes:  # the browser's limit is not a limit
-            notify_error(InvalidInput(N_("The photo is larger than {mb} MB."), mb=self.settings.max_upload_bytes // 2**20))
+            limit_mb = self.settings.max_upload_bytes // 2**20
+            notify_error(InvalidInput(N_("The photo is larger than {mb} MB."), mb=limit_mb))
             return
         if len(self.photos) >= self.settings.max_photos_per_visit:
             notify_error(InvalidInput(N_("At most {n} photos per visit."), n=self.settings.max_photos_per_visit))

@@ -11,6 +11,7 @@ from services.demo import DEMO_PASSWORD
 
 async def sign_in(user: TestUser, login: str, password: str = DEMO_PASSWORD, expect_success: bool = True) -> None:
     """Sign in through the form; waits for the signed-in frame (password hashing takes a moment)."""
+    await user.http_client.get("/logout")
     await user.open("/login")
     user.find("Phone number or username").type(login)
     user.find("Password").type(password)

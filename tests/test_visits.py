@@ -140,7 +140,9 @@ def test_same_visit_id_from_another_member_is_not_found(demo: Session) -> None:
         save_visit(other, data)
 
 
-def test_failed_save_leaves_no_visit_and_no_files(demo: Session, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_save_leaves_no_visit_and_no_files(
+    demo: Session, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     member = account(demo, "member1")
     household = paired_household(demo, member)
     data = near_home(household, photo_consent=True)
