@@ -30,10 +30,12 @@ def main() -> None:
     import pages.map  # noqa: F401
     import pages.visit_form  # noqa: F401
     import pages.visits  # noqa: F401
+    from api.body_limit import BodyLimitMiddleware
     from pages.auth_middleware import AuthMiddleware
 
     api.register(app)
     app.add_middleware(AuthMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
     app.add_static_files("/static", "static")
     ui.run(
         title="Doorstep",

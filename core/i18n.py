@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
-from babel.dates import format_datetime as _babel_format_datetime
+from babel.dates import format_time as _format_time
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -97,7 +97,10 @@ def to_local(dt: datetime, tz: str) -> datetime:
 def format_datetime(dt: datetime | None, tz: str, lang: str | None = None) -> str:
     if dt is None:
         return "—"
-    return _babel_format_datetime(to_local(dt, tz), "medium", locale=_babel_locale(lang))
+    local, locale = to_local(dt, tz), _babel_locale(lang)
+    # Date in the locale's medium form, time as 24-hour HH:mm (seconds are noise on a visit).
+    day = _babel_format_date(local.date(), "medium", locale=locale)
+    return f"{day} {_format_time(local.time(), 'HH:mm', locale=locale)}"
 
 
 def format_date(dt: datetime | None, tz: str, lang: str | None = None) -> str:

@@ -26,8 +26,8 @@ LOAD_LAYER_JS = """
     pointToLayer: (f, latlng) => f.properties.kind === 'household'
       ? L.circleMarker(latlng, {radius: 8, color: '#fff', weight: 2, fillOpacity: 0.9,
                                 fillColor: colours[f.properties.status]})
-      : L.circleMarker(latlng, {radius: 4, color: f.properties.verified ? '#1565c0' : '#757575',
-                                weight: 1, fillOpacity: 0.6}),
+      : L.circleMarker(latlng, {radius: 3, stroke: false, fillOpacity: 0.7,
+                                fillColor: f.properties.verified ? '#1565c0' : '#757575'}),
     onEachFeature: (f, l) => {
       const p = f.properties;
       const el = document.createElement('div');
@@ -44,6 +44,7 @@ LOAD_LAYER_JS = """
     },
   }).addTo(map);
   window.doorstepMapCount = data.features.length;
+  map.invalidateSize();  // the container may have been laid out after the map was created
   if (data.features.length) map.fitBounds(layer.getBounds(), {padding: [20, 20], maxZoom: 16});
 })();
 """
