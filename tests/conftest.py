@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,37 +9,29 @@ import pytest
 from sqlmodel import Session
 
 from core import config, db
+from tests.databases import SERVER_URL, PostgresDatabases, SqliteDatabases
 
-_TEMPLATES: dict[str, Path] = {}
 
-
-def _template(tmp_path_factory: pytest.TempPathFactory, with_demo: bool = False) -> Path:
-    """Migrate (and seed) once per test session; each test copies the resulting file."""
-    name = "demo" if with_demo else "empty"
-    if name not in _TEMPLATES:
-        folder = tmp_path_factory.mktemp(f"template-{name}")
-        url = f"sqlite:///{folder / 'doorstep.db'}"
-        db.upgrade_schema(url)
-        if with_demo:
-            from services.demo import seed_demo
-
-            engine = db.make_engine(url)
-            with Session(engine) as s:
-                seed_demo(s)
-                s.commit()
-            engine.dispose()
-        _TEMPLATES[name] = folder / "doorstep.db"
-    return _TEMPLATES[name]
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteDatabases | PostgresDatabases]:
+    if SERVER_URL:
+        backend = PostgresDatabases(SERVER_URL)
+        yield backend
+        backend.close()
+    else:
+        yield SqliteDatabases(tmp_path_factory.mktemp)
 
 
 @pytest.fixture(autouse=True)
 def data_dir(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, request: pytest.FixtureRequest, databases: SqliteDatabases | PostgresDatabases,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Path]:
     folder = tmp_path / "data"
     folder.mkdir()
-    shutil.copy(_template(tmp_path_factory), folder / "doorstep.db")
+    url = databases.create(folder, with_demo="demo" in request.fixturenames)
     monkeypatch.setenv("DOORSTEP_DATA_DIR", str(folder))
+    monkeypatch.setenv("DOORSTEP_DATABASE_URL", url)
     monkeypatch.setenv("DOORSTEP_SECRET_KEY", "test-secret")
     monkeypatch.setenv("DOORSTEP_DEFAULT_LANGUAGE", "en")
     monkeypatch.setenv("DOORSTEP_TILE_URL", "/static/tiles/blank.png")
@@ -50,6 +41,7 @@ def data_dir(
     _reset_optional_caches()
     yield folder
     db.reset_engine()
+    databases.drop(url)
     config.get_settings.cache_clear()
     _reset_optional_caches()
 
@@ -69,10 +61,11 @@ def session() -> Iterator[Session]:
 
 
 @pytest.fixture
-def demo(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
-    """The demo organisation (admin, coord, member1..6, volunteer1..2; password doorstep-demo)."""
-    db.reset_engine()
-    shutil.copy(_template(tmp_path_factory, with_demo=True), data_dir / "doorstep.db")
+def demo(data_dir: Path) -> Iterator[Session]:
+    """The demo organisation (admin, coord, member1..6, volunteer1..2; password doorstep-demo).
+
+    data_dir already created the database from the demo template because this fixture is requested.
+    """
     # Deferred transactions: a test's own session must not hold SQLite's write lock while the
     # code under test writes. Tests that write through it call commit() as usual.
     with Session(db.read_only_engine(), expire_on_commit=False) as s:
