@@ -22,6 +22,7 @@ from services.households import HouseholdForm, create_household, need_categories
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_UNPACKED_BYTES = 20 * MAX_BYTES  # an .xlsx unpacked; real sheets of 5000 rows stay far below
 FIELDS = ("head_name", "address", "phone", "members_count", "needs", "area", "lat", "lng", "notes")
 REQUIRED = ("head_name", "address")
 # Header names accepted for each field (compared lower-cased, spaces and dashes as underscores);
@@ -117,6 +118,15 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
+    try:
+        # An .xlsx is a zip: a few MB can unpack to gigabytes (shared strings are read whole).
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise InvalidInput(N_("The file could not be read as an Excel workbook (.xlsx).")) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InvalidInput(N_("The file is larger than {mb} MB. Split it into smaller files."),
+                           mb=MAX_BYTES // 2**20)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

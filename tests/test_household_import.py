@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -136,6 +137,15 @@ def test_coordinator_of_one_community_cannot_import_into_another(demo: Session) 
     lines = ["head_name,address,area", "A,1 Road,锦江社区", "B,2 Road,水井坊社区"]
     preview = preview_import(demo, coord, "h.csv", csv_bytes(lines), JINJIANG)
     assert [(e.row, e.field) for e in preview.errors] == [(3, "area")]
+
+
+def test_xlsx_that_unpacks_to_too_much_is_refused(demo: Session) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b" " * (101 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 1024 * 1024
+    with pytest.raises(InvalidInput):
+        preview_import(demo, account(demo, "coord"), "bomb.xlsx", buffer.getvalue(), JINJIANG)
 
 
 def test_member_cannot_import(demo: Session) -> None:
