@@ -24,6 +24,9 @@ def main() -> None:
                 print("  " + line)
 
     import api  # noqa: F401
+    import pages.admin_household_import  # noqa: F401
+    import pages.admin_households  # noqa: F401
+    import pages.admin_needs  # noqa: F401
     import pages.home  # noqa: F401
     import pages.households  # noqa: F401
     import pages.login  # noqa: F401

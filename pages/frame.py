@@ -15,6 +15,7 @@ NAV_ITEMS: list[tuple[str, str, str, set[Role]]] = [
     ("/", "My households", "home", {Role.member}),
     ("/", "Overview", "dashboard", {Role.coordinator, Role.admin}),
     ("/admin/households", "Households", "holiday_village", {Role.coordinator, Role.admin}),
+    ("/admin/needs", "Needs", "category", {Role.coordinator, Role.admin}),
     ("/visits", "Visits", "fact_check", {Role.coordinator, Role.admin}),
     ("/map", "Map", "map", {Role.coordinator, Role.admin}),
     ("/admin/users", "Accounts", "manage_accounts", {Role.coordinator, Role.admin}),

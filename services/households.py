@@ -15,7 +15,9 @@ from models.common import utcnow
 from services import audit
 from services.access import can_manage_households, household_scope, reads_are_audited
 from services.areas import area_within
+from services.auth import normalise_login
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.users import PHONE_RE
 
 
 class HouseholdForm(BaseModel):
@@ -52,22 +54,35 @@ def get_household(session: Session, actor: User, household_id: int, audit_read: 
     return household
 
 
-def _validate(session: Session, actor: User, form: HouseholdForm) -> HouseholdForm:
+class InvalidHouseholdField(InvalidInput):
+    """Input the user can correct, tied to one field of the form (so pages and imports can say which)."""
+
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        super().__init__(message, **params)
+        self.field = field
+
+
+def validate_household_form(session: Session, actor: User, form: HouseholdForm) -> HouseholdForm:
+    """The one set of household rules (form, import); returns the cleaned form or raises."""
     if not can_manage_households(actor):
         raise Forbidden(N_("You cannot manage households."))
     if actor.role == Role.coordinator and not area_within(session, form.area_id, actor.area_id):
         raise Forbidden(N_("You can only manage households in your own area."))
     if not form.head_name.strip():
-        raise InvalidInput(N_("Enter the name of the head of household."))
+        raise InvalidHouseholdField("head_name", N_("Enter the name of the head of household."))
     if not form.address.strip():
-        raise InvalidInput(N_("Enter the address."))
+        raise InvalidHouseholdField("address", N_("Enter the address."))
+    phone = normalise_login(form.phone) if form.phone and form.phone.strip() else None
+    if phone and not PHONE_RE.match(phone):
+        raise InvalidHouseholdField("phone", N_("Enter a valid phone number."))
     if not 1 <= form.members_count <= 50:
-        raise InvalidInput(N_("The number of people must be between 1 and 50."))
+        raise InvalidHouseholdField("members_count", N_("The number of people must be between 1 and 50."))
     if (form.lat is None) != (form.lng is None):
-        raise InvalidInput(N_("Give both latitude and longitude, or neither."))
+        raise InvalidHouseholdField("lat", N_("Give both latitude and longitude, or neither."))
     if form.lat is not None and not (-90 <= form.lat <= 90 and -180 <= form.lng <= 180):  # type: ignore[operator]
-        raise InvalidInput(N_("The coordinates are out of range."))
-    return form.model_copy(update={"head_name": form.head_name.strip(), "address": form.address.strip()})
+        raise InvalidHouseholdField("lat", N_("The coordinates are out of range."))
+    return form.model_copy(update={"head_name": form.head_name.strip(), "address": form.address.strip(),
+                                   "phone": phone})
 
 
 def _set_needs(session: Session, household_id: int, need_ids: list[int]) -> None:
@@ -80,7 +95,7 @@ def _set_needs(session: Session, household_id: int, need_ids: list[int]) -> None
 
 
 def create_household(session: Session, actor: User, form: HouseholdForm) -> Household:
-    form = _validate(session, actor, form)
+    form = validate_household_form(session, actor, form)
     household = Household(**form.model_dump(exclude={"need_ids"}))
     household.geocode_status = GeocodeStatus.manual if form.lat is not None else GeocodeStatus.pending
     session.add(household)
@@ -92,7 +107,7 @@ def create_household(session: Session, actor: User, form: HouseholdForm) -> Hous
 
 def update_household(session: Session, actor: User, household_id: int, form: HouseholdForm) -> Household:
     household = get_household(session, actor, household_id, audit_read=False)
-    form = _validate(session, actor, form)
+    form = validate_household_form(session, actor, form)
     moved = (form.lat, form.lng) != (household.lat, household.lng)
     for key, value in form.model_dump(exclude={"need_ids"}).items():
         setattr(household, key, value)
@@ -247,3 +262,15 @@ def coverage_counts(session: Session, actor: User, interval_days: int, now: date
         select(func.count(Household.id), func.coalesce(func.sum(overdue), 0)).where(household_scope(session, actor))
     ).one()
     return int(total), int(late)
+
+
+def set_need_category_active(session: Session, actor: User, category_id: int, active: bool) -> NeedCategory:
+    """Retire a need from the pick list (or bring it back); households keep the needs they have."""
+    if actor.role != Role.admin and actor.role != Role.coordinator:
+        raise Forbidden(N_("You cannot edit the list of needs."))
+    category = session.get(NeedCategory, category_id)
+    if category is None:
+        raise NotFound(N_("Need not found."))
+    category.active = active
+    session.add(category)
+    return category
