@@ -31,7 +31,12 @@ class Settings(BaseSettings):
     geocoder_user_agent: str = "doorstep"
     baidu_api_key: str = ""
 
-    # Photos
+    # Photos: "local" (under data_dir/photos) or "s3" (an S3-compatible bucket)
+    photo_backend: str = "local"
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""  # e.g. https://oss-cn-chengdu.aliyuncs.com or a MinIO address
+    s3_region: str = ""
+    s3_prefix: str = "photos/"
     max_upload_bytes: int = 15 * 1024 * 1024
     max_photos_per_visit: int = 6
     photo_long_side: int = 1600

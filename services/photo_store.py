@@ -105,8 +105,13 @@ def _fsync_dir(folder: Path) -> None:
 
 @lru_cache(maxsize=1)
 def get_photo_store() -> PhotoStore:
-    """The app's photo store, made once from settings."""
-    return LocalPhotoStore(get_settings().photo_dir)
+    """The app's photo store, made once from settings: local folder, or a bucket when configured."""
+    settings = get_settings()
+    if settings.photo_backend == "s3":
+        from services.photo_store_s3 import S3PhotoStore
+
+        return S3PhotoStore(settings.s3_bucket, settings.s3_endpoint_url, settings.s3_region, settings.s3_prefix)
+    return LocalPhotoStore(settings.photo_dir)
 
 
 def reset_photo_store() -> None:
