@@ -41,8 +41,8 @@ def seed_demo(session: Session, seed: int = 7) -> list[str]:
         area = communities[i % 2]
         members.append(create_user(
             session, None,
-            UserForm(username=f"member{i + 1}", name=rng.choice(SURNAMES) + rng.choice(GIVEN), phone=f"1390000000{i + 1}",
-                     role=Role.member, area_id=area.id, is_leader=i == 0),
+            UserForm(username=f"member{i + 1}", name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                     phone=f"1390000000{i + 1}", role=Role.member, area_id=area.id, is_leader=i == 0),
             DEMO_PASSWORD, must_change=False))
     volunteers = [create_user(session, None, UserForm(username=f"volunteer{i + 1}", name=f"志愿者{i + 1}",
                                                       phone=f"1370000000{i + 1}", role=Role.volunteer,
@@ -53,7 +53,8 @@ def seed_demo(session: Session, seed: int = 7) -> list[str]:
         area, (lat0, lng0) = communities[i % 2], COMMUNITIES[i % 2][1]
         household = Household(
             area_id=area.id, head_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
-            address=f"成都市锦江区{rng.choice(STREETS)}{rng.randint(1, 120)}号{rng.randint(1, 6)}栋{rng.randint(1, 30)}0{rng.randint(1, 4)}",
+            address=f"成都市锦江区{rng.choice(STREETS)}{rng.randint(1, 120)}号{rng.randint(1, 6)}栋"
+                    f"{rng.randint(1, 30)}0{rng.randint(1, 4)}",
             phone=f"138{rng.randint(10000000, 99999999)}", members_count=rng.randint(1, 5),
             lat=round(lat0 + rng.uniform(-0.006, 0.006), 6), lng=round(lng0 + rng.uniform(-0.006, 0.006), 6),
             geocode_status=GeocodeStatus.manual,
@@ -73,7 +74,8 @@ def seed_demo(session: Session, seed: int = 7) -> list[str]:
                 id=str(uuid.UUID(int=rng.getrandbits(128))), household_id=household.id, member_id=member.id,
                 visited_at=when, lat=lat, lng=lng, accuracy_m=20.0, location_source=LocationSource.gps,
                 distance_m=check.distance_m, verified=check.verified, photo_consent=False,
-                notes=rng.choice(["身体状况良好，精神不错。", "反映楼道灯坏了。", "需要协助办理低保年审。", "陪同聊天，了解近况。"]),
+                notes=rng.choice(["身体状况良好，精神不错。", "反映楼道灯坏了。", "需要协助办理低保年审。",
+                                  "陪同聊天，了解近况。"]),
                 needs_raised=rng.choice(["", "楼道照明维修", "代购药品", ""]),
                 help_given=rng.choice(["", "已联系物业", "送去米油", "帮助填写申请表"]),
             ))

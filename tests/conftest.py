@@ -34,7 +34,8 @@ def _template(tmp_path_factory: pytest.TempPathFactory, with_demo: bool = False)
 
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def data_dir(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
+             monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "data"
     folder.mkdir()
     shutil.copy(_template(tmp_path_factory), folder / "doorstep.db")
