@@ -24,8 +24,11 @@ def main() -> None:
                 print("  " + line)
 
     import api  # noqa: F401
+    import pages.admin_areas  # noqa: F401
+    import pages.admin_users  # noqa: F401
     import pages.home  # noqa: F401
     import pages.login  # noqa: F401
+    import pages.profile  # noqa: F401
     from pages.auth_middleware import AuthMiddleware
 
     api.register(app)

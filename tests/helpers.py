@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from nicegui import ElementFilter, ui
+from nicegui import ElementFilter, storage, ui
 from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
 
@@ -33,3 +33,29 @@ def _error_labels(user: TestUser) -> list[ui.label]:
 
 def account(session: Session, username: str) -> User:
     return session.exec(select(User).where(User.username == username)).one()
+
+
+def element(user: TestUser, marker: str) -> ui.element:
+    """The one element carrying ``marker`` on the user's current page."""
+    found = user.find(marker=marker).elements
+    assert len(found) == 1, f"{len(found)} elements marked {marker!r}"
+    return next(iter(found))
+
+
+def choose(user: TestUser, marker: str, option_label: str) -> None:
+    """Pick an option of a select or toggle by its visible label."""
+    with user:
+        select = element(user, marker)
+        assert isinstance(select, ui.select | ui.toggle)
+        options = select.options if isinstance(select.options, dict) else {o: o for o in select.options}
+        select.value = next(key for key, label in options.items() if label == option_label)
+
+
+def act_as(user: TestUser) -> TestUser:
+    """Let the simulated clicks that follow run in this browser's session, as a real browser's events do.
+
+    The user simulation runs handlers in the test's context, whose session is the one of the last
+    page any simulated browser opened; with two browsers in one test that can be the other one.
+    """
+    storage.request_contextvar.set(user.client.request if user.client else None)
+    return user
