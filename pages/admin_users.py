@@ -122,14 +122,15 @@ def new_account_page() -> None:
 
 
 @ui.page("/admin/users/{user_id}")
-def account_page(user_id: int) -> None:
+def account_page(user_id: str) -> None:
     actor = require_user(*MANAGERS)
     if actor is None:
         return
     account: User | None = None
+    areas: dict[int, str] = {}
     with session_scope() as session:
         try:
-            account = get_managed_user(session, actor, user_id)
+            account = get_managed_user(session, actor, int(user_id) if user_id.isdigit() else 0)
             areas = area_options(session, actor)
         except NotFound:
             account = None
@@ -210,19 +211,22 @@ def account_status(actor: User, user_id: int, active: bool, changed: Callable[[b
         else:
             ui.badge(_("Deactivated"), color="negative").mark("account-state")
         with ui.row().classes("gap-2"):
+            if user_id == actor.id:  # one's own password and account are handled on the profile page
+                ui.button(_("Change password"), icon="person", on_click=lambda: ui.navigate.to("/profile")).props(
+                    "outline")
+                return
             reset_dialog = confirm_dialog(
                 _("Reset the password? The person is signed out everywhere and needs the temporary password."),
                 _("Reset password"), do_reset, "confirm-reset")
             ui.button(_("Reset password"), icon="lock_reset", on_click=reset_dialog.open).props(
                 "outline").mark("reset-password")
-            if user_id != actor.id:
-                if active:
-                    dialog = confirm_dialog(_("Deactivate this account? The person is signed out at once."),
-                                            _("Deactivate"), do_set_active, "confirm-deactivate")
-                    ui.button(_("Deactivate"), icon="block", on_click=dialog.open).props(
-                        "outline color=negative").mark("deactivate")
-                else:
-                    dialog = confirm_dialog(_("Reactivate this account?"), _("Reactivate"), do_set_active,
-                                            "confirm-reactivate")
-                    ui.button(_("Reactivate"), icon="check_circle", on_click=dialog.open).props(
-                        "outline").mark("reactivate")
+            if active:
+                dialog = confirm_dialog(_("Deactivate this account? The person is signed out at once."),
+                                        _("Deactivate"), do_set_active, "confirm-deactivate")
+                ui.button(_("Deactivate"), icon="block", on_click=dialog.open).props(
+                    "outline color=negative").mark("deactivate")
+            else:
+                dialog = confirm_dialog(_("Reactivate this account?"), _("Reactivate"), do_set_active,
+                                        "confirm-reactivate")
+                ui.button(_("Reactivate"), icon="check_circle", on_click=dialog.open).props(
+                    "outline").mark("reactivate")

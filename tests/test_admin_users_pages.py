@@ -180,3 +180,15 @@ async def test_member_cannot_open_account_administration(user: TestUser, demo: S
     await user.open("/admin/users")
     await user.should_see(marker="household-search", retries=30)
     await user.should_not_see(marker="new-account")
+
+
+async def test_own_account_and_odd_ids(user: TestUser, demo: Session) -> None:
+    me = read_account(demo, "coord")
+    await sign_in(user, "coord")
+    await user.open(f"/admin/users/{me.id}")
+    await user.should_see(marker="save-account")
+    await user.should_not_see(marker="deactivate")  # nobody deactivates themselves
+    await user.should_not_see(marker="reset-password")  # their own password is changed on the profile
+    for odd in ("abc", "99999", "-1"):
+        await user.open(f"/admin/users/{odd}")
+        await user.should_see("Not found")
