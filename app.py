@@ -24,13 +24,16 @@ def main() -> None:
                 print("  " + line)
 
     import api  # noqa: F401
+    import pages.admin_areas  # noqa: F401
     import pages.admin_household_import  # noqa: F401
     import pages.admin_households  # noqa: F401
     import pages.admin_needs  # noqa: F401
+    import pages.admin_users  # noqa: F401
     import pages.home  # noqa: F401
     import pages.households  # noqa: F401
     import pages.login  # noqa: F401
     import pages.map  # noqa: F401
+    import pages.profile  # noqa: F401
     import pages.visit_form  # noqa: F401
     import pages.visits  # noqa: F401
     from api.body_limit import BodyLimitMiddleware

@@ -5,14 +5,14 @@ from __future__ import annotations
 from nicegui import ui
 
 from core.config import get_settings
-from core.i18n import _, format_date, format_datetime, format_number
+from core.i18n import N_, _, format_date, format_datetime, format_number
 from models import LocationSource, Photo, Visit
 
 SOURCE_LABELS = {
-    LocationSource.gps: "GPS",
-    LocationSource.pin: "Pin on map",
-    LocationSource.address: "Registered address",
-    LocationSource.none: "No location",
+    LocationSource.gps: N_("GPS"),
+    LocationSource.pin: N_("Pin on map"),
+    LocationSource.address: N_("Registered address"),
+    LocationSource.none: N_("No location"),
 }
 
 

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.i18n import N_
-from models import Area, Role, User
+from models import Area, Household, Role, User
 from services.errors import Forbidden, InvalidInput, NotFound
+
+# Kinds of area, for display; Area.kind stores the key.
+AREA_KINDS: dict[str, str] = {
+    "street_office": N_("Street office"),
+    "community": N_("Community"),
+    "grid": N_("Grid"),
+}
 
 
 def create_area(session: Session, name: str, kind: str, parent_id: int | None = None) -> Area:
     name = name.strip()
     if not name:
         raise InvalidInput(N_("Enter a name."))
+    if kind not in AREA_KINDS:
+        raise InvalidInput(N_("Choose the kind of area."))
     parent = session.get(Area, parent_id) if parent_id else None
     if parent_id and parent is None:
         raise NotFound(N_("Area not found."))
@@ -68,3 +80,26 @@ def area_label(session: Session, area_id: int | None) -> str:
     ids = [int(p) for p in area.path.strip("/").split("/") if p]
     names = {a.id: a.name for a in session.exec(select(Area).where(col(Area.id).in_(ids))).all()}
     return " / ".join(names[i] for i in ids if i in names)
+
+
+@dataclass
+class AreaCounts:
+    users: int = 0
+    households: int = 0
+
+
+def area_counts(session: Session, actor: User) -> dict[int, AreaCounts]:
+    """Accounts and households directly in each area the actor may see (not summed over subtrees)."""
+    ids = [area.id for area in areas_visible_to(session, actor) if area.id is not None]
+    counts = {area_id: AreaCounts() for area_id in ids}
+    user_rows = session.exec(
+        select(User.area_id, func.count()).where(col(User.area_id).in_(ids)).group_by(User.area_id)
+    ).all()
+    for area_id, n in user_rows:
+        counts[area_id].users = n
+    household_rows = session.exec(
+        select(Household.area_id, func.count()).where(col(Household.area_id).in_(ids)).group_by(Household.area_id)
+    ).all()
+    for area_id, n in household_rows:
+        counts[area_id].households = n
+    return counts

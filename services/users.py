@@ -19,6 +19,12 @@ from services.passwords import check_password_policy, hash_password, verify_pass
 
 PHONE_RE = re.compile(r"^\+?\d{6,15}$")
 USERNAME_RE = re.compile(r"^[a-z0-9_.]{3,32}$")
+ROLE_LABELS: dict[Role, str] = {
+    Role.admin: N_("Administrator"),
+    Role.coordinator: N_("Coordinator"),
+    Role.member: N_("Member"),
+    Role.volunteer: N_("Volunteer"),
+}
 
 
 class UserForm(BaseModel):
@@ -41,10 +47,25 @@ def _may_manage(session: Session, actor: User, area_id: int | None, role: Role |
     return False
 
 
+def assignable_roles(actor: User) -> list[Role]:
+    """Roles the actor may give an account: coordinators never make admins."""
+    if actor.role == Role.admin:
+        return list(Role)
+    if actor.role == Role.coordinator:
+        return [Role.coordinator, Role.member, Role.volunteer]
+    return []
+
+
+def generate_password() -> str:
+    """A password to hand over on paper or by phone: 14 characters, easy to read out."""
+    return "-".join(secrets.token_hex(2) for _ in range(3))
+
+
 def manageable_users(session: Session, actor: User, search: str = "") -> list[User]:
     query = select(User).order_by(User.name)
     if actor.role == Role.coordinator:
-        query = query.where(col(User.area_id).in_(subtree_ids(session, actor.area_id)))
+        # The same rule as _may_manage: their subtree, and no admins (they could not open them).
+        query = query.where(col(User.area_id).in_(subtree_ids(session, actor.area_id)), User.role != Role.admin)
     elif actor.role != Role.admin:
         raise Forbidden(N_("You cannot manage accounts."))
     if search.strip():
@@ -108,7 +129,7 @@ def update_user(session: Session, actor: User, user_id: int, form: UserForm) -> 
 def reset_password(session: Session, actor: User, user_id: int) -> str:
     """Give the user a temporary password they must change at next sign-in."""
     user = get_managed_user(session, actor, user_id)
-    temporary = "-".join(secrets.token_hex(2) for _ in range(3))
+    temporary = generate_password()
     user.password_hash = hash_password(temporary)
     user.must_change_password = True
     user.sessions_valid_after = utcnow()
@@ -126,6 +147,14 @@ def set_active(session: Session, actor: User, user_id: int, active: bool) -> Use
         user.sessions_valid_after = utcnow()
     session.add(user)
     audit.record(session, actor, "user.activate" if active else "user.deactivate", "user", user.id)
+    return user
+
+
+def own_account(session: Session, user_id: int) -> User:
+    """The signed-in user's own account, loaded in this session."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(N_("Account not found."))
     return user
 
 

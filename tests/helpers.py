@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from nicegui import ElementFilter, storage, ui
 from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
 
@@ -9,16 +12,52 @@ from models import User
 from services.demo import DEMO_PASSWORD
 
 
-async def sign_in(user: TestUser, login: str, password: str = DEMO_PASSWORD, expect_success: bool = True) -> None:
-    """Sign in through the form; waits for the signed-in frame (password hashing takes a moment)."""
+async def sign_in(user: TestUser, login: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the form; waits until the browser left the sign-in page or an error shows."""
     await user.http_client.get("/logout")
     await user.open("/login")
+    login_page = user.client
     user.find("Phone number or username").type(login)
     user.find("Password").type(password)
     user.find(marker="sign-in").click()
-    if expect_success:
-        await user.should_see(marker="menu", retries=50)
+    # Argon2 runs off the event loop and is slow on a busy machine: wait until the browser has
+    # left the sign-in page or the page shows why not, so callers' should_see() does not race it.
+    for _ in range(150):
+        if user.client is not login_page or any(label.text for label in _error_labels(user)):
+            return
+        await asyncio.sleep(0.1)
+
+
+def _error_labels(user: TestUser) -> list[ui.label]:
+    with user:
+        return list(ElementFilter(kind=ui.label, marker="login-error", local_scope=False))
 
 
 def account(session: Session, username: str) -> User:
     return session.exec(select(User).where(User.username == username)).one()
+
+
+def element(user: TestUser, marker: str) -> ui.element:
+    """The one element carrying ``marker`` on the user's current page."""
+    found = user.find(marker=marker).elements
+    assert len(found) == 1, f"{len(found)} elements marked {marker!r}"
+    return next(iter(found))
+
+
+def choose(user: TestUser, marker: str, option_label: str) -> None:
+    """Pick an option of a select or toggle by its visible label."""
+    with user:
+        select = element(user, marker)
+        assert isinstance(select, ui.select | ui.toggle)
+        options = select.options if isinstance(select.options, dict) else {o: o for o in select.options}
+        select.value = next(key for key, label in options.items() if label == option_label)
+
+
+def act_as(user: TestUser) -> TestUser:
+    """Let the simulated clicks that follow run in this browser's session, as a real browser's events do.
+
+    The user simulation runs handlers in the test's context, whose session is the one of the last
+    page any simulated browser opened; with two browsers in one test that can be the other one.
+    """
+    storage.request_contextvar.set(user.client.request if user.client else None)
+    return user

@@ -1,0 +1,232 @@
+"""Account administration: list, create and edit accounts; reset passwords; deactivate and reactivate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import run, ui
+
+from core.db import session_scope
+from core.i18n import _
+from models import Role, User
+from pages.account_widgets import AccountFields, area_options, confirm_dialog, one_time_password
+from pages.frame import frame, not_found_message
+from pages.messages import error_text, notify_error, notify_ok
+from pages.session import require_user
+from services.areas import area_label
+from services.errors import NotFound, ServiceError
+from services.users import (
+    ROLE_LABELS,
+    UserForm,
+    create_user,
+    generate_password,
+    get_managed_user,
+    manageable_users,
+    reset_password,
+    set_active,
+    update_user,
+)
+
+MANAGERS = (Role.coordinator, Role.admin)
+
+
+@ui.page("/admin/users")
+def accounts_page() -> None:
+    user = require_user(*MANAGERS)
+    if user is None:
+        return
+    with frame(_("Accounts"), user):
+        with ui.row().classes("w-full items-center no-wrap gap-2"):
+            search = ui.input(placeholder=_("Search by name, username or phone")).props(
+                "outlined dense clearable debounce=300").classes("grow").mark("account-search")
+            ui.button(_("New account"), icon="person_add",
+                      on_click=lambda: ui.navigate.to("/admin/users/new")).mark("new-account")
+
+        @ui.refreshable
+        def account_list() -> None:
+            actor = require_user(*MANAGERS)
+            if actor is None:
+                return
+            labels: dict[int | None, str] = {}
+            with session_scope() as session:
+                accounts = manageable_users(session, actor, search.value or "")
+                for account in accounts:
+                    if account.area_id not in labels:
+                        labels[account.area_id] = area_label(session, account.area_id)
+            if not accounts:
+                ui.label(_("No accounts found."))
+            for account in accounts:
+                account_card(account, labels[account.area_id])
+
+        search.on_value_change(account_list.refresh)
+        account_list()
+
+
+def account_card(account: User, area: str) -> None:
+    with ui.link(target=f"/admin/users/{account.id}").classes("no-underline text-inherit w-full"):
+        with ui.card().classes("ds-card").props("flat bordered").mark(f"account-{account.username}"):
+            with ui.row().classes("w-full items-center justify-between"):
+                ui.label(account.name).classes("text-lg font-medium")
+                with ui.row().classes("gap-1"):
+                    ui.badge(_(ROLE_LABELS[account.role]), color="secondary")
+                    if account.is_leader:
+                        ui.badge(_("Team leader"), color="accent")
+                    if account.active:
+                        ui.badge(_("Active"), color="positive")
+                    else:
+                        ui.badge(_("Deactivated"), color="negative")
+            ui.label(" · ".join(part for part in (account.username, account.phone or "") if part)).classes(
+                "text-sm text-gray-600")
+            if area:
+                ui.label(area).classes("text-sm text-gray-600")
+
+
+@ui.page("/admin/users/new")
+def new_account_page() -> None:
+    actor = require_user(*MANAGERS)
+    if actor is None:
+        return
+    with session_scope() as session:
+        areas = area_options(session, actor)
+
+    def create(current: User, form: UserForm, password: str) -> User:
+        with session_scope() as session:
+            return create_user(session, current, form, password)
+
+    async def submit() -> None:
+        current = require_user(*MANAGERS)
+        if current is None:
+            return
+        error.set_text("")
+        password = (initial.value or "").strip() or generate_password()
+        try:
+            # Argon2 hashing takes a moment: off the event loop.
+            account = await run.io_bound(create, current, fields.form(), password)
+        except ServiceError as exc:
+            error.set_text(error_text(exc))  # the form stays as typed
+            return
+        content.clear()
+        with content:
+            ui.label(_("Account created for {name}.").format(name=account.name)).classes("text-lg")
+            one_time_password(_("Initial password"), password)
+            with ui.row():
+                ui.button(_("Open the account"), on_click=lambda: ui.navigate.to(f"/admin/users/{account.id}"))
+                ui.button(_("Back to accounts"), on_click=lambda: ui.navigate.to("/admin/users")).props("flat")
+
+    with frame(_("New account"), actor), ui.card().classes("ds-card self-center") as content:
+        fields = AccountFields(actor, areas)
+        initial = ui.input(_("Initial password (leave empty to generate one)")).props(
+            "outlined autocomplete=new-password").classes("w-full").mark("initial-password")
+        error = ui.label().classes("text-negative").mark("account-error")
+        ui.button(_("Create account"), icon="person_add", on_click=submit).mark("create-account")
+
+
+@ui.page("/admin/users/{user_id}")
+def account_page(user_id: str) -> None:
+    actor = require_user(*MANAGERS)
+    if actor is None:
+        return
+    account: User | None = None
+    areas: dict[int, str] = {}
+    with session_scope() as session:
+        try:
+            account = get_managed_user(session, actor, int(user_id) if user_id.isdigit() else 0)
+            areas = area_options(session, actor)
+        except NotFound:
+            account = None
+    with frame(account.name if account else _("Account"), actor):
+        if account is None:
+            not_found_message()
+            return
+        edit_account(actor, account, areas)
+
+
+def edit_account(actor: User, account: User, areas: dict[int, str]) -> None:
+    user_id = account.id
+    assert user_id is not None
+
+    def save() -> None:
+        current = require_user(*MANAGERS)
+        if current is None:
+            return
+        error.set_text("")
+        try:
+            with session_scope() as session:
+                update_user(session, current, user_id, fields.form())
+        except ServiceError as exc:
+            error.set_text(error_text(exc))
+            return
+        notify_ok(_("Saved."))
+
+    with ui.card().classes("ds-card self-center"):
+        fields = AccountFields(actor, areas, account)
+        error = ui.label().classes("text-negative").mark("account-error")
+        ui.button(_("Save"), icon="save", on_click=save).mark("save-account")
+    # Defined per page: a module-level refreshable would refresh every browser's copy.
+    @ui.refreshable
+    def status(active: bool) -> None:
+        account_status(actor, user_id, active, status.refresh)
+
+    with ui.card().classes("ds-card self-center"):
+        status(account.active)
+
+
+def account_status(actor: User, user_id: int, active: bool, changed: Callable[[bool], None]) -> None:
+    """Password reset and (de)activation, each behind a confirmation."""
+    password_box = ui.column().classes("w-full")
+
+    def reset(current: User) -> str:
+        with session_scope() as session:
+            return reset_password(session, current, user_id)
+
+    async def do_reset() -> None:
+        current = require_user(*MANAGERS)
+        if current is None:
+            return
+        try:
+            temporary = await run.io_bound(reset, current)
+        except ServiceError as exc:
+            notify_error(exc)
+            return
+        password_box.clear()
+        with password_box:
+            one_time_password(_("Temporary password"), temporary)
+
+    async def do_set_active() -> None:
+        current = require_user(*MANAGERS)
+        if current is None:
+            return
+        try:
+            with session_scope() as session:
+                set_active(session, current, user_id, not active)
+        except ServiceError as exc:
+            notify_error(exc)
+            return
+        notify_ok(_("Account reactivated.") if not active else _("Account deactivated."))
+        changed(not active)
+
+    with ui.row().classes("w-full items-center justify-between"):
+        if active:
+            ui.badge(_("Active"), color="positive").mark("account-state")
+        else:
+            ui.badge(_("Deactivated"), color="negative").mark("account-state")
+        with ui.row().classes("gap-2"):
+            if user_id == actor.id:  # one's own password and account are handled on the profile page
+                ui.button(_("Change password"), icon="person", on_click=lambda: ui.navigate.to("/profile")).props(
+                    "outline")
+                return
+            reset_dialog = confirm_dialog(
+                _("Reset the password? The person is signed out everywhere and needs the temporary password."),
+                _("Reset password"), do_reset, "confirm-reset")
+            ui.button(_("Reset password"), icon="lock_reset", on_click=reset_dialog.open).props(
+                "outline").mark("reset-password")
+            if active:
+                dialog = confirm_dialog(_("Deactivate this account? The person is signed out at once."),
+                                        _("Deactivate"), do_set_active, "confirm-deactivate")
+                ui.button(_("Deactivate"), icon="block", on_click=dialog.open).props(
+                    "outline color=negative").mark("deactivate")
+            else:
+                dialog = confirm_dialog(_("Reactivate this account?"), _("Reactivate"), do_set_active,
+                                        "confirm-reactivate")
+                ui.button(_("Reactivate"), icon="check_circle", on_click=dialog.open).props(
+                    "outline").mark("reactivate")
