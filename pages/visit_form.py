@@ -13,6 +13,7 @@ from core.config import get_settings
 from core.db import session_scope
 from core.i18n import N_, _, format_number
 from models import Household, LocationSource, Role, User
+from pages.assets import asset_url
 from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error
 from pages.session import require_user
@@ -221,7 +222,7 @@ class VisitForm:
             ui.label(_("Up to {n} photos. They are shrunk on the phone before sending.").format(n=max_photos)).classes(
                 "text-xs text-gray-500")
             self.photo_row = ui.row().classes("gap-2")
-        ui.add_body_html('<script src="/static/js/photos.js"></script>')
+        ui.add_body_html(f'<script src="{asset_url("js/photos.js")}"></script>')
         ui.on("photo_upload_failed", lambda e: ui.notify(
             _("A photo could not be sent ({name}). Check the connection and add it again.").format(
                 name=e.args.get("name", "")), type="warning"))
