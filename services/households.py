@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 from sqlalchemy import case, func, nulls_first
@@ -14,7 +14,7 @@ from models import GeocodeStatus, Household, HouseholdNeed, NeedCategory, Pairin
 from models.common import utcnow
 from services import audit
 from services.access import can_manage_households, household_scope, reads_are_audited
-from services.areas import area_within
+from services.areas import area_within, subtree_ids
 from services.auth import normalise_login
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.users import PHONE_RE
@@ -241,8 +241,6 @@ def is_paired(session: Session, member_id: int, household_id: int) -> bool:
 
 
 def members_for_pairing(session: Session, actor: User) -> list[User]:
-    from services.areas import subtree_ids
-
     query = select(User).where(User.role == Role.member, col(User.active).is_(True)).order_by(User.name)
     if actor.role == Role.coordinator:
         query = query.where(col(User.area_id).in_(subtree_ids(session, actor.area_id)))
@@ -254,8 +252,6 @@ def members_for_pairing(session: Session, actor: User) -> list[User]:
 def coverage_counts(session: Session, actor: User, interval_days: int, now: datetime | None = None) -> tuple[int, int]:
     """(households visible, of which overdue)."""
     now = now or utcnow()
-    from datetime import timedelta
-
     cutoff = now - timedelta(days=interval_days)
     overdue = case((col(Household.last_visit_at).is_(None) | (col(Household.last_visit_at) < cutoff), 1), else_=0)
     total, late = session.exec(
