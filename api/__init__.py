@@ -7,7 +7,8 @@ from fastapi import FastAPI
 
 def register(app: FastAPI) -> None:
     from api import map as map_api
-    from api import photos
+    from api import photos, request_photos
 
     app.include_router(photos.router)
     app.include_router(map_api.router)
+    app.include_router(request_photos.router)

@@ -287,8 +287,8 @@ def test_coordinator_dashboard_and_export(demo: Session) -> None:
         cats = {r.label: (r.satisfied, r.not_satisfied) for r in board.by_category}
         assert cats == {"Housing repair": (1, 0), "Health": (0, 1)}
         assert [(r.label, r.total, r.share_satisfied) for r in board.by_member] == [(member3.name, 2, 0.5)]
-        rows = export_rows(s, coord, today - timedelta(days=1), today + timedelta(days=1), "Asia/Shanghai", "en")
-        assert rows[0][0] == "Number" and len(rows) == 3
+        rows = export_rows(s, coord, today - timedelta(days=1), today + timedelta(days=1), "Asia/Shanghai", "zh_CN")
+        assert rows[0][0] == "编号" and len(rows) == 3 and rows[1][5] in ("已解决", "办理中")
         csv_text = to_csv(rows).decode("utf-8-sig")
         assert "'=HYPERLINK" in csv_text and "13" not in "".join(r[4] for r in rows[1:])
         assert to_xlsx(rows, [("a", "1")]).startswith(b"PK")
@@ -310,3 +310,25 @@ def test_categories_are_editable_and_new_response_times_apply(demo: Session) -> 
     with session_scope() as s:
         assert s.get(RequestCategory, added.id).response_hours == 12
         assert s.exec(select(RequestEvent).where(RequestEvent.request_id == request.id)).one().kind == EventKind.created
+
+
+def test_every_request_msgid_has_a_chinese_translation() -> None:
+    import ast
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent
+    with (root / "locales/zh_CN/LC_MESSAGES/requests.po").open("rb") as fh:
+        translated = {m.id: m.string for m in read_po(fh, locale="zh_CN") if m.id and m.string}
+    files = [*root.glob("pages/*request*.py"), *root.glob("services/request*.py"),
+             root / "services/rate_limit.py", root / "services/challenge.py"]
+    missing = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_")
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                if node.args[0].value not in translated:
+                    missing.append((path.name, node.args[0].value))
+    assert missing == []
+    assert {"Requests", "Request dashboard"} <= translated.keys()
