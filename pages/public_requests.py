@@ -115,7 +115,7 @@ class PublicForm:
             url = self.uploader.props["url"]
             with ui.element("label").classes("q-btn q-btn--outline q-btn--rectangle q-btn--actionable q-focusable "
                                              "q-hoverable q-btn--no-uppercase px-3 py-2 cursor-pointer text-primary "
-                                             "rounded-md items-center gap-1 flex self-start"):
+                                             "rounded-md items-center gap-1 flex flex-row no-wrap self-start"):
                 ui.icon("photo_camera")
                 ui.label(_("Add a photo"))
                 ui.element("input").props('type=file accept="image/*" multiple').classes("hidden").on(

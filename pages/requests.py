@@ -65,7 +65,7 @@ def requests_page(view: str = "") -> None:
     lang = current_language()
     with session_scope(read_only=True) as session:
         cats = {c.id: category_name(c, lang) for c in categories(session, active_only=False)}
-    default_view = view if view in VIEW_LABELS else ("all" if user.role == Role.member else "mine")
+    default_view = view if view in VIEW_LABELS else "all"
     with frame(_("Requests"), user):
         coordinator_alerts(user)
         with ui.row().classes("w-full gap-2 items-end"):
