@@ -113,8 +113,10 @@ def raise_request_button(user: User, household_id: int, visit_id: str | None = N
             actor = require_user(Role.member, Role.coordinator, Role.admin)
             if actor is None:
                 return
-            data = RequestInput(category_id=category.value or 0, description=text.value or "",
-                                source=RequestSource.visit, household_id=household_id, visit_id=visit_id)
+            # A member raises it at the door; a coordinator on this page is usually at a service point.
+            source = RequestSource.visit if visit_id or actor.role == Role.member else RequestSource.service_point
+            data = RequestInput(category_id=category.value or 0, description=text.value or "", source=source,
+                                household_id=household_id, visit_id=visit_id)
             try:
                 request_id = await run.io_bound(_raise, actor, data)
             except ServiceError as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from nicegui import ui
 from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
 
@@ -172,4 +171,19 @@ async def test_coordinator_dashboard_shows_figures_and_exports(user: TestUser, d
     await sign_in(user, "member1")
     await user.open("/requests/dashboard")
     await user.should_not_see("Median time to close")
-    assert ui  # the page module is loaded
+
+
+async def test_request_photo_urls_answer_404_to_members_without_access(user: TestUser, demo: Session) -> None:
+    from services.requests import add_photo_to_request
+    from services.visits import prepare_photo
+    from tests.photos import photo_bytes
+
+    request = raise_from_visit("member1")
+    with session_scope() as s:
+        photo = add_photo_to_request(s, account(s, "member1"), request.id, prepare_photo(photo_bytes(0)))
+    await sign_in(user, "member2")
+    for path in (f"/request-photos/{photo.id}", f"/request-photos/{photo.id}/thumb"):
+        assert (await user.http_client.get(path)).status_code == 404
+    await sign_in(user, "member1")
+    response = await user.http_client.get(f"/request-photos/{photo.id}")
+    assert response.status_code == 200 and response.content.startswith(b"\xff\xd8")

@@ -147,9 +147,8 @@ def test_overdue_follows_the_category_response_time_across_midnight_in_shanghai(
     assert is_overdue(request, datetime(2026, 3, 2, 15, 31, tzinfo=UTC))
     with session_scope() as s:
         coord = account(s, "coord")
-        # The period is counted in local days: 1 March in Shanghai holds it, 2 March does not,
-        # although 16:00 UTC on 1 March would be "2 March" for a server counting in UTC+0 days... and the
-        # day after the due date in Shanghai starts at 16:00 UTC.
+        # Periods are counted in local days: in Shanghai the request belongs to 1 March, in UTC days too
+        # (15:30 UTC), but 2 March in Shanghai starts at 16:00 UTC on 1 March.
         on_first = build_dashboard(s, coord, date(2026, 3, 1), date(2026, 3, 1), "Asia/Shanghai", "en",
                                    now=datetime(2026, 3, 2, 16, 0, tzinfo=UTC))
         on_second = build_dashboard(s, coord, date(2026, 3, 2), date(2026, 3, 2), "Asia/Shanghai", "en",
