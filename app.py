@@ -34,6 +34,9 @@ def main() -> None:
     import pages.login  # noqa: F401
     import pages.map  # noqa: F401
     import pages.profile  # noqa: F401
+    import pages.public_requests  # noqa: F401
+    import pages.requests  # noqa: F401
+    import pages.requests_dashboard  # noqa: F401
     import pages.visit_form  # noqa: F401
     import pages.visits  # noqa: F401
     from api.body_limit import BodyLimitMiddleware

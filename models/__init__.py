@@ -3,12 +3,26 @@
 from models.audit import AuditEntry
 from models.households import GeocodeStatus, Household, HouseholdNeed, Pairing
 from models.org import Area, NeedCategory, Organisation
+from models.requests import (
+    EventKind,
+    Rating,
+    RequestAlert,
+    RequestCategory,
+    RequestEvent,
+    RequestPhoto,
+    RequestSource,
+    RequestStatus,
+    Satisfaction,
+    ServiceRequest,
+    Visibility,
+)
 from models.users import LoginAttempt, Role, User
 from models.visits import LocationSource, Photo, Visit
 
 __all__ = [
     "Area",
     "AuditEntry",
+    "EventKind",
     "GeocodeStatus",
     "Household",
     "HouseholdNeed",
@@ -18,7 +32,17 @@ __all__ = [
     "Organisation",
     "Pairing",
     "Photo",
+    "Rating",
+    "RequestAlert",
+    "RequestCategory",
+    "RequestEvent",
+    "RequestPhoto",
+    "RequestSource",
+    "RequestStatus",
     "Role",
+    "Satisfaction",
+    "ServiceRequest",
     "User",
+    "Visibility",
     "Visit",
 ]

@@ -18,6 +18,8 @@ NAV_ITEMS: list[tuple[str, str, str, set[Role]]] = [
     ("/admin/needs", "Needs", "category", {Role.coordinator, Role.admin}),
     ("/visits", "Visits", "fact_check", {Role.coordinator, Role.admin}),
     ("/map", "Map", "map", {Role.coordinator, Role.admin}),
+    ("/requests", "Requests", "campaign", {Role.member, Role.coordinator, Role.admin}),
+    ("/requests/dashboard", "Request dashboard", "insights", {Role.coordinator, Role.admin}),
     ("/admin/users", "Accounts", "manage_accounts", {Role.coordinator, Role.admin}),
     ("/admin/areas", "Areas", "account_tree", {Role.admin, Role.coordinator}),
     ("/profile", "Profile", "person", set(Role)),

@@ -9,6 +9,7 @@ from core.db import session_scope
 from core.i18n import _, current_language
 from models import Role, User
 from pages.frame import frame
+from pages.request_cards import home_requests
 from pages.session import require_user
 from services.households import coverage_counts, list_households
 
@@ -19,6 +20,7 @@ def home_page() -> None:
     if user is None:
         return
     with frame(_("My households") if user.role == Role.member else _("Overview"), user):
+        home_requests(user)
         if user.role == Role.member:
             member_home(user)
         elif user.role in (Role.coordinator, Role.admin):

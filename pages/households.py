@@ -9,6 +9,7 @@ from core.db import session_scope
 from core.i18n import _, current_language, format_date
 from models import Role
 from pages.frame import frame, not_found_message
+from pages.request_cards import household_requests
 from pages.session import require_user
 from pages.visit_cards import visit_card
 from services.errors import NotFound
@@ -57,6 +58,7 @@ def household_page(household_id: int, saved: str = "") -> None:
                 "w-full").props("size=lg").mark("log-visit")
         else:
             ui.link(_("Edit household and pairings"), f"/admin/households/{household_id}")
+        household_requests(user, household_id, visit_id=saved or None)
         ui.label(_("Visits")).classes("text-lg font-medium")
         if not visits:
             ui.label(_("No visits yet."))

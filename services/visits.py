@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import event, func
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -21,11 +21,11 @@ from services.access import household_scope, reads_are_audited
 from services.errors import InvalidInput, NotFound
 from services.geo import verify_location
 from services.households import get_household, is_paired
+from services.photo_files import store_photo_files
 from services.photo_pipeline import ProcessedPhoto, hamming, process_photo
-from services.photo_store import PhotoStore, get_photo_store, new_key
+from services.photo_store import PhotoStore
 
 DUPLICATE_PHASH_DISTANCE = 6
-_PENDING = "uncommitted_photo_files"  # files written in a transaction that may still roll back
 MAX_TEXT = 4000
 
 
@@ -154,11 +154,7 @@ def add_photo(session: Session, actor: User, visit: Visit, processed: ProcessedP
     count = session.exec(select(func.count(Photo.id)).where(Photo.visit_id == visit.id)).one()
     if count >= get_settings().max_photos_per_visit:
         raise InvalidInput(N_("At most {n} photos per visit."), n=get_settings().max_photos_per_visit)
-    store = store or get_photo_store()
-    file_key, thumb_key = new_key(".jpg"), new_key(".jpg")
-    store.put(file_key, processed.image)
-    store.put(thumb_key, processed.thumb)
-    session.info.setdefault(_PENDING, []).extend([(store, file_key), (store, thumb_key)])
+    file_key, thumb_key = store_photo_files(session, processed, store)
     photo = Photo(
         visit_id=visit.id, file_key=file_key, thumb_key=thumb_key, width=processed.width,
         height=processed.height, size_bytes=len(processed.image), phash=processed.phash,
@@ -167,17 +163,6 @@ def add_photo(session: Session, actor: User, visit: Visit, processed: ProcessedP
     session.add(photo)
     session.flush()
     return photo
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_uncommitted_files(session: Session, _previous: object) -> None:
-    for store, key in session.info.pop(_PENDING, []):
-        store.delete(key)
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_committed_files(session: Session) -> None:
-    session.info.pop(_PENDING, None)
 
 
 def _earlier_use(session: Session, visit: Visit, phash: str) -> str | None:

@@ -1,0 +1,149 @@
+"""Residents' requests: what was asked, who answers it, its timeline and the resident's rating."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from models.common import utcnow
+
+
+class RequestStatus(StrEnum):
+    new = "new"
+    assigned = "assigned"
+    in_progress = "in_progress"
+    resolved = "resolved"
+    explained = "explained"  # cannot be solved now; the reason is given to the resident
+    referred = "referred"  # handed to another department, named in referred_to
+
+
+OPEN_STATUSES = (RequestStatus.new, RequestStatus.assigned, RequestStatus.in_progress)
+CLOSED_STATUSES = (RequestStatus.resolved, RequestStatus.explained, RequestStatus.referred)
+# The resident is asked for a rating only when the organisation itself gave the answer.
+RATED_STATUSES = (RequestStatus.resolved, RequestStatus.explained)
+
+
+class RequestSource(StrEnum):
+    visit = "visit"
+    service_point = "service_point"
+    hotline = "hotline"
+    public_form = "public_form"
+
+
+class Visibility(StrEnum):
+    public = "public"  # shown to the resident on the public status page
+    internal = "internal"
+
+
+class Satisfaction(StrEnum):
+    satisfied = "satisfied"
+    basically_satisfied = "basically_satisfied"
+    not_satisfied = "not_satisfied"
+
+
+class RequestCategory(SQLModel, table=True):
+    """Editable list of kinds of request, each with the response time the organisation promises."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name_en: str
+    name_zh: str
+    response_hours: int = 72
+    active: bool = True
+
+
+class ServiceRequest(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    # Unguessable, short, from an unambiguous alphabet: the resident's only key to the request.
+    tracking_code: str = Field(index=True, unique=True, max_length=16)
+    household_id: int | None = Field(default=None, foreign_key="household.id", index=True)
+    area_id: int = Field(foreign_key="area.id", index=True)
+    category_id: int = Field(foreign_key="requestcategory.id", index=True)
+    description: str
+    source: RequestSource = RequestSource.visit
+    visit_id: str | None = Field(default=None, foreign_key="visit.id")
+    raised_by_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    assignee_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    status: RequestStatus = Field(default=RequestStatus.new, index=True)
+    referred_to: str = ""
+    # Public submissions only, and only what is needed to reply: both optional.
+    contact_name: str = ""
+    contact_phone: str = ""
+    location_text: str = ""
+    lat: float | None = None
+    lng: float | None = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    due_at: datetime = Field(index=True)
+    closed_at: datetime | None = None
+    # Set when resolved or explained, cleared when the resident's rating is recorded.
+    awaiting_rating: bool = Field(default=False, index=True)
+    reopened_count: int = 0
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class EventKind(StrEnum):
+    created = "created"
+    assigned = "assigned"
+    status = "status"
+    note = "note"
+    photo = "photo"
+    rating = "rating"
+    reopened = "reopened"
+
+
+class RequestEvent(SQLModel, table=True):
+    """One dated entry of a request's timeline: a status change, an assignment, a note, a rating.
+
+    What the system says (kind, status, detail) is stored as data and worded when shown, in the
+    reader's language; ``note`` is what a person typed, shown to the resident only if public.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="servicerequest.id", index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    kind: EventKind = EventKind.note
+    actor_id: int | None = Field(default=None, foreign_key="user.id")  # None: the resident or the system
+    status: RequestStatus | None = None  # the status after this entry, if it changed it
+    detail: str = ""  # e.g. the department referred to, or the satisfaction given
+    assignee_id: int | None = Field(default=None, foreign_key="user.id")
+    note: str = ""
+    visibility: Visibility = Visibility.internal
+
+
+class RequestPhoto(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="servicerequest.id", index=True)
+    file_key: str
+    thumb_key: str
+    width: int
+    height: int
+    size_bytes: int
+    upload_sha256: str = Field(index=True)
+    added_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Rating(SQLModel, table=True):
+    """The resident's judgement of an answer; a request reopened and answered again is rated again."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="servicerequest.id", index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    satisfaction: Satisfaction
+    comment: str = ""
+    answered_status: RequestStatus  # the answer being rated: resolved or explained
+    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")  # None: on the public page
+    assignee_id: int | None = Field(default=None, foreign_key="user.id")  # who gave the answer rated
+
+
+class RequestAlert(SQLModel, table=True):
+    """An in-app notice for the coordinators of an area (e.g. a resident was not satisfied)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="servicerequest.id", index=True)
+    area_id: int = Field(foreign_key="area.id", index=True)
+    kind: str = "not_satisfied"
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    dismissed_at: datetime | None = Field(default=None, index=True)
+    dismissed_by_id: int | None = Field(default=None, foreign_key="user.id")

@@ -1,0 +1,284 @@
+"""The residents' channel, no account needed: a phone-sized form that gives a tracking code, and a
+status page for that code with the notes meant for the resident and the rating of the answer."""
+
+from __future__ import annotations
+
+import base64
+
+from nicegui import events, run, ui
+
+from core.config import get_settings
+from core.db import session_scope
+from core.i18n import N_, _, current_language, format_date, format_datetime
+from models import RequestStatus, Satisfaction
+from pages.frame import frame
+from pages.messages import error_text, notify_error
+from pages.request_cards import event_text, status_badge
+from services.areas import area_label
+from services.challenge import new_challenge
+from services.errors import InvalidInput, NotFound, ServiceError, Throttled
+from services.photo_pipeline import ProcessedPhoto
+from services.request_feedback import (
+    MAX_PUBLIC_PHOTOS,
+    SATISFACTION_LABELS,
+    PublicRequestInput,
+    public_areas,
+    public_view,
+    rate_by_code,
+    submit_public_request,
+)
+from services.requests import MAX_DESCRIPTION, categories, category_name
+from services.visits import prepare_photo
+
+GEOLOCATE_JS = """
+return await new Promise((resolve) => {
+  if (!navigator.geolocation) { resolve({error: "unsupported"}); return; }
+  navigator.geolocation.getCurrentPosition(
+    (p) => resolve({lat: p.coords.latitude, lng: p.coords.longitude}),
+    (e) => resolve({error: "unavailable"}), {timeout: 15000, maximumAge: 60000});
+});
+"""
+
+
+def _client_ip() -> str:
+    try:
+        return ui.context.client.ip
+    except Exception:  # no request behind this client (should not happen on a page)
+        return ""
+
+
+@ui.page("/public/request", reconnect_timeout=get_settings().reconnect_timeout)
+def public_request_page() -> None:
+    with frame(_("Report a concern")):
+        PublicForm().build()
+
+
+class PublicForm:
+    def __init__(self) -> None:
+        lang = current_language()
+        with session_scope(read_only=True) as session:
+            self.categories = {c.id: category_name(c, lang) for c in categories(session)}
+            self.areas = {a.id: area_label(session, a.id) for a in public_areas(session)}
+        self.photos: list[ProcessedPhoto] = []
+        self.location: dict | None = None
+        self.sending = False
+
+    def build(self) -> None:
+        with ui.card().classes("ds-card"):
+            ui.label(_("Tell the community service centre about a problem. No account is needed.")).classes(
+                "text-sm text-gray-700")
+            self.category = ui.select(self.categories, label=_("What is it about?")).props("outlined").classes(
+                "w-full").mark("public-category")
+            self.description = ui.textarea(_("Describe the problem")).props(
+                f"outlined autogrow maxlength={MAX_DESCRIPTION} counter").classes("w-full").mark("public-description")
+        with ui.card().classes("ds-card"):
+            ui.label(_("Where (optional)")).classes("font-medium")
+            self.area = ui.select({None: _("I don't know"), **self.areas}, value=None, label=_("Community")).props(
+                "outlined").classes("w-full").mark("public-area")
+            self.place = ui.input(_("Address or landmark")).props("outlined maxlength=200").classes("w-full").mark(
+                "public-place")
+            with ui.row().classes("items-center gap-2"):
+                ui.button(_("Use my location"), icon="my_location", on_click=self.locate).props("outline dense")
+                self.location_label = ui.label().classes("text-sm text-gray-600")
+        self.build_photos()
+        with ui.card().classes("ds-card"):
+            ui.label(_("Contact (optional)")).classes("font-medium")
+            ui.label(_("Only staff handling the request see it. Leave it empty to stay anonymous.")).classes(
+                "text-xs text-gray-500")
+            self.name = ui.input(_("Your name")).props("outlined maxlength=50").classes("w-full").mark("public-name")
+            self.phone = ui.input(_("Phone number")).props("outlined maxlength=30 type=tel").classes("w-full").mark(
+                "public-phone")
+        with ui.card().classes("ds-card"):
+            self.challenge_label = ui.label().classes("font-medium").mark("challenge-question")
+            self.answer = ui.input(_("Answer")).props("outlined inputmode=numeric maxlength=3").classes("w-full").mark(
+                "challenge-answer")
+            self.new_question()
+        self.error = ui.label().classes("text-negative").mark("public-error")
+        self.send_button = ui.button(_("Send"), icon="send", on_click=self.send).props("size=lg").classes(
+            "w-full").mark("public-send")
+        with ui.row().classes("w-full justify-center"):
+            ui.link(_("Already reported? Check your request"), "#").on(
+                "click", lambda: self.lookup_dialog.open()).classes("text-sm")
+        self.build_lookup()
+
+    def new_question(self) -> None:
+        self.challenge = new_challenge()
+        self.challenge_label.set_text(_("To show you are a person: what is {question}?").format(
+            question=self.challenge.question))
+        self.answer.set_value("")
+
+    def build_photos(self) -> None:
+        with ui.card().classes("ds-card"):
+            ui.label(_("Photo (optional)")).classes("font-medium")
+            self.uploader = ui.upload(on_upload=self.receive_photo, multiple=True, auto_upload=True).classes(
+                "ds-hidden-upload").mark("public-photo-upload")
+            url = self.uploader.props["url"]
+            with ui.element("label").classes("q-btn q-btn--outline q-btn--rectangle q-btn--actionable q-focusable "
+                                             "q-hoverable q-btn--no-uppercase px-3 py-2 cursor-pointer text-primary "
+                                             "rounded-md items-center gap-1 flex flex-row no-wrap self-start"):
+                ui.icon("photo_camera")
+                ui.label(_("Add a photo"))
+                ui.element("input").props('type=file accept="image/*" multiple').classes("hidden").on(
+                    "change", js_handler=f'(e) => doorstepSendPhotos(e.target, "{url}")')
+            ui.label(_("Up to {n} photos. Location data is removed from them.").format(n=MAX_PUBLIC_PHOTOS)).classes(
+                "text-xs text-gray-500")
+            self.photo_row = ui.row().classes("gap-2")
+        ui.add_body_html('<script src="/static/js/photos.js"></script>')
+
+    async def receive_photo(self, e: events.UploadEventArguments) -> None:
+        settings = get_settings()
+        if e.file.size() > settings.max_upload_bytes:
+            notify_error(InvalidInput(N_("The photo is larger than {mb} MB."), mb=settings.max_upload_bytes // 2**20))
+            return
+        if len(self.photos) >= MAX_PUBLIC_PHOTOS:
+            notify_error(InvalidInput(N_("At most {n} photos per request."), n=MAX_PUBLIC_PHOTOS))
+            return
+        try:
+            processed = await run.io_bound(prepare_photo, await e.file.read())
+        except ServiceError as exc:
+            notify_error(exc)
+            return
+        if all(p.sha256 != processed.sha256 for p in self.photos):
+            self.photos.append(processed)
+        self.show_photos()
+
+    def show_photos(self) -> None:
+        self.photo_row.clear()
+        with self.photo_row:
+            for photo in list(self.photos):
+                with ui.element("div").classes("relative"):
+                    src = "data:image/jpeg;base64," + base64.b64encode(photo.thumb).decode()
+                    ui.image(src).classes("w-20 h-20 rounded").props("fit=cover")
+                    ui.button(icon="close", on_click=lambda p=photo: self.remove_photo(p)).props(
+                        "round dense size=xs color=negative").classes("absolute top-0 right-0")
+
+    def remove_photo(self, photo: ProcessedPhoto) -> None:
+        self.photos.remove(photo)
+        self.show_photos()
+
+    async def locate(self) -> None:
+        self.location_label.set_text(_("Finding your location…"))
+        try:
+            result = await ui.run_javascript(GEOLOCATE_JS, timeout=20)
+        except TimeoutError:
+            result = None
+        if not isinstance(result, dict) or "error" in result:
+            self.location = None
+            self.location_label.set_text(_("The location could not be found. Describe the place instead."))
+            return
+        self.location = {"lat": float(result["lat"]), "lng": float(result["lng"])}
+        self.location_label.set_text(_("Location added."))
+
+    async def send(self) -> None:
+        if self.sending:
+            return
+        self.sending = True
+        self.send_button.disable()
+        self.error.set_text("")
+        loc = self.location or {}
+        data = PublicRequestInput(
+            category_id=self.category.value or 0, description=self.description.value or "", area_id=self.area.value,
+            contact_name=self.name.value or "", contact_phone=self.phone.value or "",
+            location_text=self.place.value or "", lat=loc.get("lat"), lng=loc.get("lng"),
+        )
+        try:
+            code = await run.io_bound(_submit, data, _client_ip(), self.challenge.token, self.answer.value,
+                                      list(self.photos))
+        except ServiceError as exc:
+            self.error.set_text(error_text(exc))
+            if not isinstance(exc, Throttled):
+                self.new_question()  # each question is good for one try
+            return
+        finally:
+            self.sending = False
+            self.send_button.enable()
+        ui.navigate.to(f"/public/request/{code}?new=1")
+
+    def build_lookup(self) -> None:
+        with ui.dialog() as self.lookup_dialog, ui.card().classes("w-full max-w-sm"):
+            code = ui.input(_("Tracking code")).props("outlined autocapitalize=characters").classes("w-full").mark(
+                "lookup-code")
+            ui.button(_("Check"), on_click=lambda: ui.navigate.to(
+                f"/public/request/{(code.value or '').strip().replace('/', '')}")).classes("w-full")
+
+
+def _submit(data: PublicRequestInput, ip: str, token: str, answer: str | None,
+            photos: list[ProcessedPhoto]) -> str:
+    with session_scope() as session:
+        return submit_public_request(session, data, ip, token, answer, photos).tracking_code
+
+
+@ui.page("/public/request/{code}")
+def public_status_page(code: str, new: str = "", rated: str = "") -> None:
+    with frame(_("Your request")):
+        try:
+            with session_scope(read_only=True) as session:
+                view = public_view(session, code, _client_ip())
+        except (NotFound, Throttled) as exc:
+            with ui.card().classes("ds-card items-center"):
+                ui.icon("search_off", size="48px").classes("text-gray-400")
+                ui.label(error_text(exc)).classes("text-center").mark("public-not-found")
+                ui.link(_("Report a concern"), "/public/request")
+            return
+        tz = get_settings().time_zone
+        lang = current_language()
+        if new:
+            with ui.card().classes("ds-card bg-green-50 items-center").props("flat bordered"):
+                ui.icon("check_circle", size="40px", color="positive")
+                ui.label(_("Your request was received.")).classes("text-lg font-medium")
+                ui.label(_("Keep this tracking code to follow your request:")).classes("text-sm text-center")
+                ui.label(view.code).classes("text-3xl font-mono font-bold tracking-widest").mark("tracking-code")
+                ui.label(_("Bookmark this page or write the code down.")).classes("text-xs text-gray-600")
+        with ui.card().classes("ds-card"):
+            with ui.row().classes("w-full items-center justify-between no-wrap"):
+                ui.label(category_name(view.category, lang)).classes("text-lg font-medium")
+                status_badge(view.status)
+            ui.label(_("Tracking code {code} · received {date}").format(
+                code=view.code, date=format_date(view.created_at, tz))).classes("text-sm text-gray-600")
+            if view.description:
+                ui.label(view.description).classes("whitespace-pre-wrap text-sm").mark("public-description-text")
+            if view.status == RequestStatus.referred and view.referred_to:
+                ui.label(_("Referred to {department}").format(department=view.referred_to)).classes("text-sm")
+        if rated:
+            text = (_("Thank you. Your request has been reopened and a coordinator was told.") if rated == "reopened"
+                    else _("Thank you for your answer."))
+            ui.label(text).classes("ds-card text-positive font-medium").mark("public-rated")
+        if view.awaiting_rating:
+            RatingForm(view.code).build()
+        ui.label(_("Progress")).classes("text-lg font-medium")
+        with ui.column().classes("ds-card gap-2").mark("public-timeline"):
+            for entry in reversed(view.entries):
+                with ui.card().classes("w-full").props("flat bordered"):
+                    ui.label(event_text(entry, public=True)).classes("font-medium")
+                    ui.label(format_datetime(entry.at, tz)).classes("text-xs text-gray-500")
+                    if entry.note:
+                        ui.label(entry.note).classes("text-sm whitespace-pre-wrap")
+
+
+class RatingForm:
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def build(self) -> None:
+        with ui.card().classes("ds-card bg-amber-50").props("flat bordered").mark("public-rating"):
+            ui.label(_("Are you satisfied with the answer?")).classes("text-lg font-medium")
+            self.choice = ui.radio({s.value: _(label) for s, label in SATISFACTION_LABELS.items()}).mark(
+                "public-rating-choice")
+            self.comment = ui.textarea(_("Comment (optional)")).props("outlined autogrow maxlength=1000").classes(
+                "w-full").mark("public-rating-comment")
+            self.error = ui.label().classes("text-negative text-sm")
+            ui.button(_("Send my answer"), on_click=self.send).classes("w-full").mark("public-rating-send")
+
+    def send(self) -> None:
+        if not self.choice.value:
+            self.error.set_text(_("Choose an answer."))
+            return
+        try:
+            with session_scope() as session:
+                rate_by_code(session, self.code, Satisfaction(self.choice.value), self.comment.value or "",
+                             _client_ip())
+        except ServiceError as exc:
+            self.error.set_text(error_text(exc))
+            return
+        rated = "reopened" if self.choice.value == Satisfaction.not_satisfied.value else "1"
+        ui.navigate.to(f"/public/request/{self.code}?rated={rated}")

@@ -1,0 +1,269 @@
+"""Pieces of the request pages used elsewhere too: badges, timeline lines, the two-tap "raise a
+request" dialog, "ask about request #…" with its rating dialog, and coordinators' alerts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import run, ui
+
+from core.config import get_settings
+from core.db import session_scope
+from core.i18n import _, current_language, format_date, format_datetime
+from models import EventKind, RequestEvent, RequestSource, RequestStatus, Role, Satisfaction, ServiceRequest, User
+from pages.messages import error_text, notify_error, notify_ok
+from pages.session import require_user
+from services.errors import ServiceError
+from services.request_feedback import (
+    SATISFACTION_LABELS,
+    PublicEntry,
+    awaiting_rating,
+    dismiss_alert,
+    open_alerts,
+    rate_on_behalf,
+)
+from services.requests import (
+    MAX_DESCRIPTION,
+    STATUS_LABELS,
+    RequestFilters,
+    RequestInput,
+    categories,
+    category_name,
+    is_overdue,
+    list_requests,
+    raise_request,
+)
+
+STATUS_COLORS = {
+    RequestStatus.new: "blue-grey", RequestStatus.assigned: "indigo", RequestStatus.in_progress: "orange",
+    RequestStatus.resolved: "positive", RequestStatus.explained: "teal", RequestStatus.referred: "purple",
+}
+
+
+def status_badge(request_or_status: ServiceRequest | RequestStatus) -> None:
+    status = request_or_status if isinstance(request_or_status, RequestStatus) else request_or_status.status
+    ui.badge(_(STATUS_LABELS[status]), color=STATUS_COLORS[status]).mark(f"status-{status.value}")
+
+
+def due_badge(request: ServiceRequest) -> None:
+    tz = get_settings().time_zone
+    if is_overdue(request):
+        ui.badge(_("Overdue since {date}").format(date=format_date(request.due_at, tz)), color="negative").mark(
+            "overdue")
+    elif request.closed_at is None:
+        ui.badge(_("Due {date}").format(date=format_date(request.due_at, tz)), color="grey-7")
+
+
+def event_text(event: RequestEvent | PublicEntry, assignee_name: str = "", public: bool = False) -> str:
+    """What the system says about an entry, in the reader's language; never a name on the public page."""
+    if event.kind == EventKind.created:
+        return _("Request received")
+    if event.kind == EventKind.assigned:
+        return _("Assigned to a staff member") if public else _("Assigned to {name}").format(name=assignee_name)
+    if event.kind == EventKind.status and event.status == RequestStatus.referred:
+        return _("Referred to {department}").format(department=event.detail)
+    if event.kind == EventKind.status and event.status is not None:
+        return _("Status: {status}").format(status=_(STATUS_LABELS[event.status]))
+    if event.kind == EventKind.rating:
+        label = SATISFACTION_LABELS.get(Satisfaction(event.detail)) if event.detail else None
+        return _("Resident's rating: {rating}").format(rating=_(label) if label else "?")
+    if event.kind == EventKind.reopened:
+        return _("Reopened: the resident was not satisfied")
+    if event.kind == EventKind.photo:
+        return _("Photo added")
+    return _("Note")
+
+
+def request_title(request: ServiceRequest, category_label: str) -> str:
+    return f"#{request.id} · {category_label}"
+
+
+def request_row_card(request: ServiceRequest, category_label: str, subtitle: str = "") -> None:
+    with ui.link(target=f"/requests/{request.id}").classes("no-underline text-inherit w-full").mark(
+            f"request-{request.id}"):
+        with ui.card().classes("ds-card").props("flat bordered"):
+            with ui.row().classes("w-full items-center justify-between no-wrap gap-2"):
+                ui.label(request_title(request, category_label)).classes("font-medium")
+                status_badge(request)
+            ui.label(request.description).classes("text-sm text-gray-700 line-clamp-2")
+            with ui.row().classes("items-center gap-2"):
+                due_badge(request)
+                if subtitle:
+                    ui.label(subtitle).classes("text-xs text-gray-500")
+
+
+# --- raising a request from a visit (two taps) -------------------------------------------------
+
+def raise_request_button(user: User, household_id: int, visit_id: str | None = None,
+                         on_saved: Callable[[], None] | None = None) -> None:
+    """Tap one opens a short form (category, description); tap two saves it for this household."""
+    lang = current_language()
+    with session_scope(read_only=True) as session:
+        options = {c.id: category_name(c, lang) for c in categories(session)}
+
+    with ui.dialog() as dialog, ui.card().classes("w-full max-w-md"):
+        ui.label(_("Raise a request")).classes("text-lg font-medium")
+        category = ui.select(options, label=_("Category"), value=next(iter(options), None)).classes(
+            "w-full").props("outlined").mark("request-category")
+        text = ui.textarea(_("What does the resident ask for?")).props(
+            f"outlined autogrow maxlength={MAX_DESCRIPTION} counter").classes("w-full").mark("request-description")
+        error = ui.label().classes("text-negative text-sm")
+
+        async def save() -> None:
+            actor = require_user(Role.member, Role.coordinator, Role.admin)
+            if actor is None:
+                return
+            # A member raises it at the door; a coordinator on this page is usually at a service point.
+            source = RequestSource.visit if visit_id or actor.role == Role.member else RequestSource.service_point
+            data = RequestInput(category_id=category.value or 0, description=text.value or "", source=source,
+                                household_id=household_id, visit_id=visit_id)
+            try:
+                request_id = await run.io_bound(_raise, actor, data)
+            except ServiceError as exc:
+                error.set_text(error_text(exc))
+                return
+            dialog.close()
+            text.set_value("")
+            notify_ok(_("Request #{id} raised.").format(id=request_id))
+            if on_saved:
+                on_saved()
+
+        with ui.row().classes("w-full justify-end"):
+            ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+            ui.button(_("Save request"), icon="send", on_click=save).mark("save-request")
+    ui.button(_("Raise a request"), icon="campaign", on_click=dialog.open).props("outline").classes("w-full").mark(
+        "raise-request")
+
+
+def _raise(actor: User, data: RequestInput) -> int:
+    with session_scope() as session:
+        return raise_request(session, actor, data).id  # type: ignore[return-value]
+
+
+# --- closing the loop ----------------------------------------------------------------------------
+
+def rating_dialog(request_id: int, on_saved: Callable[[], None]) -> ui.dialog:
+    """The resident's answer, recorded by a member or coordinator on their behalf."""
+    with ui.dialog() as dialog, ui.card().classes("w-full max-w-md"):
+        ui.label(_("Is the resident satisfied with the answer to request #{id}?").format(id=request_id)).classes(
+            "font-medium")
+        choice = ui.radio({s.value: _(label) for s, label in SATISFACTION_LABELS.items()}).mark("rating-choice")
+        comment = ui.textarea(_("Comment")).props("outlined autogrow maxlength=1000").classes("w-full").mark(
+            "rating-comment")
+
+        def save() -> None:
+            actor = require_user(Role.member, Role.coordinator, Role.admin)
+            if actor is None:
+                return
+            if not choice.value:
+                ui.notify(_("Choose an answer."), type="warning")
+                return
+            try:
+                with session_scope() as session:
+                    rate_on_behalf(session, actor, request_id, Satisfaction(choice.value), comment.value or "")
+            except ServiceError as exc:
+                notify_error(exc)
+                return
+            dialog.close()
+            notify_ok(_("The resident's answer was recorded."))
+            on_saved()
+
+        with ui.row().classes("w-full justify-end"):
+            ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+            ui.button(_("Save answer"), on_click=save).mark("save-rating")
+    return dialog
+
+
+def ask_about_requests(user: User, household_id: int | None = None) -> None:
+    """"Ask about request #…": answered requests whose resident has not yet said if they are satisfied."""
+    if user.role not in (Role.member, Role.coordinator, Role.admin):
+        return
+
+    @ui.refreshable
+    def panel() -> None:
+        with session_scope(read_only=True) as session:
+            waiting = awaiting_rating(session, user, household_id)
+        if not waiting:
+            return
+        with ui.card().classes("ds-card bg-amber-50").props("flat bordered"):
+            for request in waiting:
+                with ui.row().classes("w-full items-center justify-between no-wrap gap-2"):
+                    with ui.column().classes("gap-0"):
+                        ui.label(_("Ask about request #{id}").format(id=request.id)).classes("font-medium").mark(
+                            f"ask-{request.id}")
+                        ui.label(request.description).classes("text-sm text-gray-700 line-clamp-1")
+                    dialog = rating_dialog(request.id, panel.refresh)
+                    ui.button(_("Record answer"), on_click=dialog.open).props("dense outline").mark(
+                        f"rate-{request.id}")
+
+    panel()
+
+
+def household_requests(user: User, household_id: int, visit_id: str | None = None) -> None:
+    """The household page's request section: ask-about list, raise button, the household's requests."""
+    if user.role not in (Role.member, Role.coordinator, Role.admin):
+        return
+    ask_about_requests(user, household_id)
+
+    @ui.refreshable
+    def listing() -> None:
+        lang = current_language()
+        with session_scope(read_only=True) as session:
+            rows = list_requests(session, user, RequestFilters(state="all", household_id=household_id), limit=20)
+        if rows:
+            ui.label(_("Requests")).classes("text-lg font-medium")
+        for row in rows:
+            request_row_card(row.request, category_name(row.category, lang),
+                             format_datetime(row.request.created_at, get_settings().time_zone))
+
+    raise_request_button(user, household_id, visit_id, on_saved=listing.refresh)
+    listing()
+
+
+def coordinator_alerts(user: User) -> None:
+    """Residents who were not satisfied: shown to the coordinators of the area until dismissed."""
+    if user.role not in (Role.coordinator, Role.admin):
+        return
+
+    @ui.refreshable
+    def panel() -> None:
+        with session_scope(read_only=True) as session:
+            alerts = open_alerts(session, user)
+        for alert, request in alerts:
+            with ui.card().classes("ds-card bg-red-50").props("flat bordered").mark(f"alert-{alert.id}"):
+                with ui.row().classes("w-full items-center justify-between no-wrap gap-2"):
+                    with ui.row().classes("items-center gap-2 no-wrap"):
+                        ui.icon("sentiment_dissatisfied", color="negative")
+                        ui.link(_("Request #{id}: the resident is not satisfied. It has been reopened.").format(
+                            id=request.id), f"/requests/{request.id}").classes("text-negative")
+                    ui.button(icon="close", on_click=lambda a=alert.id: dismiss(a)).props("flat round dense").mark(
+                        f"dismiss-{alert.id}")
+
+    def dismiss(alert_id: int) -> None:
+        actor = require_user(Role.coordinator, Role.admin)
+        if actor is None:
+            return
+        try:
+            with session_scope() as session:
+                dismiss_alert(session, actor, alert_id)
+        except ServiceError as exc:
+            notify_error(exc)
+        panel.refresh()
+
+    panel()
+
+
+def home_requests(user: User) -> None:
+    """What the start page says about requests: alerts for coordinators, ask-about for members."""
+    coordinator_alerts(user)
+    if user.role == Role.member:
+        ask_about_requests(user)
+    if user.role in (Role.member, Role.coordinator):
+        with session_scope(read_only=True) as session:
+            mine = list_requests(session, user, RequestFilters(view="mine"))
+        if mine:
+            overdue = sum(1 for r in mine if r.overdue)
+            text = _("{n} requests assigned to you").format(n=len(mine))
+            if overdue:
+                text += " · " + _("{n} overdue").format(n=overdue)
+            ui.link(text, "/requests?view=mine").classes("text-primary font-medium").mark("my-requests-link")

@@ -1,0 +1,177 @@
+"""Coordinator's request dashboard: open, overdue, time to close, on-time share and satisfaction for a
+period, with CSV / XLSX export and the editable list of categories with their response times."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from nicegui import run, ui
+
+from core.config import get_settings
+from core.db import session_scope
+from core.i18n import _, current_language, format_number
+from models import Role, User
+from pages.frame import frame
+from pages.messages import notify_error, notify_ok
+from pages.request_cards import coordinator_alerts
+from pages.session import require_user
+from services.errors import ServiceError
+from services.request_stats import Dashboard, SatisfactionRow, build_dashboard, export_rows, to_csv, to_xlsx
+from services.requests import categories, save_category
+
+
+def _parse(text: str | None, fallback: date) -> date:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return fallback
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{format_number(round(value * 100))}%"
+
+
+def _hours(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if value >= 48:
+        return _("{n} days").format(n=format_number(round(value / 24, 1)))
+    return _("{n} hours").format(n=format_number(round(value, 1)))
+
+
+def summary_lines(board: Dashboard) -> list[tuple[str, str]]:
+    return [
+        (_("Requests raised"), str(board.raised)),
+        (_("Still open"), str(board.open)),
+        (_("Overdue"), str(board.overdue)),
+        (_("Closed"), str(board.closed)),
+        (_("Median time to close"), _hours(board.median_hours_to_close)),
+        (_("Closed on time"), _percent(board.on_time_share)),
+    ]
+
+
+@ui.page("/requests/dashboard")
+def requests_dashboard_page(start: str = "", end: str = "") -> None:
+    user = require_user(Role.coordinator, Role.admin)
+    if user is None:
+        return
+    tz = get_settings().time_zone
+    today = datetime.now(ZoneInfo(tz)).date()
+    with frame(_("Request dashboard"), user):
+        coordinator_alerts(user)
+        with ui.row().classes("w-full gap-2 items-end"):
+            first = ui.input(_("From"), value=_parse(start, today - timedelta(days=29)).isoformat()).props(
+                "type=date dense").mark("period-from")
+            last = ui.input(_("To"), value=_parse(end, today).isoformat()).props("type=date dense").mark("period-to")
+            ui.button(_("CSV"), icon="download", on_click=lambda: export("csv")).props("outline").mark("export-csv")
+            ui.button(_("XLSX"), icon="download", on_click=lambda: export("xlsx")).props("outline").mark(
+                "export-xlsx")
+        ui.label(_("Requests raised in the period, days counted in {tz}.").format(tz=tz)).classes(
+            "text-xs text-gray-500")
+
+        def period() -> tuple[date, date]:
+            return _parse(first.value, today - timedelta(days=29)), _parse(last.value, today)
+
+        @ui.refreshable
+        def figures() -> None:
+            actor = require_user(Role.coordinator, Role.admin)
+            if actor is None:
+                return
+            a, b = period()
+            with session_scope(read_only=True) as session:
+                board = build_dashboard(session, actor, a, b, tz, current_language())
+            with ui.row().classes("w-full gap-3"):
+                for label, value in summary_lines(board):
+                    with ui.card().classes("min-w-36 grow").props("flat bordered"):
+                        ui.label(value).classes("text-2xl font-bold").mark(f"figure-{label}")
+                        ui.label(label).classes("text-gray-600 text-sm")
+            satisfaction_table(_("Satisfaction by category"), _("Category"), board.by_category, "by-category")
+            satisfaction_table(_("Satisfaction by member"), _("Member"), board.by_member, "by-member")
+
+        async def export(kind: str) -> None:
+            actor = require_user(Role.coordinator, Role.admin)
+            if actor is None:
+                return
+            a, b = period()
+            data = await run.io_bound(_export, actor, a, b, tz, current_language(), kind)
+            name = f"requests-{a.isoformat()}-{b.isoformat()}.{kind}"
+            media = "text/csv" if kind == "csv" else \
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ui.download.content(data, name, media_type=media)
+
+        first.on_value_change(figures.refresh)
+        last.on_value_change(figures.refresh)
+        figures()
+        category_editor(user)
+
+
+def _export(actor: User, first: date, last: date, tz: str, lang: str, kind: str) -> bytes:
+    with session_scope(read_only=True) as session:
+        rows = export_rows(session, actor, first, last, tz, lang)
+        if kind == "csv":
+            return to_csv(rows)
+        board = build_dashboard(session, actor, first, last, tz, lang)
+    summary = [(_("From"), first.isoformat()), (_("To"), last.isoformat()), *summary_lines(board)]
+    for row in board.by_category:
+        summary.append((f"{_('Satisfaction by category')}: {row.label}", _percent(row.share_satisfied)))
+    for row in board.by_member:
+        summary.append((f"{_('Satisfaction by member')}: {row.label}", _percent(row.share_satisfied)))
+    return to_xlsx(rows, summary)
+
+
+def satisfaction_table(title: str, first_column: str, rows: list[SatisfactionRow], marker: str) -> None:
+    ui.label(title).classes("text-lg font-medium")
+    if not rows:
+        ui.label(_("No ratings in this period.")).classes("text-sm text-gray-500")
+        return
+    columns = [
+        {"name": "label", "label": first_column, "field": "label", "align": "left"},
+        {"name": "satisfied", "label": _("Satisfied"), "field": "satisfied"},
+        {"name": "basically", "label": _("Basically satisfied"), "field": "basically"},
+        {"name": "not_satisfied", "label": _("Not satisfied"), "field": "not_satisfied"},
+        {"name": "share", "label": _("Satisfied or basically"), "field": "share"},
+    ]
+    data = [{"label": r.label, "satisfied": r.satisfied, "basically": r.basically, "not_satisfied": r.not_satisfied,
+             "share": _percent(r.share_satisfied)} for r in rows]
+    ui.table(columns=columns, rows=data, row_key="label").props("flat bordered dense wrap-cells").classes(
+        "w-full").mark(marker)
+
+
+def category_editor(user: User) -> None:
+    with ui.expansion(_("Categories and response times"), icon="tune").classes("w-full bg-white").mark(
+            "category-editor"):
+        @ui.refreshable
+        def editor() -> None:
+            with session_scope(read_only=True) as session:
+                rows = categories(session, active_only=False)
+            for category in [*rows, None]:
+                with ui.row().classes("w-full items-end gap-2"):
+                    en = ui.input(_("English"), value=category.name_en if category else "").props("dense").classes(
+                        "min-w-32 grow")
+                    zh = ui.input(_("Chinese"), value=category.name_zh if category else "").props("dense").classes(
+                        "min-w-32 grow")
+                    hours = ui.number(_("Response time (hours)"), value=category.response_hours if category else 72,
+                                      min=1, max=2160, step=1).props("dense").classes("w-36")
+                    active = ui.checkbox(_("In use"), value=category.active if category else True)
+                    fields = (en, zh, hours, active)
+                    ui.button(_("Save") if category else _("Add"),
+                              on_click=lambda c=category, f=fields: save(c.id if c else None, *f)).props(
+                        "dense outline")
+
+        def save(category_id: int | None, en: ui.input, zh: ui.input, hours: ui.number, active: ui.checkbox) -> None:
+            actor = require_user(Role.coordinator, Role.admin)
+            if actor is None:
+                return
+            try:
+                with session_scope() as session:
+                    save_category(session, actor, en.value or "", zh.value or "", int(hours.value or 0),
+                                  bool(active.value), category_id)
+            except ServiceError as exc:
+                notify_error(exc)
+                return
+            notify_ok(_("Saved."))
+            editor.refresh()
+
+        ui.label(_("A new response time applies to requests raised from now on.")).classes("text-xs text-gray-500")
+        editor()

@@ -1,0 +1,77 @@
+"""Fixed-window rate limits for anonymous entry points (the public request form and status page).
+
+Counts live in this process's memory: right for Doorstep's one-process deployment (NiceGUI runs
+a single worker). Several instances behind a load balancer would each count separately, so a
+client could get N times the limit; move the counter to Redis or the database then. Behind a
+reverse proxy the client address is the proxy's unless uvicorn is told to trust
+X-Forwarded-For (``forwarded_allow_ips``).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+
+from core.i18n import N_
+from services.errors import Throttled
+
+
+@dataclass
+class FixedWindowLimiter:
+    """At most ``limit`` hits per key in each window of ``window_seconds``."""
+
+    limit: int
+    window_seconds: int
+    _windows: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (window number, hits)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _window(self, now: float) -> int:
+        return int(now // self.window_seconds)
+
+    def check(self, key: str, now: float | None = None) -> None:
+        """Raise Throttled if the key has used up this window; does not count a hit."""
+        now = time.time() if now is None else now
+        with self._lock:
+            window, hits = self._windows.get(key, (-1, 0))
+            if window == self._window(now) and hits >= self.limit:
+                raise Throttled(N_("Too many submissions from this connection. Try again in {minutes} minutes."),
+                                minutes=self.minutes_left(now))
+
+    def hit(self, key: str, now: float | None = None) -> None:
+        """Count one hit, raising Throttled (without counting) if the window is used up."""
+        now = time.time() if now is None else now
+        with self._lock:
+            current = self._window(now)
+            window, hits = self._windows.get(key, (current, 0))
+            if window != current:
+                hits = 0
+            if hits >= self.limit:
+                raise Throttled(N_("Too many submissions from this connection. Try again in {minutes} minutes."),
+                                minutes=self.minutes_left(now))
+            self._windows[key] = (current, hits + 1)
+            if len(self._windows) > 10_000:  # forget finished windows so memory stays bounded
+                self._windows = {k: v for k, v in self._windows.items() if v[0] == current}
+
+    def minutes_left(self, now: float) -> int:
+        end = (self._window(now) + 1) * self.window_seconds
+        return max(1, math.ceil((end - now) / 60))
+
+    def reset(self) -> None:
+        with self._lock:
+            self._windows.clear()
+
+
+# Public request form: submissions per client address per hour, and failed tries (wrong answer to
+# the challenge, invalid input) so the challenge cannot be brute-forced.
+PUBLIC_SUBMISSIONS = FixedWindowLimiter(limit=5, window_seconds=3600)
+PUBLIC_ATTEMPTS = FixedWindowLimiter(limit=30, window_seconds=3600)
+# Status-page look-ups of unknown codes and ratings, per client address per hour.
+PUBLIC_LOOKUPS = FixedWindowLimiter(limit=30, window_seconds=3600)
+
+
+def reset_all() -> None:
+    """Tests start each case with empty counters."""
+    for limiter in (PUBLIC_SUBMISSIONS, PUBLIC_ATTEMPTS, PUBLIC_LOOKUPS):
+        limiter.reset()
