@@ -1,6 +1,20 @@
 """SQLModel tables; importing this package registers every table on SQLModel.metadata."""
 
 from models.audit import AuditEntry
+from models.events import (
+    Attendance,
+    CalendarFeed,
+    Event,
+    EventAudience,
+    EventRole,
+    EventStatus,
+    Notice,
+    Signup,
+    SignupStatus,
+    VolunteerIntake,
+    VolunteerProfile,
+    VolunteerStatus,
+)
 from models.households import GeocodeStatus, Household, HouseholdNeed, Pairing
 from models.org import Area, NeedCategory, Organisation
 from models.users import LoginAttempt, Role, User
@@ -8,7 +22,19 @@ from models.visits import LocationSource, Photo, Visit
 
 __all__ = [
     "Area",
+    "Attendance",
     "AuditEntry",
+    "CalendarFeed",
+    "Event",
+    "EventAudience",
+    "EventRole",
+    "EventStatus",
+    "Notice",
+    "Signup",
+    "SignupStatus",
+    "VolunteerIntake",
+    "VolunteerProfile",
+    "VolunteerStatus",
     "GeocodeStatus",
     "Household",
     "HouseholdNeed",
