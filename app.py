@@ -24,10 +24,14 @@ def main() -> None:
                 print("  " + line)
 
     import api  # noqa: F401
+    import pages.events  # noqa: F401
+    import pages.events_admin  # noqa: F401
     import pages.home  # noqa: F401
     import pages.households  # noqa: F401
     import pages.login  # noqa: F401
     import pages.map  # noqa: F401
+    import pages.my_activities  # noqa: F401
+    import pages.register  # noqa: F401
     import pages.visit_form  # noqa: F401
     import pages.visits  # noqa: F401
     from pages.auth_middleware import AuthMiddleware
