@@ -12,7 +12,7 @@ from nicegui import app, run, ui
 
 from core.config import get_settings
 from core.db import session_scope
-from core.i18n import _, format_date, format_datetime, to_local
+from core.i18n import _, format_date, to_local
 from models import Event, EventStatus, Notice, Role, SignupStatus, User
 from models.common import utcnow
 from pages.frame import frame, not_found_message
@@ -65,7 +65,12 @@ def when_text(event: Event) -> str:
     start, end = to_local(event.starts_at, tz()), to_local(event.ends_at, tz())
     if start.date() == end.date():
         return f"{format_date(event.starts_at, tz())} · {start:%H:%M}–{end:%H:%M}"
-    return f"{format_datetime(event.starts_at, tz())} – {format_datetime(event.ends_at, tz())}"
+    return f"{short_datetime(event.starts_at)} – {short_datetime(event.ends_at)}"
+
+
+def short_datetime(dt: datetime) -> str:
+    """Date and hours:minutes, without seconds."""
+    return f"{format_date(dt, tz())} {to_local(dt, tz()):%H:%M}"
 
 
 def places_text(event: Event) -> str:
@@ -81,7 +86,7 @@ def notice_text(notice: Notice) -> str:
     params = notice_params(notice)
     if "starts_at" in params:
         with contextlib.suppress(TypeError, ValueError):
-            params["starts_at"] = format_datetime(datetime.fromisoformat(params["starts_at"]), tz())
+            params["starts_at"] = short_datetime(datetime.fromisoformat(params["starts_at"]))
     try:
         return _(notice.msgid).format(**params)
     except (KeyError, IndexError):
@@ -152,7 +157,7 @@ def events_page() -> None:
                 event = row.event
                 with ui.link(target=f"/events/{event.id}").classes("no-underline text-inherit w-full").mark(
                         f"event-{event.id}"):
-                    with ui.card().classes("ds-card").props("flat bordered"):
+                    with ui.card().classes("ds-card gap-2").props("flat bordered"):
                         ui.label(event.title).classes("text-lg font-medium leading-tight")
                         with ui.row().classes("items-center gap-1 text-sm text-gray-700"):
                             ui.icon("event", size="18px")
@@ -219,7 +224,7 @@ def event_page(event_id: int) -> None:
                 not_found_message()
             return
         with content:
-            event_details(event, roles)
+            event_details(event, roles if manages or signup is not None or not may_sign_up(actor, event) else [])
             if manages:
                 with ui.row().classes("gap-2"):
                     ui.button(_("Roster and check-in"), icon="how_to_reg",
@@ -227,9 +232,10 @@ def event_page(event_id: int) -> None:
                     ui.button(_("Edit"), icon="edit",
                               on_click=lambda: ui.navigate.to(f"/admin/events/{event_id}/edit")).props("outline")
             signup_box(actor, event, roles, signup, position, attendance, now)
+            event_map(event)
 
     def signup_box(actor: User, event: Event, roles: list, signup, position, attendance, now: datetime) -> None:  # noqa: ANN001
-        with ui.card().classes("ds-card").props("flat bordered"):
+        with ui.card().classes("ds-card gap-2").props("flat bordered"):
             if event.status == EventStatus.cancelled:
                 ui.label(_("This event was cancelled.")).classes("text-negative font-medium")
                 return
@@ -240,13 +246,13 @@ def event_page(event_id: int) -> None:
                         "signup-confirmation")
                     cutoff = cancellation_cutoff(event)
                     if now < cutoff:
-                        ui.label(_("You can cancel until {time}.").format(
-                            time=format_datetime(cutoff, tz()))).classes("text-sm text-gray-600")
+                        ui.label(_("You can cancel until {time}.").format(time=short_datetime(cutoff))).classes(
+                            "text-sm text-gray-600")
                     if signup.late_cancel_requested_at:
                         ui.label(_("You told the coordinator that you cannot come.")).classes("text-sm text-warning")
                     if attendance and attendance.checked_in_at:
-                        ui.label(_("Checked in at {time}.").format(time=format_datetime(
-                            attendance.checked_in_at, tz()))).classes("text-positive")
+                        checked_in = short_datetime(attendance.checked_in_at)
+                        ui.label(_("Checked in at {time}.").format(time=checked_in)).classes("text-positive")
                         if attendance.checked_out_at is None and now < event.ends_at:
                             ui.button(_("Check out"), icon="logout", on_click=leave).classes("w-full").mark(
                                 "check-out")
@@ -275,7 +281,7 @@ def event_page(event_id: int) -> None:
                       on_click=lambda: join(role_choice.value if role_choice else None)).props("size=lg").classes(
                 "w-full").mark("sign-up")
             if event.signup_deadline:
-                ui.label(_("Sign-up closes {time}.").format(time=format_datetime(event.signup_deadline, tz()))).classes(
+                ui.label(_("Sign-up closes {time}.").format(time=short_datetime(event.signup_deadline))).classes(
                     "text-sm text-gray-600")
 
     def join(role_id: int | None) -> None:
@@ -349,8 +355,7 @@ def event_page(event_id: int) -> None:
 
 
 def event_details(event: Event, roles: list) -> None:
-    settings = get_settings()
-    with ui.card().classes("ds-card").props("flat bordered"):
+    with ui.card().classes("ds-card gap-2").props("flat bordered"):
         ui.label(event.title).classes("text-xl font-medium leading-tight").mark("event-title")
         with ui.row().classes("items-center gap-1 text-gray-800"):
             ui.icon("event", size="20px")
@@ -370,6 +375,10 @@ def event_details(event: Event, roles: list) -> None:
         if event.description:
             ui.label(event.description).classes("whitespace-pre-wrap text-gray-800")
         ui.link(_("Add to my calendar"), f"/events/{event.id}.ics").classes("text-primary text-sm")
+
+
+def event_map(event: Event) -> None:
+    settings = get_settings()
     if event.lat is not None and event.lng is not None:
         pin = ui.leaflet(center=(event.lat, event.lng), zoom=16).classes("ds-card h-48 rounded")
         pin.clear_layers()
@@ -399,7 +408,7 @@ def check_in_page(event_id: int, code: str = "") -> None:
         ui.icon("check_circle", size="56px").classes("text-positive")
         ui.label(_("You are checked in.")).classes("text-xl").mark("checked-in")
         ui.label(event.title if event else "").classes("text-gray-700")
-        ui.label(_("Checked in at {time}.").format(time=format_datetime(record.checked_in_at, tz())))
+        ui.label(_("Checked in at {time}.").format(time=short_datetime(record.checked_in_at)))
         ui.link(_("Back to the event"), f"/events/{event_id}")
 
 
@@ -470,7 +479,9 @@ def home_events_block(user: User) -> None:
             ui.navigate.reload()
 
         ui.button(_("Mark notices as read"), on_click=dismiss).props("flat dense no-caps").mark("notices-read")
-    if user.role == Role.volunteer or tomorrow or notices:
-        ui.button(_("Find events"), icon="event", on_click=lambda: ui.navigate.to("/events")).props(
-            "outline").mark("find-events")
+    with ui.row().classes("ds-card no-wrap gap-2"):
+        ui.button(_("Find events"), icon="event", on_click=lambda: ui.navigate.to("/events")).classes(
+            "grow").mark("find-events")
+        ui.button(_("My activities"), icon="volunteer_activism",
+                  on_click=lambda: ui.navigate.to("/me/activities")).props("outline").classes("grow")
 

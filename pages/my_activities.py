@@ -30,7 +30,7 @@ def my_activities_page(request: Request) -> None:
         notices = notices_for(session, user, limit=10)
         token = feed_token(session, user)
     with frame(_("My activities"), user):
-        with ui.card().classes("ds-card").props("flat bordered"):
+        with ui.card().classes("ds-card gap-0").props("flat bordered"):
             ui.label(_("Hours this year")).classes("text-sm text-gray-600")
             ui.label(format_number(mine.hours_this_year)).classes("text-3xl font-bold").mark("hours-this-year")
 
@@ -59,7 +59,7 @@ def my_activities_page(request: Request) -> None:
         for item in mine.upcoming:
             with ui.link(target=f"/events/{item.event.id}").classes("no-underline text-inherit w-full").mark(
                     f"activity-{item.event.id}"):
-                with ui.card().classes("ds-card").props("flat bordered"):
+                with ui.card().classes("ds-card gap-1").props("flat bordered"):
                     ui.label(item.event.title).classes("font-medium")
                     ui.label(when_text(item.event) + (f" · {item.role_name}" if item.role_name else "")).classes(
                         "text-sm text-gray-700")
@@ -69,7 +69,7 @@ def my_activities_page(request: Request) -> None:
         if not mine.past:
             ui.label(_("None yet.")).classes("text-gray-600 ds-card")
         for item in mine.past:
-            with ui.card().classes("ds-card").props("flat bordered"):
+            with ui.card().classes("ds-card gap-1").props("flat bordered"):
                 with ui.row().classes("w-full items-center justify-between no-wrap"):
                     ui.label(item.event.title).classes("font-medium")
                     if item.attended:
