@@ -384,7 +384,8 @@ def roster_page(event_id: int, request: Request) -> None:
         with ui.card().classes("ds-card").props("flat bordered").mark(f"roster-{row.signup.id}"):
             with ui.row().classes("w-full items-center justify-between no-wrap"):
                 with ui.column().classes("gap-0"):
-                    ui.label(row.name).classes("font-medium")
+                    # Closed accounts keep an anonymous placeholder name (a msgid) on their rows.
+                    ui.label(_(row.name) if row.name == "Former volunteer" else row.name).classes("font-medium")
                     details = [d for d in (row.role_name, row.phone) if d]
                     if details:
                         ui.label(" · ".join(details)).classes("text-xs text-gray-600")
