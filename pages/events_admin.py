@@ -50,7 +50,7 @@ from services.signups import cancel_signup
 from services.volunteers import decide_volunteer, intake_settings, pending_volunteers, set_auto_approve
 
 STAFF = (Role.coordinator, Role.admin)
-STATE_COLOURS = {"confirmed": "primary", "attended": "positive", "no_show": "negative", "waitlisted": "warning",
+STATE_COLOURS = {"confirmed": "blue-7", "attended": "positive", "no_show": "negative", "waitlisted": "warning",
                  "cancelled": "grey-6"}
 
 

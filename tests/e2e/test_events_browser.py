@@ -130,4 +130,17 @@ def test_volunteer_signs_up_on_a_phone(server: str, phone) -> None:  # noqa: ANN
     assert page.get_by_text("You are signed up").is_visible()
     shot(page, "5-my-activities")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "page scrolls sideways on a phone"
+
+    # The coordinator's roster on the same phone, with the check-in QR code.
+    page.goto(f"{server}/logout")
+    page.get_by_label("Phone number or username").fill("coord")
+    page.get_by_label("Password").fill("doorstep-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Overview").first.wait_for(timeout=15000)
+    page.goto(f"{server}/admin/events/{event_id}/roster")
+    page.get_by_text("志愿者1").wait_for()
+    shot(page, "6-roster")
+    page.get_by_role("button", name="Show check-in QR code").click()
+    page.get_by_text("Scan to check in").wait_for()
+    shot(page, "7-qr")
     assert not page.errors, page.errors
