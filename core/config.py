@@ -53,6 +53,10 @@ class Settings(BaseSettings):
 
     reconnect_timeout: float = 300.0
 
+    # Events: cancelling closes this long before the start; check-in opens this long before it.
+    event_cancel_cutoff_hours: float = 3.0
+    event_checkin_opens_minutes: int = 60
+
     @property
     def photo_dir(self) -> Path:
         return self.data_dir / "photos"

@@ -1,6 +1,20 @@
 """SQLModel tables; importing this package registers every table on SQLModel.metadata."""
 
 from models.audit import AuditEntry
+from models.events import (
+    Attendance,
+    CalendarFeed,
+    Event,
+    EventAudience,
+    EventRole,
+    EventStatus,
+    Notice,
+    Signup,
+    SignupStatus,
+    VolunteerIntake,
+    VolunteerProfile,
+    VolunteerStatus,
+)
 from models.households import GeocodeStatus, Household, HouseholdNeed, Pairing
 from models.org import Area, NeedCategory, Organisation
 from models.requests import (
@@ -21,8 +35,20 @@ from models.visits import LocationSource, Photo, Visit
 
 __all__ = [
     "Area",
+    "Attendance",
     "AuditEntry",
     "EventKind",
+    "CalendarFeed",
+    "Event",
+    "EventAudience",
+    "EventRole",
+    "EventStatus",
+    "Notice",
+    "Signup",
+    "SignupStatus",
+    "VolunteerIntake",
+    "VolunteerProfile",
+    "VolunteerStatus",
     "GeocodeStatus",
     "Household",
     "HouseholdNeed",

@@ -16,6 +16,7 @@ from core.i18n import match_language
 PUBLIC_PREFIXES = (
     "/login", "/logout", "/setup", "/_nicegui", "/static", "/assets", "/api", "/public", "/sw.js",
     "/manifest.webmanifest", "/offline", "/favicon", "/health",
+    "/register", "/calendar/",  # volunteer self-registration; calendar feeds carry their own secret token
 )
 
 

@@ -22,6 +22,9 @@ NAV_ITEMS: list[tuple[str, str, str, set[Role]]] = [
     ("/requests/dashboard", "Request dashboard", "insights", {Role.coordinator, Role.admin}),
     ("/admin/users", "Accounts", "manage_accounts", {Role.coordinator, Role.admin}),
     ("/admin/areas", "Areas", "account_tree", {Role.admin, Role.coordinator}),
+    ("/events", "Events", "event", set(Role)),
+    ("/me/activities", "My activities", "volunteer_activism", {Role.member, Role.volunteer}),
+    ("/admin/volunteers", "Volunteers", "group_add", {Role.coordinator, Role.admin}),
     ("/profile", "Profile", "person", set(Role)),
 ]
 

@@ -58,6 +58,7 @@ def login_page(redirect_to: str = "/") -> None:
         password.on("keydown.enter", try_login)
         error = ui.label().classes("text-negative").mark("login-error")
         ui.button(_("Sign in"), on_click=try_login).classes("w-full").props("size=lg").mark("sign-in")
+        ui.link(_("New volunteer? Register here"), "/register").classes("text-sm")
 
 
 @app.get("/logout")

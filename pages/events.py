@@ -1,0 +1,487 @@
+"""Events for everyone allowed: the phone-first list, the event page with one-tap sign-up, QR check-in, .ics."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from fastapi import HTTPException, Request
+from fastapi.responses import Response
+from nicegui import app, run, ui
+
+from core.config import get_settings
+from core.db import session_scope
+from core.i18n import _, format_date, to_local
+from models import Event, EventStatus, Notice, Role, SignupStatus, User
+from models.common import utcnow
+from pages.frame import frame, not_found_message
+from pages.messages import error_text, notify_error, notify_ok
+from pages.session import require_user
+from services.attendance import check_in_with_code, check_out, my_attendance
+from services.auth import session_user
+from services.calendar import event_ics, personal_feed
+from services.errors import InvalidInput, NotFound, ServiceError
+from services.events import (
+    EventFilters,
+    categories,
+    get_event,
+    may_manage,
+    may_sign_up,
+    places_left,
+    roles_of,
+    upcoming_events,
+)
+from services.notifications import mark_read, notice_params, notices_for
+from services.signups import (
+    active_signup,
+    cancel_signup,
+    cancellation_cutoff,
+    report_late_cancellation,
+    sign_up,
+    signups_tomorrow,
+    waitlist_position,
+)
+
+SIGNERS = (Role.member, Role.volunteer)
+STAFF = (Role.coordinator, Role.admin)
+GEOLOCATE_JS = """
+new Promise(resolve => {
+  if (!navigator.geolocation) { resolve({error: 'unsupported'}); return; }
+  navigator.geolocation.getCurrentPosition(
+    p => resolve({lat: p.coords.latitude, lng: p.coords.longitude}),
+    e => resolve({error: e.code === 1 ? 'denied' : 'unavailable'}),
+    {enableHighAccuracy: false, timeout: 15000, maximumAge: 300000});
+})
+"""
+
+
+def tz() -> str:
+    return get_settings().time_zone
+
+
+def when_text(event: Event) -> str:
+    """"28 Nov 2026 · 09:00–12:00" in the organisation's time zone (the end date too if it differs)."""
+    start, end = to_local(event.starts_at, tz()), to_local(event.ends_at, tz())
+    if start.date() == end.date():
+        return f"{format_date(event.starts_at, tz())} · {start:%H:%M}–{end:%H:%M}"
+    return f"{short_datetime(event.starts_at)} – {short_datetime(event.ends_at)}"
+
+
+def short_datetime(dt: datetime) -> str:
+    """Date and hours:minutes, without seconds."""
+    return f"{format_date(dt, tz())} {to_local(dt, tz()):%H:%M}"
+
+
+def places_text(event: Event) -> str:
+    left = places_left(event)
+    if event.status == EventStatus.cancelled:
+        return _("Cancelled")
+    if left == 0:
+        return _("Full · waitlist open")
+    return _("{left} of {capacity} places left").format(left=left, capacity=event.capacity)
+
+
+def notice_text(notice: Notice) -> str:
+    params = notice_params(notice)
+    if "starts_at" in params:
+        with contextlib.suppress(TypeError, ValueError):
+            params["starts_at"] = short_datetime(datetime.fromisoformat(params["starts_at"]))
+    try:
+        return _(notice.msgid).format(**params)
+    except (KeyError, IndexError):
+        return _(notice.msgid)
+
+
+def status_badge(status: SignupStatus | None, position: int | None = None) -> None:
+    if status == SignupStatus.confirmed:
+        ui.badge(_("You are signed up"), color="positive").mark("my-status")
+    elif status == SignupStatus.waitlisted:
+        text = _("Waitlist, position {n}").format(n=position) if position else _("On the waitlist")
+        ui.badge(text, color="warning").mark("my-status")
+
+
+def _day_start(text: str | None) -> datetime | None:
+    try:
+        return datetime.combine(date.fromisoformat(text or ""), time(0), tzinfo=ZoneInfo(tz()))
+    except ValueError:
+        return None
+
+
+@ui.page("/events")
+def events_page() -> None:
+    user = require_user()
+    if user is None:
+        return
+    state: dict = {"near": None}
+    with session_scope(read_only=True) as session:
+        category_options = {"": _("All categories"), **{c: c for c in categories(session)}}
+    with frame(_("Events"), user):
+        if user.role in STAFF:
+            with ui.row().classes("gap-2"):
+                ui.button(_("Manage events"), icon="edit_calendar",
+                          on_click=lambda: ui.navigate.to("/admin/events")).mark("manage-events")
+                ui.button(_("Volunteers"), icon="group_add",
+                          on_click=lambda: ui.navigate.to("/admin/volunteers")).props("outline")
+                ui.button(_("Hours"), icon="schedule", on_click=lambda: ui.navigate.to("/admin/hours")).props(
+                    "outline")
+        with ui.expansion(_("Filters"), icon="filter_list").classes("ds-card bg-white rounded").props("dense"):
+            with ui.column().classes("w-full gap-1 p-1"):
+                day = ui.input(_("From date")).props("type=date dense outlined clearable").classes("w-full").mark(
+                    "filter-date")
+                category = ui.select(category_options, value="", label=_("Category")).props(
+                    "dense outlined").classes("w-full").mark("filter-category")
+                with ui.row().classes("w-full items-center justify-between"):
+                    places = ui.switch(_("Has places left")).mark("filter-places")
+                    near = ui.switch(_("Near me")).mark("filter-near")
+                near_info = ui.label().classes("text-sm text-gray-600")
+
+        @ui.refreshable
+        def event_list() -> None:
+            actor = require_user()
+            if actor is None:
+                return
+            filters = EventFilters(date_from=_day_start(day.value), category=category.value or "",
+                                   places_left_only=bool(places.value), near=state["near"] if near.value else None)
+            with session_scope(read_only=True) as session:
+                rows = upcoming_events(session, actor, filters)
+                positions = {}
+                for row in rows:
+                    if row.my_status == SignupStatus.waitlisted:
+                        signup = active_signup(session, actor.id, row.event.id)
+                        positions[row.event.id] = waitlist_position(session, signup) if signup else None
+            if not rows:
+                ui.label(_("No upcoming events match.")).classes("text-gray-600")
+                return
+            for row in rows:
+                event = row.event
+                with ui.link(target=f"/events/{event.id}").classes("no-underline text-inherit w-full").mark(
+                        f"event-{event.id}"):
+                    with ui.card().classes("ds-card gap-2").props("flat bordered"):
+                        ui.label(event.title).classes("text-lg font-medium leading-tight")
+                        with ui.row().classes("items-center gap-1 text-sm text-gray-700"):
+                            ui.icon("event", size="18px")
+                            ui.label(when_text(event))
+                        if event.address:
+                            with ui.row().classes("items-center gap-1 text-sm text-gray-700 no-wrap"):
+                                ui.icon("place", size="18px")
+                                ui.label(event.address).classes("ellipsis")
+                                if row.distance_km is not None:
+                                    ui.label(_("{km} km").format(km=f"{row.distance_km:.1f}")).classes(
+                                        "text-gray-500")
+                        with ui.row().classes("items-center gap-2"):
+                            left = places_left(event)
+                            ui.badge(places_text(event), color="positive" if left else "grey-7")
+                            if event.category:
+                                ui.badge(event.category, color="secondary").props("outline")
+                            status_badge(row.my_status, positions.get(event.id))
+
+        async def toggle_near() -> None:
+            if near.value and state["near"] is None:
+                near_info.set_text(_("Finding your location…"))
+                try:
+                    result = await ui.run_javascript(GEOLOCATE_JS, timeout=20)
+                except TimeoutError:
+                    result = {"error": "timeout"}
+                if not isinstance(result, dict) or "lat" not in result:
+                    near.set_value(False)
+                    near_info.set_text(_("Your location is not available. Allow location access and try again."))
+                    return
+                state["near"] = (float(result["lat"]), float(result["lng"]))
+            near_info.set_text(_("Within 5 km, nearest first.") if near.value else "")
+            event_list.refresh()
+
+        for control in (day, category, places):
+            control.on_value_change(event_list.refresh)
+        near.on_value_change(toggle_near)
+        event_list()
+
+
+@ui.page("/events/{event_id:int}")
+def event_page(event_id: int) -> None:
+    user = require_user()
+    if user is None:
+        return
+    with frame(_("Event"), user):
+        content = ui.column().classes("w-full items-center gap-3")
+
+    def render() -> None:
+        actor = require_user()
+        if actor is None:
+            return
+        content.clear()
+        now = utcnow()
+        try:
+            with session_scope(read_only=True) as session:
+                event = get_event(session, actor, event_id)
+                roles = roles_of(session, event_id)
+                signup = active_signup(session, actor.id, event_id)
+                position = waitlist_position(session, signup) if signup else None
+                attendance = my_attendance(session, actor, event_id)
+                manages = may_manage(session, actor, event.area_id)
+        except NotFound:
+            with content:
+                not_found_message()
+            return
+        with content:
+            event_details(event, roles if manages or signup is not None or not may_sign_up(actor, event) else [])
+            if manages:
+                with ui.row().classes("gap-2"):
+                    ui.button(_("Roster and check-in"), icon="how_to_reg",
+                              on_click=lambda: ui.navigate.to(f"/admin/events/{event_id}/roster")).mark("roster")
+                    ui.button(_("Edit"), icon="edit",
+                              on_click=lambda: ui.navigate.to(f"/admin/events/{event_id}/edit")).props("outline")
+            signup_box(actor, event, roles, signup, position, attendance, now)
+            event_map(event)
+
+    def signup_box(actor: User, event: Event, roles: list, signup, position, attendance, now: datetime) -> None:  # noqa: ANN001
+        with ui.card().classes("ds-card gap-2").props("flat bordered"):
+            if event.status == EventStatus.cancelled:
+                ui.label(_("This event was cancelled.")).classes("text-negative font-medium")
+                return
+            if signup is not None:
+                status_badge(signup.status, position)
+                if signup.status == SignupStatus.confirmed:
+                    ui.label(_("See you there! It is in “My activities”.")).classes("font-medium").mark(
+                        "signup-confirmation")
+                    cutoff = cancellation_cutoff(event)
+                    if now < cutoff:
+                        ui.label(_("You can cancel until {time}.").format(time=short_datetime(cutoff))).classes(
+                            "text-sm text-gray-600")
+                    if signup.late_cancel_requested_at:
+                        ui.label(_("You told the coordinator that you cannot come.")).classes("text-sm text-warning")
+                    if attendance and attendance.checked_in_at:
+                        checked_in = short_datetime(attendance.checked_in_at)
+                        ui.label(_("Checked in at {time}.").format(time=checked_in)).classes("text-positive")
+                        if attendance.checked_out_at is None and now < event.ends_at:
+                            ui.button(_("Check out"), icon="logout", on_click=leave).classes("w-full").mark(
+                                "check-out")
+                else:
+                    ui.label(_("You will get a notice here if a place becomes free.")).classes("text-sm")
+                if now < event.starts_at:
+                    ui.button(_("Leave the waitlist") if signup.status == SignupStatus.waitlisted
+                              else _("Cancel my place"), icon="event_busy",
+                              on_click=lambda: cancel(signup.id)).props("outline color=negative").classes(
+                        "w-full").mark("cancel-signup")
+                return
+            if not may_sign_up(actor, event):
+                ui.label(_("Sign-up is for members and volunteers.")).classes("text-gray-600")
+                return
+            if now >= event.starts_at or (event.signup_deadline and now > event.signup_deadline):
+                ui.label(_("Sign-up for this event has closed.")).classes("text-gray-600")
+                return
+            role_choice = None
+            if roles:
+                options = {r.id: f"{r.name} · " + (
+                    _("{n} left").format(n=r.capacity - r.confirmed_count) if r.confirmed_count < r.capacity
+                    else _("full, waitlist")) for r in roles}
+                role_choice = ui.radio(options).props("dense").classes("w-full").mark("role-choice")
+            full = places_left(event) == 0
+            ui.button(_("Join the waitlist") if full else _("Sign up"), icon="how_to_reg",
+                      on_click=lambda: join(role_choice.value if role_choice else None)).props("size=lg").classes(
+                "w-full").mark("sign-up")
+            if event.signup_deadline:
+                ui.label(_("Sign-up closes {time}.").format(time=short_datetime(event.signup_deadline))).classes(
+                    "text-sm text-gray-600")
+
+    def join(role_id: int | None) -> None:
+        actor = require_user()
+        if actor is None:
+            return
+        try:
+            with session_scope() as session:
+                signup = sign_up(session, actor, event_id, role_id)
+        except ServiceError as exc:
+            notify_error(exc)
+            return
+        if signup.status == SignupStatus.confirmed:
+            notify_ok(_("You are signed up."))
+        else:
+            ui.notify(_("The event is full: you are on the waitlist."), type="warning", position="top")
+        render()
+
+    def cancel(signup_id: int) -> None:
+        actor = require_user()
+        if actor is None:
+            return
+        try:
+            with session_scope() as session:
+                cancel_signup(session, actor, signup_id)
+        except InvalidInput as exc:
+            late_dialog(signup_id, error_text(exc))
+            return
+        except ServiceError as exc:
+            notify_error(exc)
+            return
+        notify_ok(_("Cancelled."))
+        render()
+
+    def late_dialog(signup_id: int, message: str) -> None:
+        with ui.dialog() as dialog, ui.card():
+            ui.label(message).mark("cutoff-message")
+
+            def tell() -> None:
+                actor = require_user()
+                if actor is None:
+                    return
+                try:
+                    with session_scope() as session:
+                        report_late_cancellation(session, actor, signup_id)
+                except ServiceError as exc:
+                    notify_error(exc)
+                dialog.close()
+                notify_ok(_("The coordinator has been told."))
+                render()
+
+            with ui.row().classes("w-full justify-end"):
+                ui.button(_("Close"), on_click=dialog.close).props("flat")
+                ui.button(_("I cannot come"), on_click=tell).props("color=negative").mark("cannot-come")
+        dialog.open()
+
+    def leave() -> None:
+        actor = require_user()
+        if actor is None:
+            return
+        try:
+            with session_scope() as session:
+                check_out(session, actor, event_id)
+        except ServiceError as exc:
+            notify_error(exc)
+            return
+        notify_ok(_("Checked out. Thank you!"))
+        render()
+
+    render()
+
+
+def event_details(event: Event, roles: list) -> None:
+    with ui.card().classes("ds-card gap-2").props("flat bordered"):
+        ui.label(event.title).classes("text-xl font-medium leading-tight").mark("event-title")
+        with ui.row().classes("items-center gap-1 text-gray-800"):
+            ui.icon("event", size="20px")
+            ui.label(when_text(event))
+        if event.address:
+            with ui.row().classes("items-center gap-1 text-gray-800 no-wrap"):
+                ui.icon("place", size="20px")
+                ui.label(event.address)
+        with ui.row().classes("items-center gap-2"):
+            ui.badge(places_text(event), color="positive" if places_left(event) else "grey-7").mark("places-left")
+            if event.category:
+                ui.badge(event.category, color="secondary").props("outline")
+        if roles:
+            for role in roles:
+                ui.label(_("{name}: {taken} of {capacity} taken").format(
+                    name=role.name, taken=role.confirmed_count, capacity=role.capacity)).classes("text-sm")
+        if event.description:
+            ui.label(event.description).classes("whitespace-pre-wrap text-gray-800")
+        ui.link(_("Add to my calendar"), f"/events/{event.id}.ics").classes("text-primary text-sm")
+
+
+def event_map(event: Event) -> None:
+    settings = get_settings()
+    if event.lat is not None and event.lng is not None:
+        pin = ui.leaflet(center=(event.lat, event.lng), zoom=16).classes("ds-card h-48 rounded")
+        pin.clear_layers()
+        pin.tile_layer(url_template=settings.tile_url, options={"attribution": settings.tile_attribution,
+                                                                 "maxZoom": 19})
+        pin.marker(latlng=(event.lat, event.lng))
+
+
+@ui.page("/events/{event_id:int}/check-in")
+def check_in_page(event_id: int, code: str = "") -> None:
+    user = require_user()
+    if user is None:
+        return
+    with frame(_("Check-in"), user), ui.card().classes("ds-card items-center"):
+        try:
+            with session_scope() as session:
+                record = check_in_with_code(session, user, event_id, code)
+                event = session.get(Event, event_id)
+        except NotFound:
+            not_found_message()
+            return
+        except ServiceError as exc:
+            ui.icon("error_outline", size="48px").classes("text-negative")
+            ui.label(error_text(exc)).classes("text-lg text-center").mark("check-in-error")
+            ui.link(_("Back to the event"), f"/events/{event_id}")
+            return
+        ui.icon("check_circle", size="56px").classes("text-positive")
+        ui.label(_("You are checked in.")).classes("text-xl").mark("checked-in")
+        ui.label(event.title if event else "").classes("text-gray-700")
+        ui.label(_("Checked in at {time}.").format(time=short_datetime(record.checked_in_at)))
+        ui.link(_("Back to the event"), f"/events/{event_id}")
+
+
+def _event_ics(user_id: int | None, issued_at: float | None, event_id: int, base_url: str) -> bytes | None:
+    with session_scope(read_only=True) as session:
+        user = session_user(session, user_id, issued_at)
+        if user is None:
+            return None
+        try:
+            return event_ics(get_event(session, user, event_id), base_url)
+        except NotFound:
+            return None
+
+
+@app.get("/events/{event_id:int}.ics")
+async def event_calendar_file(event_id: int, request: Request) -> Response:
+    data = await run.io_bound(_event_ics, app.storage.user.get("user_id"), app.storage.user.get("issued_at"),
+                              event_id, str(request.base_url))
+    if data is None:
+        raise HTTPException(status_code=404)
+    return Response(data, media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="event-{event_id}.ics"',
+                             "Cache-Control": "private, no-store"})
+
+
+def _feed(token: str, base_url: str) -> bytes | None:
+    with session_scope(read_only=True) as session:
+        try:
+            return personal_feed(session, token, base_url)
+        except NotFound:
+            return None
+
+
+@app.get("/calendar/{token}.ics")
+async def personal_calendar_feed(token: str, request: Request) -> Response:
+    """Public on purpose (calendar apps send no cookies): the unguessable token is the key."""
+    data = await run.io_bound(_feed, token, str(request.base_url))
+    if data is None:
+        raise HTTPException(status_code=404)
+    return Response(data, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "private, no-store"})
+
+
+def home_events_block(user: User) -> None:
+    """Home page: unread notices and tomorrow's events for people who sign up for events."""
+    if user.role not in SIGNERS:
+        return
+    with session_scope(read_only=True) as session:
+        notices = notices_for(session, user, unread_only=True, limit=5)
+        tomorrow = signups_tomorrow(session, user)
+    for notice in notices:
+        with ui.card().classes("ds-card bg-amber-50").props("flat bordered").mark("notice"):
+            with ui.row().classes("w-full items-center no-wrap gap-2"):
+                ui.icon("notifications", color="warning")
+                ui.link(notice_text(notice), notice.link or "/me/activities").classes("text-inherit grow")
+    if tomorrow:
+        with ui.card().classes("ds-card").props("flat bordered").mark("tomorrow"):
+            ui.label(_("Tomorrow")).classes("text-lg font-medium")
+            for event in tomorrow:
+                with ui.link(target=f"/events/{event.id}").classes("no-underline text-inherit"):
+                    ui.label(f"{to_local(event.starts_at, tz()):%H:%M} · {event.title}").classes("text-primary")
+    if notices:
+        def dismiss() -> None:
+            actor = require_user()
+            if actor is None:
+                return
+            with session_scope() as session:
+                mark_read(session, actor)
+            ui.navigate.reload()
+
+        ui.button(_("Mark notices as read"), on_click=dismiss).props("flat dense no-caps").mark("notices-read")
+    with ui.row().classes("ds-card no-wrap gap-2"):
+        ui.button(_("Find events"), icon="event", on_click=lambda: ui.navigate.to("/events")).classes(
+            "grow").mark("find-events")
+        ui.button(_("My activities"), icon="volunteer_activism",
+                  on_click=lambda: ui.navigate.to("/me/activities")).props("outline").classes("grow")
+
