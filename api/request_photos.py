@@ -1,42 +1,20 @@
-"""Request photos, served only to staff allowed to see the request, never cached by proxies."""
+"""Request photos, served only to staff allowed to see the request."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Response
-from nicegui import app, run
+from fastapi import APIRouter, Response
 
-from core.db import session_scope
-from services.auth import session_user
-from services.errors import NotFound
-from services.photo_store import get_photo_store
+from api.photo_files import serve_photo
 from services.requests import get_request_photo
 
 router = APIRouter()
-NO_STORE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
-
-
-async def _serve(photo_id: int, thumb: bool) -> Response:
-    with session_scope(read_only=True) as session:
-        user = session_user(session, app.storage.user.get("user_id"), app.storage.user.get("issued_at"))
-        if user is None:
-            raise HTTPException(status_code=404)
-        try:
-            photo = get_request_photo(session, user, photo_id)
-        except NotFound as exc:
-            raise HTTPException(status_code=404) from exc
-        key = photo.thumb_key if thumb else photo.file_key
-    try:
-        data = await run.io_bound(get_photo_store().get, key)
-    except FileNotFoundError as exc:
-        raise HTTPException(status_code=404) from exc
-    return Response(content=data, media_type="image/jpeg", headers=NO_STORE)
 
 
 @router.get("/request-photos/{photo_id}")
 async def request_photo_file(photo_id: int) -> Response:
-    return await _serve(photo_id, thumb=False)
+    return await serve_photo(get_request_photo, photo_id, thumb=False)
 
 
 @router.get("/request-photos/{photo_id}/thumb")
 async def request_photo_thumb(photo_id: int) -> Response:
-    return await _serve(photo_id, thumb=True)
+    return await serve_photo(get_request_photo, photo_id, thumb=True)
