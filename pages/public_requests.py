@@ -3,20 +3,19 @@ status page for that code with the notes meant for the resident and the rating o
 
 from __future__ import annotations
 
-import base64
-
-from nicegui import events, run, ui
+from nicegui import run, ui
 
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import N_, _, current_language, format_date, format_datetime
 from models import RequestStatus, Satisfaction
 from pages.frame import frame
-from pages.messages import error_text, notify_error
+from pages.messages import error_text
+from pages.photo_picker import ADD_PHOTO, PhotoPicker
 from pages.request_cards import event_text, status_badge
 from services.areas import area_label
 from services.challenge import new_challenge
-from services.errors import InvalidInput, NotFound, ServiceError, Throttled
+from services.errors import NotFound, ServiceError, Throttled
 from services.photo_pipeline import ProcessedPhoto
 from services.request_feedback import (
     MAX_PUBLIC_PHOTOS,
@@ -28,7 +27,6 @@ from services.request_feedback import (
     submit_public_request,
 )
 from services.requests import MAX_DESCRIPTION, categories, category_name
-from services.visits import prepare_photo
 
 GEOLOCATE_JS = """
 return await new Promise((resolve) => {
@@ -59,7 +57,6 @@ class PublicForm:
         with session_scope(read_only=True) as session:
             self.categories = {c.id: category_name(c, lang) for c in categories(session)}
             self.areas = {a.id: area_label(session, a.id) for a in public_areas(session)}
-        self.photos: list[ProcessedPhoto] = []
         self.location: dict | None = None
         self.sending = False
 
@@ -110,51 +107,10 @@ class PublicForm:
     def build_photos(self) -> None:
         with ui.card().classes("ds-card"):
             ui.label(_("Photo (optional)")).classes("font-medium")
-            self.uploader = ui.upload(on_upload=self.receive_photo, multiple=True, auto_upload=True).classes(
-                "ds-hidden-upload").mark("public-photo-upload")
-            url = self.uploader.props["url"]
-            with ui.element("label").classes("q-btn q-btn--outline q-btn--rectangle q-btn--actionable q-focusable "
-                                             "q-hoverable q-btn--no-uppercase px-3 py-2 cursor-pointer text-primary "
-                                             "rounded-md items-center gap-1 flex flex-row no-wrap self-start"):
-                ui.icon("photo_camera")
-                ui.label(_("Add a photo"))
-                ui.element("input").props('type=file accept="image/*" multiple').classes("hidden").on(
-                    "change", js_handler=f'(e) => doorstepSendPhotos(e.target, "{url}")')
+            self.picker = PhotoPicker(MAX_PUBLIC_PHOTOS, N_("At most {n} photos per request."), "public-photo-upload",
+                                      buttons=(ADD_PHOTO,))
             ui.label(_("Up to {n} photos. Location data is removed from them.").format(n=MAX_PUBLIC_PHOTOS)).classes(
                 "text-xs text-gray-500")
-            self.photo_row = ui.row().classes("gap-2")
-        ui.add_body_html('<script src="/static/js/photos.js"></script>')
-
-    async def receive_photo(self, e: events.UploadEventArguments) -> None:
-        settings = get_settings()
-        if e.file.size() > settings.max_upload_bytes:
-            notify_error(InvalidInput(N_("The photo is larger than {mb} MB."), mb=settings.max_upload_bytes // 2**20))
-            return
-        if len(self.photos) >= MAX_PUBLIC_PHOTOS:
-            notify_error(InvalidInput(N_("At most {n} photos per request."), n=MAX_PUBLIC_PHOTOS))
-            return
-        try:
-            processed = await run.io_bound(prepare_photo, await e.file.read())
-        except ServiceError as exc:
-            notify_error(exc)
-            return
-        if all(p.sha256 != processed.sha256 for p in self.photos):
-            self.photos.append(processed)
-        self.show_photos()
-
-    def show_photos(self) -> None:
-        self.photo_row.clear()
-        with self.photo_row:
-            for photo in list(self.photos):
-                with ui.element("div").classes("relative"):
-                    src = "data:image/jpeg;base64," + base64.b64encode(photo.thumb).decode()
-                    ui.image(src).classes("w-20 h-20 rounded").props("fit=cover")
-                    ui.button(icon="close", on_click=lambda p=photo: self.remove_photo(p)).props(
-                        "round dense size=xs color=negative").classes("absolute top-0 right-0")
-
-    def remove_photo(self, photo: ProcessedPhoto) -> None:
-        self.photos.remove(photo)
-        self.show_photos()
 
     async def locate(self) -> None:
         self.location_label.set_text(_("Finding your location…"))
@@ -183,7 +139,7 @@ class PublicForm:
         )
         try:
             code = await run.io_bound(_submit, data, _client_ip(), self.challenge.token, self.answer.value,
-                                      list(self.photos))
+                                      list(self.picker.photos))
         except ServiceError as exc:
             self.error.set_text(error_text(exc))
             if not isinstance(exc, Throttled):

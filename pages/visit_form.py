@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -13,15 +12,15 @@ from core.config import get_settings
 from core.db import session_scope
 from core.i18n import N_, _, format_number
 from models import Household, LocationSource, Role, User
-from pages.assets import asset_url
 from pages.frame import frame, not_found_message
-from pages.messages import error_text, notify_error
+from pages.messages import error_text
+from pages.photo_picker import PhotoPicker
 from pages.session import require_user
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.geo import verify_location
 from services.households import get_household
 from services.photo_pipeline import ProcessedPhoto
-from services.visits import VisitInput, prepare_photo, save_visit
+from services.visits import VisitInput, save_visit
 
 # Always resolves (never rejects): a rejected promise reaches Python only as a timeout.
 GEOLOCATE_JS = """
@@ -76,7 +75,6 @@ class VisitForm:
                       "notes": "", "needs_raised": "", "help_given": "", "photo_consent": False, **draft}
         _drafts()[key] = self.draft
         self.location: dict = self.draft.get("location") or {}
-        self.photos: list[ProcessedPhoto] = []
         self.saving = False
 
     def remember(self, field: str, value: object) -> None:
@@ -206,60 +204,11 @@ class VisitForm:
                                   value=bool(self.draft["photo_consent"])).mark("photo-consent")
             consent.on_value_change(lambda e: self.remember("photo_consent", e.value))
             self.consent = consent
-            self.uploader = ui.upload(on_upload=self.receive_photo, multiple=True, auto_upload=True).classes(
-                "ds-hidden-upload").mark("photo-upload")
-            url = self.uploader.props["url"]
-            with ui.row().classes("gap-2").bind_visibility_from(consent, "value"):
-                for label, icon, capture in ((_("Take photo"), "photo_camera", "capture=environment"),
-                                             (_("From gallery"), "photo_library", "")):
-                    with ui.element("label").classes("q-btn q-btn--outline q-btn--rectangle q-btn--actionable "
-                                                     "q-focusable q-hoverable q-btn--no-uppercase px-3 py-2 "
-                                                     "cursor-pointer text-primary rounded-md items-center gap-1 flex"):
-                        ui.icon(icon)
-                        ui.label(label)
-                        ui.element("input").props(f'type=file accept="image/*" {capture} multiple').classes(
-                            "hidden").on("change", js_handler=f'(e) => doorstepSendPhotos(e.target, "{url}")')
+            self.picker = PhotoPicker(max_photos, N_("At most {n} photos per visit."), "photo-upload",
+                                      allowed=lambda: require_user(Role.member) is not None)
+            self.picker.buttons.bind_visibility_from(consent, "value")
             ui.label(_("Up to {n} photos. They are shrunk on the phone before sending.").format(n=max_photos)).classes(
                 "text-xs text-gray-500")
-            self.photo_row = ui.row().classes("gap-2")
-        ui.add_body_html(f'<script src="{asset_url("js/photos.js")}"></script>')
-        ui.on("photo_upload_failed", lambda e: ui.notify(
-            _("A photo could not be sent ({name}). Check the connection and add it again.").format(
-                name=e.args.get("name", "")), type="warning"))
-
-    async def receive_photo(self, e: events.UploadEventArguments) -> None:
-        if require_user(Role.member) is None:
-            return
-        if e.file.size() > self.settings.max_upload_bytes:  # the browser's limit is not a limit
-            limit_mb = self.settings.max_upload_bytes // 2**20
-            notify_error(InvalidInput(N_("The photo is larger than {mb} MB."), mb=limit_mb))
-            return
-        if len(self.photos) >= self.settings.max_photos_per_visit:
-            notify_error(InvalidInput(N_("At most {n} photos per visit."), n=self.settings.max_photos_per_visit))
-            return
-        try:
-            processed = await run.io_bound(prepare_photo, await e.file.read())
-        except ServiceError as exc:
-            notify_error(exc)
-            return
-        if any(p.sha256 == processed.sha256 for p in self.photos):
-            return
-        self.photos.append(processed)
-        self.show_photos()
-
-    def show_photos(self) -> None:
-        self.photo_row.clear()
-        with self.photo_row:
-            for photo in list(self.photos):
-                with ui.element("div").classes("relative"):
-                    src = "data:image/jpeg;base64," + base64.b64encode(photo.thumb).decode()
-                    ui.image(src).classes("w-24 h-24 rounded").props("fit=cover")
-                    ui.button(icon="close", on_click=lambda p=photo: self.remove_photo(p)).props(
-                        "round dense size=xs color=negative").classes("absolute top-0 right-0")
-
-    def remove_photo(self, photo: ProcessedPhoto) -> None:
-        self.photos.remove(photo)
-        self.show_photos()
 
     # --- saving ------------------------------------------------------------------------------
 
@@ -288,7 +237,7 @@ class VisitForm:
         self.error.set_text("")
         try:
             data = self.visit_input()
-            visit_id = await run.io_bound(_save_visit, actor, data, self.photos)
+            visit_id = await run.io_bound(_save_visit, actor, data, self.picker.photos)
         except ServiceError as exc:
             self.error.set_text(error_text(exc))
             return

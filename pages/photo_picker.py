@@ -1,0 +1,86 @@
+"""Adding photos from a phone: camera or gallery buttons, in-browser shrinking, server-side
+processing and previews with a remove button. Used by the visit form and the public request form.
+
+The upload element is only a receiving endpoint (hidden with CSS: a hidden NiceGUI uploader
+answers 403); the buttons are plain file inputs whose files static/js/photos.js shrinks and posts.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+
+from nicegui import events, run, ui
+
+from core.config import get_settings
+from core.i18n import N_, _
+from pages.assets import asset_url
+from pages.messages import notify_error
+from services.errors import InvalidInput, ServiceError
+from services.photo_pipeline import ProcessedPhoto
+from services.visits import prepare_photo
+
+CAMERA = (N_("Take photo"), "photo_camera", "capture=environment")
+GALLERY = (N_("From gallery"), "photo_library", "")
+ADD_PHOTO = (N_("Add a photo"), "photo_camera", "")
+BUTTON_CLASSES = ("q-btn q-btn--outline q-btn--rectangle q-btn--actionable q-focusable q-hoverable "
+                  "q-btn--no-uppercase px-3 py-2 cursor-pointer text-primary rounded-md items-center gap-1 flex "
+                  "flex-row no-wrap")
+
+
+class PhotoPicker:
+    """Holds the processed photos until the form is saved (they live as long as the page)."""
+
+    def __init__(self, max_photos: int, too_many: str, marker: str,
+                 buttons: tuple[tuple[str, str, str], ...] = (CAMERA, GALLERY),
+                 allowed: Callable[[], bool] = lambda: True) -> None:
+        self.max_photos, self.too_many, self.allowed = max_photos, too_many, allowed
+        self.photos: list[ProcessedPhoto] = []
+        self.uploader = ui.upload(on_upload=self.receive, multiple=True, auto_upload=True).classes(
+            "ds-hidden-upload").mark(marker)
+        url = self.uploader.props["url"]
+        with ui.row().classes("gap-2") as self.buttons:
+            for label, icon, capture in buttons:
+                with ui.element("label").classes(BUTTON_CLASSES):
+                    ui.icon(icon)
+                    ui.label(_(label))
+                    ui.element("input").props(f'type=file accept="image/*" {capture} multiple').classes(
+                        "hidden").on("change", js_handler=f'(e) => doorstepSendPhotos(e.target, "{url}")')
+        self.preview = ui.row().classes("gap-2")
+        ui.add_body_html(f'<script src="{asset_url("js/photos.js")}"></script>')
+        ui.on("photo_upload_failed", lambda e: ui.notify(
+            _("A photo could not be sent ({name}). Check the connection and add it again.").format(
+                name=e.args.get("name", "")), type="warning"))
+
+    async def receive(self, e: events.UploadEventArguments) -> None:
+        if not self.allowed():
+            return
+        limit = get_settings().max_upload_bytes
+        if e.file.size() > limit:  # the browser's max_file_size is not a limit
+            notify_error(InvalidInput(N_("The photo is larger than {mb} MB."), mb=limit // 2**20))
+            return
+        if len(self.photos) >= self.max_photos:
+            notify_error(InvalidInput(self.too_many, n=self.max_photos))
+            return
+        try:
+            processed = await run.io_bound(prepare_photo, await e.file.read())
+        except ServiceError as exc:
+            notify_error(exc)
+            return
+        if all(p.sha256 != processed.sha256 for p in self.photos):
+            self.photos.append(processed)
+        self.show()
+
+    def show(self) -> None:
+        self.preview.clear()
+        with self.preview:
+            for photo in list(self.photos):
+                with ui.element("div").classes("relative"):
+                    src = "data:image/jpeg;base64," + base64.b64encode(photo.thumb).decode()
+                    ui.image(src).classes("w-24 h-24 rounded").props("fit=cover")
+                    ui.button(icon="close", on_click=lambda p=photo: self.remove(p)).props(
+                        "round dense size=xs color=negative").classes("absolute top-0 right-0")
+
+    def remove(self, photo: ProcessedPhoto) -> None:
+        self.photos.remove(photo)
+        self.show()
