@@ -6,8 +6,9 @@ from fastapi import FastAPI
 
 
 def register(app: FastAPI) -> None:
+    from api import exports, photos
     from api import map as map_api
-    from api import photos
 
     app.include_router(photos.router)
     app.include_router(map_api.router)
+    app.include_router(exports.router)
