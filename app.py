@@ -24,6 +24,7 @@ def main() -> None:
                 print("  " + line)
 
     import api  # noqa: F401
+    import pages.coverage  # noqa: F401
     import pages.home  # noqa: F401
     import pages.households  # noqa: F401
     import pages.login  # noqa: F401

@@ -17,6 +17,8 @@ NAV_ITEMS: list[tuple[str, str, str, set[Role]]] = [
     ("/admin/households", "Households", "holiday_village", {Role.coordinator, Role.admin}),
     ("/visits", "Visits", "fact_check", {Role.coordinator, Role.admin}),
     ("/map", "Map", "map", {Role.coordinator, Role.admin}),
+    ("/coverage", "Coverage", "insights", {Role.coordinator, Role.admin}),
+    ("/me/coverage", "My coverage", "insights", {Role.member}),
     ("/admin/users", "Accounts", "manage_accounts", {Role.coordinator, Role.admin}),
     ("/admin/areas", "Areas", "account_tree", {Role.admin, Role.coordinator}),
     ("/profile", "Profile", "person", set(Role)),

@@ -309,3 +309,15 @@ def map_features(session: Session, actor: User, interval_days: int, visit_days: 
     now = now or utcnow()
     filters = MapFilters(now=now, interval_days=interval_days, date_from=now - timedelta(days=visit_days))
     return build_map_payload(session, actor, None, 18, filters)
+
+
+def visible_extent(session: Session, actor: User, filters: MapFilters | None = None) -> BBox | None:
+    """The bounding box of the households the actor may see (for the map's first view)."""
+    filters = filters or MapFilters()
+    west, south, east, north = session.exec(
+        select(func.min(Household.lng), func.min(Household.lat), func.max(Household.lng), func.max(Household.lat))
+        .where(*household_filters(session, actor, filters), col(Household.lat).is_not(None))
+    ).one()
+    if west is None:
+        return None
+    return float(west), float(south), float(east), float(north)
