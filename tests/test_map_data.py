@@ -209,3 +209,23 @@ async def test_endpoint_converts_the_view_for_gcj02_tiles(user: TestUser, demo: 
     assert [f["properties"]["id"] for f in data["features"]] == [h.id]
     lng, lat = data["features"][0]["geometry"]["coordinates"]
     assert distance_m(lat, lng, glat, glng) < 0.2
+
+
+async def test_map_page_filters_feed_the_map_and_the_export_links(user: TestUser, demo: Session) -> None:
+    import asyncio
+    import re
+
+    user.javascript_rules[re.compile(r".*DoorstepMap.*", re.S)] = lambda _m: None  # drawn in the browser test
+    await sign_in(user, "coord")
+    await user.open("/map")
+    await user.should_see(marker="map")
+    await user.should_see(marker="layer-households")
+    await user.should_see(marker="layer-visits")
+    await user.should_see("Overdue")
+    user.find(marker="filter-verified").click()
+    for _ in range(50):  # the links are refreshed in a background task
+        await asyncio.sleep(0.02)
+        href = user.find(marker="export-visits.xlsx").elements.pop().props["href"]
+        if "verified=1" in href:
+            break
+    assert "verified=1" in href and "from=" in href
