@@ -53,7 +53,7 @@ def percent(value: float) -> str:
 
 
 def stat_card(value: str, label: str, mark: str) -> None:
-    with ui.card().classes("min-w-36 grow").props("flat bordered").mark(mark):
+    with ui.card().classes("w-full").props("flat bordered").mark(mark):
         ui.label(value).classes("text-2xl font-bold")
         ui.label(label).classes("text-gray-600 text-sm")
 
@@ -88,7 +88,7 @@ async def coverage_view(user: User, own: bool) -> None:
         data = await run.io_bound(load_coverage, actor, bar.map_filters())
         spinner.delete()
         s = data.summary
-        with ui.row().classes("w-full gap-3"):
+        with ui.element("div").classes("w-full grid grid-cols-2 md:grid-cols-5 gap-3"):
             stat_card(f"{s.visited} / {s.households}", _("Households visited in the period ({share})")
                       .format(share=percent(s.visited_share)), "stat-visited")
             stat_card(str(s.overdue), _("Overdue for a visit"), "stat-overdue")
@@ -128,7 +128,8 @@ async def coverage_view(user: User, own: bool) -> None:
                         ui.link(row.head_name, f"/households/{row.household_id}")
                         ui.label(f"{row.area} · {', '.join(row.members) or _('Not paired')}").classes("text-gray-600")
                     ui.label(_("Never visited") if row.last_visit_at is None
-                             else format_date(row.last_visit_at, tz)).classes("text-negative")
+                             else _("Last visit {date}").format(date=format_date(row.last_visit_at, tz))) \
+                        .classes("text-negative text-right")
         if not own:
             query = filters_query(**bar.values())
             with ui.row().classes("items-center gap-2 text-sm"):
