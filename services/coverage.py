@@ -16,7 +16,14 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from models import Area, Household, Pairing, Photo, Role, User, Visit
-from services.map_data import MapFilters, household_filters, paired_with, status_code, visit_filters
+from services.map_data import (
+    MapFilters,
+    household_filters,
+    paired_with,
+    status_code,
+    visit_filters,
+    visit_in_scope,
+)
 
 OVERDUE = 2
 
@@ -67,18 +74,17 @@ def coverage_summary(session: Session, actor: User, filters: MapFilters) -> Cove
     ).one()
     # Visits as on the map and in the export; "visited" only among the households counted above
     # (a member's visits to a household no longer paired with them count as visits, not coverage).
-    v_where = household_filters(session, actor, filters) + visit_filters(filters)
+    v_where = [visit_in_scope(session, actor, filters), *visit_filters(filters)]
     visits, verified = session.exec(
-        select(func.count(Visit.id), func.coalesce(func.sum(case((col(Visit.verified).is_(True), 1), else_=0)), 0))
-        .select_from(Visit).join(Household, Household.id == Visit.household_id).where(*v_where)
+        select(func.count(), func.coalesce(func.sum(case((col(Visit.verified).is_(True), 1), else_=0)), 0))
+        .select_from(Visit).where(*v_where)
     ).one()
     visited = visits and session.exec(
-        select(func.count(distinct(Visit.household_id))).select_from(Visit)
-        .join(Household, Household.id == Visit.household_id).where(*h_where, *visit_filters(filters))
+        select(func.count(distinct(Visit.household_id)))
+        .where(visit_in_scope(session, actor, filters, h_where), *visit_filters(filters))
     ).one()
-    photos = session.exec(
-        select(func.count(Photo.id)).select_from(Photo).join(Visit, Visit.id == Photo.visit_id)
-        .join(Household, Household.id == Visit.household_id).where(*v_where)
+    photos = visits and session.exec(
+        select(func.count(Photo.id)).where(col(Photo.visit_id).in_(select(Visit.id).where(*v_where)))
     ).one()
     return CoverageSummary(int(total), int(visited), int(overdue), int(visits), int(verified), int(photos))
 
@@ -104,12 +110,17 @@ def coverage_by_area(session: Session, actor: User, filters: MapFilters) -> list
                func.sum(case((status_code(now, interval) == OVERDUE, 1), else_=0)))
         .where(*h_where).group_by(Household.area_id)
     ).all()
+    hid = (col(Visit.household_id) + 0).label("hid")  # + 0: group the period's rows, do not walk the id index
+    per_household = (
+        select(hid, func.count().label("n"), func.sum(case((col(Visit.verified).is_(True), 1), else_=0)).label("ver"))
+        .where(visit_in_scope(session, actor, filters, h_where), *visit_filters(filters))
+        .group_by(hid).subquery()
+    )
     visited = {
         area_id: (int(h), int(v), int(ver or 0)) for area_id, h, v, ver in session.exec(
-            select(Household.area_id, func.count(distinct(Visit.household_id)), func.count(Visit.id),
-                   func.sum(case((col(Visit.verified).is_(True), 1), else_=0)))
-            .select_from(Visit).join(Household, Household.id == Visit.household_id)
-            .where(*h_where, *visit_filters(filters)).group_by(Household.area_id)
+            select(Household.area_id, func.count(), func.sum(per_household.c.n), func.sum(per_household.c.ver))
+            .select_from(per_household).join(Household, Household.id == per_household.c.hid)
+            .group_by(Household.area_id)
         ).all()
     }
     names = dict(session.exec(select(Area.id, Area.name).where(col(Area.id).in_([c[0] for c in counts]))).all())
@@ -175,13 +186,15 @@ def overdue_households(session: Session, actor: User, filters: MapFilters, limit
             for hid, name, address, area, last in rows]
 
 
-def month_key(session: Session, column: object, tz_name: str):  # noqa: ANN201 - an SQL expression
-    """'YYYY-MM' of a stored UTC timestamp, in the organisation's time zone."""
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite has no time zones: shift by the zone's current offset (no DST in China).
-        offset = ZoneInfo(tz_name).utcoffset(datetime.now()) or timedelta(0)
-        return func.strftime("%Y-%m", column, f"{int(offset.total_seconds() // 60):+d} minutes")
-    return func.to_char(func.timezone(tz_name, column), "YYYY-MM")
+def month_starts(end: datetime, months: int, tz: ZoneInfo) -> list[datetime]:
+    """The first instants of the ``months`` calendar months up to ``end``'s month, in the given zone, oldest first."""
+    local = end.astimezone(tz)
+    year, month = local.year, local.month
+    starts = []
+    for _ in range(months):
+        starts.append(datetime(year, month, 1, tzinfo=tz))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
 
 
 @dataclass
@@ -194,28 +207,23 @@ def visits_per_member_month(session: Session, actor: User, filters: MapFilters, 
     """Visits per member per month for the ``months`` calendar months ending with the period's end."""
     filters = for_actor(actor, filters)
     tz = ZoneInfo(get_settings().time_zone)
-    end = (filters.date_to or filters.effective_now()).astimezone(tz)
-    if filters.date_to is not None:
-        end -= timedelta(microseconds=1)  # date_to is exclusive
-    keys = []
-    year, month = end.year, end.month
-    for _ in range(months):
-        keys.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    keys.reverse()
-    start = datetime(int(keys[0][:4]), int(keys[0][5:]), 1, tzinfo=tz)
-    window = replace(filters, date_from=start)  # the chart shows whole months, not just the period
-    key = month_key(session, Visit.visited_at, get_settings().time_zone)
+    end = filters.date_to - timedelta(microseconds=1) if filters.date_to else filters.effective_now()
+    starts = month_starts(end, months, tz)
+    keys = [f"{s.year:04d}-{s.month:02d}" for s in starts]
+    # Month buckets by comparing with the months' first instants (computed here, in the organisation's
+    # time zone): cheaper than formatting every row's date, and the same SQL on SQLite and PostgreSQL.
+    bucket = case(*[(Visit.visited_at >= start, i) for i, start in reversed(list(enumerate(starts)))], else_=-1)
+    window = replace(filters, date_from=starts[0])  # the chart shows whole months, not just the period
+    member = (col(Visit.member_id) + 0).label("member")  # + 0: not via the member index (random row reads)
     rows = session.exec(
-        select(Visit.member_id, User.name, key, func.count(Visit.id))
-        .select_from(Visit).join(Household, Household.id == Visit.household_id)
-        .join(User, User.id == Visit.member_id)
-        .where(*household_filters(session, actor, window), *visit_filters(window))
-        .group_by(Visit.member_id, User.name, key)
+        select(member, bucket, func.count())
+        .where(visit_in_scope(session, actor, window), *visit_filters(window))
+        .group_by(member, bucket)
     ).all()
+    names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_({r[0] for r in rows}))).all())
     per_member: dict[int, tuple[str, dict[str, int]]] = {}
-    for member_id, name, month_text, count in rows:
-        per_member.setdefault(member_id, (name, {}))[1][month_text] = int(count)
+    for member_id, index, count in rows:
+        per_member.setdefault(member_id, (names.get(member_id, ""), {}))[1][keys[index]] = int(count)
     members = [(mid, name, [counts.get(k, 0) for k in keys]) for mid, (name, counts) in per_member.items()]
     members.sort(key=lambda m: (-sum(m[2]), m[1]))
     return MonthlyVisits(keys, members)

@@ -130,14 +130,15 @@
       const map = getElement(id).map;
       const s = { map, seq: 0, group: L.layerGroup().addTo(map), ...options };
       maps[id] = s;
-      let timer = null;
-      map.on("moveend", () => { clearTimeout(timer); timer = setTimeout(() => load(s), 120); });
       map.invalidateSize(); // the container may have been laid out after the map was created
       if (options.extent) {
         const [w, so, e, n] = options.extent;
         map.fitBounds([[so, w], [n, e]], { padding: [16, 16], maxZoom: 16, animate: false });
       }
       load(s);
+      // Listen only now: the first view is loaded above, not once more by fitBounds' moveend.
+      let timer = null;
+      map.on("moveend", () => { clearTimeout(timer); timer = setTimeout(() => load(s), 120); });
     },
     update(id, filters, layers) {
       const s = maps[id];
