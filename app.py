@@ -29,6 +29,7 @@ def main() -> None:
     import pages.admin_households  # noqa: F401
     import pages.admin_needs  # noqa: F401
     import pages.admin_users  # noqa: F401
+    import pages.coverage  # noqa: F401
     import pages.events  # noqa: F401
     import pages.events_admin  # noqa: F401
     import pages.home  # noqa: F401

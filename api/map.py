@@ -1,30 +1,45 @@
-"""Map data for the signed-in browser, as one GeoJSON payload per request."""
+"""Map data for the signed-in browser: one GeoJSON payload per view (bbox + zoom + filters)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from nicegui import app, run
 
-from core.config import get_settings
+from api.filters import bbox_from_request, filters_from_request
 from core.db import session_scope
 from services.auth import session_user
-from services.map_data import map_features
+from services.map_data import BBox, MapFilters, build_map_payload
+from services.tiles import tile_config
 
 router = APIRouter()
 
 
-def _features(user_id: int | None, issued_at: float | None) -> dict | None:
-    with session_scope() as session:
+def _payload(user_id: int | None, issued_at: float | None, bbox: BBox | None, zoom: int, filters: MapFilters,
+             layers: list[str] | None, tile_crs: str) -> dict | None:
+    with session_scope(read_only=True) as session:
         user = session_user(session, user_id, issued_at)
         if user is None:
             return None
-        return map_features(session, user, get_settings().visit_interval_days)
+        return build_map_payload(session, user, bbox, zoom, filters, layers, tile_crs)
 
 
 @router.get("/api/v1/map-data")
-async def map_data() -> JSONResponse:
-    data = await run.io_bound(_features, app.storage.user.get("user_id"), app.storage.user.get("issued_at"))
+async def map_data(request: Request) -> JSONResponse:
+    """?bbox=west,south,east,north&zoom=13&layers=households,visits&area=&member=&from=&to=&need=&verified=1
+
+    Without bbox and zoom: every visible household and visit as points (a member's own few).
+    """
+    tile_crs = tile_config().crs
+    bbox = bbox_from_request(request, tile_crs)
+    try:
+        zoom = int(request.query_params.get("zoom", "18"))
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail="zoom must be a whole number") from exc
+    layers = [n for n in request.query_params.get("layers", "").split(",") if n] or None
+    filters = filters_from_request(request)
+    data = await run.io_bound(_payload, app.storage.user.get("user_id"), app.storage.user.get("issued_at"),
+                              bbox, zoom, filters, layers, tile_crs)
     if data is None:
         raise HTTPException(status_code=401)
     return JSONResponse(data, headers={"Cache-Control": "private, no-store"})

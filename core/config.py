@@ -22,9 +22,11 @@ class Settings(BaseSettings):
     demo: bool = False
 
     # Map tiles: OpenStreetMap by default; see README for Tianditu / AMap (GCJ-02).
+    tile_provider: str = "osm"  # "osm" (tile_url below), "tianditu" (WGS-84, needs tianditu_key), "amap" (GCJ-02)
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = "&copy; OpenStreetMap contributors"
     tile_crs: str = "wgs84"  # or "gcj02" for AMap/Gaode tiles
+    tianditu_key: str = ""
 
     # Geocoding: "nominatim", "baidu" or "none".
     geocoder: str = "nominatim"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from models.common import utcnow
@@ -18,6 +19,8 @@ class GeocodeStatus(StrEnum):
 
 
 class Household(SQLModel, table=True):
+    __table_args__ = (Index("ix_household_map", "lat", "lng", "area_id", "last_visit_at"),)  # map bbox queries
+
     id: int | None = Field(default=None, primary_key=True)
     area_id: int = Field(foreign_key="area.id", index=True)
     head_name: str

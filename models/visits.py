@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from models.common import utcnow
@@ -18,6 +19,12 @@ class LocationSource(StrEnum):
 
 
 class Visit(SQLModel, table=True):
+    # Covering indexes for the map (bbox first) and for coverage (period first): see docs/BENCHMARKS.md "Map".
+    __table_args__ = (
+        Index("ix_visit_map", "lat", "lng", "household_id", "verified", "visited_at", "member_id"),
+        Index("ix_visit_period", "visited_at", "household_id", "verified", "member_id"),
+    )
+
     # Client-made UUID: the idempotency key for double taps, reconnects and offline sync.
     id: str = Field(primary_key=True, max_length=36)
     household_id: int = Field(foreign_key="household.id", index=True)

@@ -20,6 +20,8 @@ NAV_ITEMS: list[tuple[str, str, str, set[Role]]] = [
     ("/map", "Map", "map", {Role.coordinator, Role.admin}),
     ("/requests", "Requests", "campaign", {Role.member, Role.coordinator, Role.admin}),
     ("/requests/dashboard", "Request dashboard", "insights", {Role.coordinator, Role.admin}),
+    ("/coverage", "Coverage", "insights", {Role.coordinator, Role.admin}),
+    ("/me/coverage", "My coverage", "insights", {Role.member}),
     ("/admin/users", "Accounts", "manage_accounts", {Role.coordinator, Role.admin}),
     ("/admin/areas", "Areas", "account_tree", {Role.admin, Role.coordinator}),
     ("/events", "Events", "event", set(Role)),

@@ -8,7 +8,7 @@ from core.config import get_settings
 from core.i18n import _, current_language
 from models import Area, Household, NeedCategory
 from pages.messages import error_text, notify_error
-from services.chinese_coords import gcj02_to_wgs84, wgs84_to_gcj02
+from services.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from services.errors import ServiceError
 from services.households import HouseholdForm
 

@@ -1,73 +1,114 @@
-"""Coordinator's map of households (coloured by days since visit) and recent visits."""
+"""Coordinator's map: households coloured by days since visit, visits, and other registered layers.
+
+The page only builds the controls; the map data arrives as one fetch of /api/v1/map-data per
+view (static/js/doorstep-map.js). One websocket message per marker would take seconds.
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 from nicegui import ui
 
+from api.filters import filters_query
 from core.config import get_settings
-from core.i18n import _
+from core.db import session_scope
+from core.i18n import _, current_language
 from models import Role
+from pages.filters_bar import FilterBar
 from pages.frame import frame
 from pages.session import require_user
+from services.coords import wgs84_to_gcj02
+from services.map_data import LAYER_LABELS, available_layers, visible_extent
+from services.tiles import tile_config
 
-# The whole layer arrives as one fetch of GeoJSON and is drawn by Leaflet in the browser:
-# one websocket message per marker would take seconds for a few thousand points.
-LOAD_LAYER_JS = """
-(async () => {
-  const map = getElement(%(id)s).map;
-  const response = await fetch('/api/v1/map-data', {credentials: 'same-origin'});
-  if (!response.ok) return;
-  const data = await response.json();
-  const colours = {on_time: '#2e7d32', due_soon: '#f9a825', overdue: '#c62828'};
-  const labels = %(labels)s;
-  const layer = L.geoJSON(data, {
-    pointToLayer: (f, latlng) => f.properties.kind === 'household'
-      ? L.circleMarker(latlng, {radius: 8, color: '#fff', weight: 2, fillOpacity: 0.9,
-                                fillColor: colours[f.properties.status]})
-      : L.circleMarker(latlng, {radius: 3, stroke: false, fillOpacity: 0.7,
-                                fillColor: f.properties.verified ? '#1565c0' : '#757575'}),
-    onEachFeature: (f, l) => {
-      const p = f.properties;
-      const el = document.createElement('div');
-      const a = document.createElement('a');
-      a.href = '/households/' + (p.kind === 'household' ? p.id : p.household_id);
-      a.textContent = p.kind === 'household' ? p.name : labels.visit;
-      el.appendChild(a);
-      const info = document.createElement('div');
-      info.textContent = p.kind === 'household'
-        ? (p.days === null ? labels.never : labels.days.replace('{days}', p.days))
-        : (p.verified ? labels.verified : labels.unverified);
-      el.appendChild(info);
-      l.bindPopup(el);
-    },
-  }).addTo(map);
-  window.doorstepMapCount = data.features.length;
-  map.invalidateSize();  // the container may have been laid out after the map was created
-  if (data.features.length) map.fitBounds(layer.getBounds(), {padding: [20, 20], maxZoom: 16});
-})();
+MAP_CSS = """
+<style>
+  .ds-cell div { color: #fff; font: 600 12px/1 sans-serif; text-align: center;
+                 box-shadow: 0 0 0 3px rgba(255,255,255,.7); }
+  .ds-popup a.ds-open { display: block; margin-top: 4px; font-weight: 600; }
+  .ds-map { height: calc(100dvh - 230px); min-height: 320px; }
+</style>
 """
+LEGEND = (("#2e7d32", "Visited on time"), ("#f9a825", "Due soon"), ("#c62828", "Overdue"),
+          ("#1565c0", "Verified visit"), ("#757575", "Visit not verified"))
 
 
 @ui.page("/map")
-def map_page() -> None:
+def map_page(days: int = 90) -> None:
     user = require_user(Role.coordinator, Role.admin)
     if user is None:
         return
     settings = get_settings()
+    tiles = tile_config()
+    with session_scope(read_only=True) as session:
+        extent = visible_extent(session, user)
+    if extent and tiles.crs == "gcj02":
+        south, west = wgs84_to_gcj02(extent[1], extent[0])
+        north, east = wgs84_to_gcj02(extent[3], extent[2])
+        extent = (west, south, east, north)
+    ui.add_head_html(MAP_CSS)
     with frame(_("Map"), user):
-        with ui.row().classes("gap-3 text-sm"):
-            for colour, label in (("#2e7d32", _("Visited on time")), ("#f9a825", _("Due soon")),
-                                  ("#c62828", _("Overdue")), ("#1565c0", _("Verified visit"))):
-                with ui.row().classes("items-center gap-1"):
-                    ui.element("span").style(f"display:inline-block;width:12px;height:12px;border-radius:6px;"
+        today = date.today()
+        bar = FilterBar(user, date_from=(today - timedelta(days=days)).isoformat() if days else "",
+                        date_to=today.isoformat())
+        layer_names = available_layers()
+        with ui.row().classes("w-full items-center gap-x-4 gap-y-1 text-sm"):
+            layer_boxes = {name: ui.checkbox(_(LAYER_LABELS.get(name, name)), value=True).props("dense")
+                           .mark(f"layer-{name}") for name in layer_names}
+            for colour, label in LEGEND:
+                with ui.row().classes("items-center gap-1 no-wrap"):
+                    ui.element("span").style(f"display:inline-block;width:10px;height:10px;border-radius:5px;"
                                              f"background:{colour}")
-                    ui.label(label)
-        leaflet = ui.leaflet(center=(30.6586, 104.0648), zoom=13).classes("w-full").style("height: 70vh")
+                    ui.label(_(label))
+        centre = ((extent[1] + extent[3]) / 2, (extent[0] + extent[2]) / 2) if extent else (30.6586, 104.0648)
+        leaflet = ui.leaflet(center=centre, zoom=13, additional_resources=["/static/js/doorstep-map.js"]) \
+            .classes("w-full ds-map").mark("map")
         leaflet.clear_layers()
-        leaflet.tile_layer(url_template=settings.tile_url,
-                           options={"attribution": settings.tile_attribution, "maxZoom": 19})
-        labels = {"visit": _("Visit"), "never": _("Never visited"), "days": _("{days} days since last visit"),
-                  "verified": _("Verified at the household"), "unverified": _("Not verified")}
-        leaflet.on("init", lambda: ui.run_javascript(LOAD_LAYER_JS % {"id": leaflet.id, "labels": json.dumps(labels)}))
+        for tile in tiles.layers:
+            leaflet.tile_layer(url_template=tile.url, options=tile.options)
+        labels = {
+            "visit": _("Visit"), "never": _("Never visited"), "days": _("{days} days since last visit"),
+            "verified": _("Verified at the household"), "unverified": _("Not verified"),
+            "on_time": _("Visited on time"), "due_soon": _("Due soon"), "overdue": _("Overdue"),
+            "open": _("Open the record"),
+            "cellHouseholds": _("{n} households: {overdue} overdue, {due_soon} due soon, {on_time} on time"),
+            "cellVisits": _("{n} visits, {verified} verified"),
+        }
+
+        def current_layers() -> list[str]:
+            return [name for name, box in layer_boxes.items() if box.value]
+
+        def options() -> dict:
+            return {"labels": labels, "filters": bar.api_filters(), "layers": current_layers(),
+                    "extent": extent, "locale": "zh-CN" if current_language().startswith("zh") else "en-GB",
+                    "timeZone": settings.time_zone}
+
+        def attach() -> None:
+            ui.run_javascript(f"DoorstepMap.attach({leaflet.id}, {json.dumps(options())})")
+
+        def update() -> None:
+            if require_user(Role.coordinator, Role.admin) is None:
+                return
+            ui.run_javascript(f"DoorstepMap.update({leaflet.id}, {json.dumps(bar.api_filters())}, "
+                              f"{json.dumps(current_layers())})")
+            export_links.refresh()
+
+        leaflet.on("init", attach)
+        bar.on_change(update)
+        for box in layer_boxes.values():
+            box.on_value_change(update)
+
+        @ui.refreshable
+        def export_links() -> None:
+            query = filters_query(**bar.values())
+            with ui.row().classes("items-center gap-2 text-sm"):
+                ui.label(_("Export for these filters:")).classes("text-gray-600")
+                for label, path in ((_("Visits (CSV)"), "visits.csv"), (_("Visits (Excel)"), "visits.xlsx"),
+                                    (_("Visits (GeoJSON)"), "visits.geojson"),
+                                    (_("Households (CSV)"), "households.csv"),
+                                    (_("Households (Excel)"), "households.xlsx")):
+                    ui.link(label, f"/exports/{path}?{query}").props("download").mark(f"export-{path}")
+
+        export_links()

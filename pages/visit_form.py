@@ -16,10 +16,12 @@ from pages.frame import frame, not_found_message
 from pages.messages import error_text
 from pages.photo_picker import PhotoPicker
 from pages.session import require_user
+from services.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.geo import verify_location
 from services.households import get_household
 from services.photo_pipeline import ProcessedPhoto
+from services.tiles import tile_config
 from services.visits import VisitInput, save_visit
 
 # Always resolves (never rejects): a rejected promise reaches Python only as a timeout.
@@ -181,15 +183,20 @@ class VisitForm:
                   else (30.6586, 104.0648))
         with self.map_slot:
             ui.label(_("Tap the map where you are.")).classes("text-sm text-gray-600")
+            tiles = tile_config()
+            if tiles.crs == "gcj02":  # GCJ-02 tiles: draw converted, store WGS-84
+                center = wgs84_to_gcj02(*center)
             pin_map = ui.leaflet(center=center, zoom=17, options={"attributionControl": True}).classes("w-full h-64")
             pin_map.clear_layers()
-            pin_map.tile_layer(url_template=self.settings.tile_url,
-                               options={"attribution": self.settings.tile_attribution, "maxZoom": 19})
+            for tile in tiles.layers:
+                pin_map.tile_layer(url_template=tile.url, options=tile.options)
             marker = pin_map.marker(latlng=center)
 
             def place(e: events.GenericEventArguments) -> None:
                 lat, lng = e.args["latlng"]["lat"], e.args["latlng"]["lng"]
                 marker.move(lat, lng)
+                if tiles.crs == "gcj02":
+                    lat, lng = gcj02_to_wgs84(lat, lng)
                 self.set_location(LocationSource.pin, lat, lng)
 
             pin_map.on("map-click", place)

@@ -19,7 +19,7 @@ from models import GeocodeStatus, Household, User
 from models.common import utcnow
 from services import audit
 from services.access import can_manage_households, household_scope
-from services.chinese_coords import bd09_to_wgs84
+from services.coords import bd09_to_wgs84
 from services.errors import Forbidden
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,229 @@
+"""Coverage: which households were visited in a period, which are overdue, who visits how often.
+
+Every query is limited by the visibility rule (services.access.household_scope) and the same
+filters as the map (services.map_data.MapFilters). A member's coverage counts only their own
+visits to the households paired with them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, distinct, func
+from sqlmodel import Session, col, select
+
+from core.config import get_settings
+from models import Area, Household, Pairing, Photo, Role, User, Visit
+from services.map_data import (
+    MapFilters,
+    household_filters,
+    paired_with,
+    status_code,
+    visit_filters,
+    visit_in_scope,
+)
+
+OVERDUE = 2
+
+
+def for_actor(actor: User, filters: MapFilters) -> MapFilters:
+    """A member's coverage is always their own, whatever filter was asked for."""
+    if actor.role == Role.member:
+        return replace(filters, member_id=actor.id)
+    return filters
+
+
+def _household_where(session: Session, actor: User, filters: MapFilters) -> list:
+    where = household_filters(session, actor, filters)
+    if filters.member_id is not None:
+        where.append(paired_with(filters.member_id))
+    return where
+
+
+@dataclass
+class CoverageSummary:
+    households: int
+    visited: int  # households with at least one visit in the period
+    overdue: int
+    visits: int
+    verified: int
+    photos: int
+
+    @property
+    def visited_share(self) -> float:
+        return self.visited / self.households if self.households else 0.0
+
+    @property
+    def verified_share(self) -> float:
+        return self.verified / self.visits if self.visits else 0.0
+
+    @property
+    def photos_per_visit(self) -> float:
+        return self.photos / self.visits if self.visits else 0.0
+
+
+def coverage_summary(session: Session, actor: User, filters: MapFilters) -> CoverageSummary:
+    filters = for_actor(actor, filters)
+    now, interval = filters.effective_now(), filters.effective_interval()
+    h_where = _household_where(session, actor, filters)
+    total, overdue = session.exec(
+        select(func.count(Household.id), func.coalesce(func.sum(case((status_code(now, interval) == OVERDUE, 1),
+                                                                     else_=0)), 0)).where(*h_where)
+    ).one()
+    # Visits as on the map and in the export; "visited" only among the households counted above
+    # (a member's visits to a household no longer paired with them count as visits, not coverage).
+    v_where = [visit_in_scope(session, actor, filters), *visit_filters(filters)]
+    visits, verified = session.exec(
+        select(func.count(), func.coalesce(func.sum(case((col(Visit.verified).is_(True), 1), else_=0)), 0))
+        .select_from(Visit).where(*v_where)
+    ).one()
+    visited = visits and session.exec(
+        select(func.count(distinct(Visit.household_id)))
+        .where(visit_in_scope(session, actor, filters, h_where), *visit_filters(filters))
+    ).one()
+    photos = visits and session.exec(
+        select(func.count(Photo.id)).where(col(Photo.visit_id).in_(select(Visit.id).where(*v_where)))
+    ).one()
+    return CoverageSummary(int(total), int(visited), int(overdue), int(visits), int(verified), int(photos))
+
+
+@dataclass
+class AreaCoverage:
+    area_id: int
+    area: str
+    households: int
+    visited: int
+    overdue: int
+    visits: int
+    verified: int
+
+
+def coverage_by_area(session: Session, actor: User, filters: MapFilters) -> list[AreaCoverage]:
+    """One row per area that holds visible households, most overdue first."""
+    filters = for_actor(actor, filters)
+    now, interval = filters.effective_now(), filters.effective_interval()
+    h_where = _household_where(session, actor, filters)
+    counts = session.exec(
+        select(Household.area_id, func.count(Household.id),
+               func.sum(case((status_code(now, interval) == OVERDUE, 1), else_=0)))
+        .where(*h_where).group_by(Household.area_id)
+    ).all()
+    hid = (col(Visit.household_id) + 0).label("hid")  # + 0: group the period's rows, do not walk the id index
+    per_household = (
+        select(hid, func.count().label("n"), func.sum(case((col(Visit.verified).is_(True), 1), else_=0)).label("ver"))
+        .where(visit_in_scope(session, actor, filters, h_where), *visit_filters(filters))
+        .group_by(hid).subquery()
+    )
+    visited = {
+        area_id: (int(h), int(v), int(ver or 0)) for area_id, h, v, ver in session.exec(
+            select(Household.area_id, func.count(), func.sum(per_household.c.n), func.sum(per_household.c.ver))
+            .select_from(per_household).join(Household, Household.id == per_household.c.hid)
+            .group_by(Household.area_id)
+        ).all()
+    }
+    names = dict(session.exec(select(Area.id, Area.name).where(col(Area.id).in_([c[0] for c in counts]))).all())
+    rows = [AreaCoverage(area_id, names.get(area_id, ""), int(total), visited.get(area_id, (0, 0, 0))[0],
+                         int(late or 0), visited.get(area_id, (0, 0, 0))[1], visited.get(area_id, (0, 0, 0))[2])
+            for area_id, total, late in counts]
+    return sorted(rows, key=lambda r: (-r.overdue, r.area))
+
+
+@dataclass
+class MemberOverdue:
+    member_id: int | None  # None: households nobody is paired with
+    member: str
+    households: int
+    overdue: int
+
+
+def overdue_by_member(session: Session, actor: User, filters: MapFilters) -> list[MemberOverdue]:
+    """Households and overdue households per paired member (a household with two members counts twice)."""
+    filters = for_actor(actor, filters)
+    now, interval = filters.effective_now(), filters.effective_interval()
+    rows = session.exec(
+        select(Pairing.member_id, User.name, func.count(Household.id),
+               func.sum(case((status_code(now, interval) == OVERDUE, 1), else_=0)))
+        .select_from(Household)
+        .outerjoin(Pairing, (Pairing.household_id == Household.id) & col(Pairing.ended_at).is_(None))
+        .outerjoin(User, User.id == Pairing.member_id)
+        .where(*_household_where(session, actor, filters))
+        .group_by(Pairing.member_id, User.name)
+    ).all()
+    result = [MemberOverdue(member_id, name or "", int(total), int(late or 0)) for member_id, name, total, late in rows]
+    return sorted(result, key=lambda r: (-r.overdue, r.member))
+
+
+@dataclass
+class OverdueHousehold:
+    household_id: int
+    head_name: str
+    address: str
+    area: str
+    members: list[str]
+    last_visit_at: datetime | None
+
+
+def overdue_households(session: Session, actor: User, filters: MapFilters, limit: int = 100) -> list[OverdueHousehold]:
+    """Overdue households, never visited first, then longest since the last visit."""
+    filters = for_actor(actor, filters)
+    now, interval = filters.effective_now(), filters.effective_interval()
+    rows = session.exec(
+        select(Household.id, Household.head_name, Household.address, Area.name, Household.last_visit_at)
+        .join(Area, Area.id == Household.area_id)
+        .where(*_household_where(session, actor, filters), status_code(now, interval) == OVERDUE)
+        .order_by(col(Household.last_visit_at).is_not(None), col(Household.last_visit_at), Household.id)
+        .limit(limit)
+    ).all()
+    members: dict[int, list[str]] = {}
+    for household_id, name in session.exec(
+        select(Pairing.household_id, User.name).join(User, User.id == Pairing.member_id)
+        .where(col(Pairing.household_id).in_([r[0] for r in rows]), col(Pairing.ended_at).is_(None))
+    ).all():
+        members.setdefault(household_id, []).append(name)
+    return [OverdueHousehold(hid, name, address, area, members.get(hid, []), last)
+            for hid, name, address, area, last in rows]
+
+
+def month_starts(end: datetime, months: int, tz: ZoneInfo) -> list[datetime]:
+    """The first instants of the ``months`` calendar months up to ``end``'s month, in the given zone, oldest first."""
+    local = end.astimezone(tz)
+    year, month = local.year, local.month
+    starts = []
+    for _ in range(months):
+        starts.append(datetime(year, month, 1, tzinfo=tz))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+@dataclass
+class MonthlyVisits:
+    months: list[str]  # 'YYYY-MM', oldest first
+    members: list[tuple[int, str, list[int]]]  # (member id, name, visits per month), most visits first
+
+
+def visits_per_member_month(session: Session, actor: User, filters: MapFilters, months: int = 6) -> MonthlyVisits:
+    """Visits per member per month for the ``months`` calendar months ending with the period's end."""
+    filters = for_actor(actor, filters)
+    tz = ZoneInfo(get_settings().time_zone)
+    end = filters.date_to - timedelta(microseconds=1) if filters.date_to else filters.effective_now()
+    starts = month_starts(end, months, tz)
+    keys = [f"{s.year:04d}-{s.month:02d}" for s in starts]
+    # Month buckets by comparing with the months' first instants (computed here, in the organisation's
+    # time zone): cheaper than formatting every row's date, and the same SQL on SQLite and PostgreSQL.
+    bucket = case(*[(Visit.visited_at >= start, i) for i, start in reversed(list(enumerate(starts)))], else_=-1)
+    window = replace(filters, date_from=starts[0])  # the chart shows whole months, not just the period
+    member = (col(Visit.member_id) + 0).label("member")  # + 0: not via the member index (random row reads)
+    rows = session.exec(
+        select(member, bucket, func.count())
+        .where(visit_in_scope(session, actor, window), *visit_filters(window))
+        .group_by(member, bucket)
+    ).all()
+    names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_({r[0] for r in rows}))).all())
+    per_member: dict[int, tuple[str, dict[str, int]]] = {}
+    for member_id, index, count in rows:
+        per_member.setdefault(member_id, (names.get(member_id, ""), {}))[1][keys[index]] = int(count)
+    members = [(mid, name, [counts.get(k, 0) for k in keys]) for mid, (name, counts) in per_member.items()]
+    members.sort(key=lambda m: (-sum(m[2]), m[1]))
+    return MonthlyVisits(keys, members)
