@@ -28,6 +28,7 @@ def main() -> None:
     import pages.households  # noqa: F401
     import pages.login  # noqa: F401
     import pages.map  # noqa: F401
+    import pages.pwa  # noqa: F401
     import pages.visit_form  # noqa: F401
     import pages.visits  # noqa: F401
     from pages.auth_middleware import AuthMiddleware

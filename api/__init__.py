@@ -11,3 +11,7 @@ def register(app: FastAPI) -> None:
 
     app.include_router(photos.router)
     app.include_router(map_api.router)
+
+    from api.v1 import register_v1
+
+    register_v1(app)

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
 
     reconnect_timeout: float = 300.0
 
+    # JSON API bearer tokens (the offline page): lifetime in hours
+    api_token_hours: int = 72
+
     @property
     def photo_dir(self) -> Path:
         return self.data_dir / "photos"
