@@ -28,12 +28,13 @@ def main() -> None:
     import pages.households  # noqa: F401
     import pages.login  # noqa: F401
     import pages.map  # noqa: F401
-    import pages.pwa  # noqa: F401
     import pages.visit_form  # noqa: F401
     import pages.visits  # noqa: F401
     from pages.auth_middleware import AuthMiddleware
+    from pages.pwa import install_pwa
 
     api.register(app)
+    install_pwa(app)
     app.add_middleware(AuthMiddleware)
     app.add_static_files("/static", "static")
     ui.run(

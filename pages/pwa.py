@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
-from nicegui import app, ui
+from nicegui import ui
 
 from core.i18n import match_language
 
@@ -59,7 +59,6 @@ def manifest(lang: str) -> dict:
     }
 
 
-@app.get("/manifest.webmanifest", include_in_schema=False)
 def manifest_route(request: Request) -> JSONResponse:
     # Browsers fetch the manifest without cookies: the language comes from Accept-Language.
     lang = match_language(request.headers.get("accept-language"))
@@ -67,16 +66,19 @@ def manifest_route(request: Request) -> JSONResponse:
                         headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})
 
 
-@app.get("/sw.js", include_in_schema=False)
 def service_worker() -> FileResponse:
     return FileResponse(STATIC / "sw.js", media_type="application/javascript",
                         headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"})
 
 
-@app.get("/offline", include_in_schema=False)
 def offline_page() -> FileResponse:
     return FileResponse(STATIC / "offline.html", media_type="text/html",
                         headers={"Cache-Control": "no-cache"})
 
 
-ui.add_head_html(HEAD_HTML, shared=True)
+def install_pwa(app: FastAPI) -> None:
+    """Routes and shared head tags; called from app.py main() (no @ui.page here to re-import it)."""
+    app.add_api_route("/manifest.webmanifest", manifest_route, include_in_schema=False)
+    app.add_api_route("/sw.js", service_worker, include_in_schema=False)
+    app.add_api_route("/offline", offline_page, include_in_schema=False)
+    ui.add_head_html(HEAD_HTML, shared=True)

@@ -48,7 +48,7 @@ def _valid_token(session: Session, raw: str, now: datetime) -> tuple[ApiToken, U
     if user is None or not user.active:
         return None
     # A password change or reset ends every session, tokens included.
-    if token.created_at < user.sessions_valid_after - timedelta(seconds=1):
+    if token.created_at < user.sessions_valid_after:
         return None
     return token, user
 

@@ -415,6 +415,7 @@
     v.status = "rejected";
     v.reason = reasonOf(res);
     v.rejected_at = new Date().toISOString();
+    state.refused = true;
     await saveVisit(v);
     return "next";
   }
@@ -477,8 +478,10 @@
     } finally {
       state.syncing = false;
       await load();
-      const left = Store.unsent(state.visits).visits;
-      state.message = trouble ? t("try_later") : (left ? "" : t("sent_all"));
+      const left = Store.unsent(state.visits);
+      state.message = trouble ? t("try_later") : (left.visits || left.rejected ? "" : t("sent_all"));
+      // A refusal often means the pairing changed: bring the household list up to date.
+      if (state.refused) { state.refused = false; Store.refreshAccount(0).then(load).then(render).catch(() => {}); }
       render();
       if (trouble) {
         syncSoon(state.backoff);

@@ -15,4 +15,4 @@ def register_v1(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.include_router(tokens.router)
     app.include_router(visits.router)
-    app.include_router(docs.build_router(app))
+    app.include_router(docs.build_router([tokens.router, visits.router]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -20,14 +20,15 @@ then `PUT /api/v1/visits/{id}/photos/{sha256}` for each hash in `photos_missing`
 repeated safely: a visit is stored once, a photo once per visit."""
 
 
-def build_router(app: FastAPI) -> APIRouter:
+def build_router(documented: list[APIRouter]) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     schema: dict = {}
 
     @router.get("/api/openapi.json")
     def openapi_json() -> JSONResponse:
         if not schema:
-            routes = [r for r in app.routes if isinstance(r, APIRoute) and r.path.startswith("/api/v1/")]
+            # From the routers themselves: FastAPI keeps an included router as one lazy route.
+            routes = [r for d in documented for r in d.routes if isinstance(r, APIRoute)]
             schema.update(get_openapi(title="Doorstep API", version="1", description=DESCRIPTION, routes=routes))
         return JSONResponse(schema)
 

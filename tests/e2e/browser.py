@@ -31,5 +31,6 @@ def wait_until_ready_for_offline(page) -> None:  # noqa: ANN001
 def screenshot(page, name: str) -> Path:  # noqa: ANN001
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    page.evaluate("window.scrollTo(0, 0)")  # a sticky header is drawn where the page was scrolled to
     page.screenshot(path=str(path), full_page=True)
     return path

@@ -108,7 +108,7 @@ def test_two_offline_visits_sync_exactly_once_even_when_replayed(context, page, 
     expect(receipts).to_have_count(2)
     assert all(ids[0] in t or ids[1] in t for t in receipts.all_inner_texts())
     screenshot(page, "offline-4-sent")
-    assert api_responses and not any(r.from_service_worker for r in api_responses), "the service worker kept off the API"
+    assert api_responses and not any(r.from_service_worker for r in api_responses)  # the worker keeps off the API
 
     after = counts(live_server)
     assert after[0] == before[0] + 2
