@@ -46,8 +46,10 @@ def main() -> None:
     import pages.visits  # noqa: F401
     from api.body_limit import BodyLimitMiddleware
     from pages.auth_middleware import AuthMiddleware
+    from pages.pwa import install_pwa
 
     api.register(app)
+    install_pwa(app)
     app.add_middleware(AuthMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
     from pages.assets import ONE_YEAR, STATIC_DIR, assets_mount

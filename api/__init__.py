@@ -1,4 +1,4 @@
-"""HTTP routes outside NiceGUI pages: photo files now, the JSON API under /api/v1."""
+"""HTTP routes outside NiceGUI pages: photos, map data, exports, health, and the JSON API under /api/v1."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from fastapi import FastAPI
 def register(app: FastAPI) -> None:
     from api import exports, health, photos, request_photos
     from api import map as map_api
+    from api.routing import include
+    from api.v1 import register_v1
 
-    app.include_router(health.router)
-    app.include_router(photos.router)
-    app.include_router(map_api.router)
-    app.include_router(request_photos.router)
-    app.include_router(exports.router)
+    include(app, health.router, photos.router, map_api.router, request_photos.router, exports.router)
+    register_v1(app)

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     # Events: cancelling closes this long before the start; check-in opens this long before it.
     event_cancel_cutoff_hours: float = 3.0
     event_checkin_opens_minutes: int = 60
+    # JSON API bearer tokens (the offline page): lifetime in hours
+    api_token_hours: int = 72
 
     @property
     def photo_dir(self) -> Path:

@@ -1,5 +1,6 @@
 """SQLModel tables; importing this package registers every table on SQLModel.metadata."""
 
+from models.api_tokens import ApiToken
 from models.audit import AuditEntry
 from models.events import (
     Attendance,
@@ -34,6 +35,7 @@ from models.users import LoginAttempt, Role, User
 from models.visits import LocationSource, Photo, Visit
 
 __all__ = [
+    "ApiToken",
     "Area",
     "Attendance",
     "AuditEntry",

@@ -65,6 +65,8 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
     ui.add_head_html(PHONE_CSS)
     ui.page_title(f"{title} · Doorstep")
     ui.colors(primary="#b71c1c", secondary="#455a64", accent="#f9a825")
+    if user is not None:  # tells static/js/pwa.js it may fetch an API token for the offline page
+        ui.add_head_html('<meta name="doorstep-signed-in" content="1">')
     items = nav_items_for(user)
     drawer = None
     if items:

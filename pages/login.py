@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse
 from nicegui import app, run, ui
 
 from core.db import session_scope
@@ -12,7 +12,8 @@ from pages.frame import frame
 from pages.messages import error_text
 from pages.session import sign_in, sign_out
 from services import setup
-from services.auth import authenticate
+from services.api_tokens import revoke_tokens_for
+from services.auth import authenticate, session_user
 from services.errors import ServiceError
 
 
@@ -61,10 +62,27 @@ def login_page(redirect_to: str = "/") -> None:
         ui.link(_("New volunteer? Register here"), "/register").classes("text-sm")
 
 
+# Signing out also forgets this browser's API token and the households cached for the offline page.
+SIGN_OUT_HTML = """<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
+<noscript><meta http-equiv="refresh" content="0;url=/login"></noscript></head>
+<body style="font-family:sans-serif;padding:24px">{title}
+<script src="/static/js/doorstep-store.js"></script>
+<script>
+  const go = () => location.replace("/login");
+  setTimeout(go, 3000);
+  (window.DoorstepStore ? DoorstepStore.forgetAccount() : Promise.resolve()).finally(go);
+</script></body></html>"""
+
+
 @app.get("/logout")
-def logout() -> RedirectResponse:
+def logout() -> HTMLResponse:
+    with session_scope() as session:
+        user = session_user(session, app.storage.user.get("user_id"), app.storage.user.get("issued_at"))
+        if user is not None:
+            revoke_tokens_for(session, user)
     sign_out()
-    return RedirectResponse("/login", status_code=303)
+    return HTMLResponse(SIGN_OUT_HTML.format(title=_("Signing out…")), headers={"Cache-Control": "no-store"})
 
 
 @ui.page("/setup")

@@ -12,6 +12,7 @@ from core.i18n import LANGUAGES, N_
 from models import Role, User
 from models.common import utcnow
 from services import audit
+from services.api_tokens import revoke_tokens_for
 from services.areas import area_within, subtree_ids
 from services.auth import normalise_login
 from services.errors import Forbidden, InvalidInput, NotFound
@@ -145,6 +146,7 @@ def set_active(session: Session, actor: User, user_id: int, active: bool) -> Use
     user.active = active
     if not active:
         user.sessions_valid_after = utcnow()
+        revoke_tokens_for(session, user)
     session.add(user)
     audit.record(session, actor, "user.activate" if active else "user.deactivate", "user", user.id)
     return user

@@ -1,0 +1,50 @@
+// On every NiceGUI page: register the service worker, keep the offline page's token and
+// household cache fresh, and show a banner while visits logged offline are still on the phone.
+(function () {
+  "use strict";
+  const TEXT = {
+    zh: { waiting: (n) => `有 ${n} 次走访尚未发送`, open: "打开离线走访" },
+    en: { waiting: (n) => `${n} visit${n === 1 ? "" : "s"} not sent yet`, open: "Open offline visits" },
+  };
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  }
+  const store = window.DoorstepStore;
+  if (!store) return;
+
+  async function showBanner() {
+    const counts = await store.unsentCounts();
+    const total = counts.visits + counts.rejected;
+    let banner = document.getElementById("ds-unsent-banner");
+    if (!total) { if (banner) banner.remove(); return; }
+    const t = TEXT[store.lang()];
+    if (!banner) {
+      banner = document.createElement("a");
+      banner.id = "ds-unsent-banner";
+      banner.href = "/offline";
+      banner.setAttribute("role", "status");
+      banner.style.cssText = "position:fixed;left:8px;right:8px;bottom:calc(8px + env(safe-area-inset-bottom));" +
+        "z-index:6000;background:#f9a825;color:#1a1a1a;padding:12px 16px;border-radius:8px;" +
+        "box-shadow:0 2px 8px rgba(0,0,0,.3);font:500 15px/1.3 sans-serif;text-decoration:none;" +
+        "display:flex;justify-content:space-between;gap:12px";
+      document.body.appendChild(banner);
+    }
+    banner.innerHTML = "";
+    const label = document.createElement("span");
+    label.textContent = t.waiting(total);
+    const link = document.createElement("span");
+    link.textContent = t.open + " ›";
+    link.style.textDecoration = "underline";
+    banner.append(label, link);
+  }
+
+  // The page frame marks pages shown to a signed-in user; public pages (sign-in, the public
+  // request form, registration) must not ask for a token and log a 401.
+  const signedIn = !!document.querySelector('meta[name="doorstep-signed-in"]');
+  const refresh = !signedIn || !navigator.onLine
+    ? Promise.resolve()
+    : store.refreshAccount(10 * 60 * 1000).catch(() => {});
+  refresh.finally(showBanner);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) showBanner(); });
+})();
