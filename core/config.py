@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     event_cancel_cutoff_hours: float = 3.0
     event_checkin_opens_minutes: int = 60
 
+    # Leaders' field days per year, by leadership level.
+    field_day_quota_level1: int = 30
+    field_day_quota_level2: int = 60
+
     @property
     def photo_dir(self) -> Path:
         return self.data_dir / "photos"

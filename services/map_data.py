@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from models import Household, User, Visit
 from models.common import utcnow
 from services.access import household_scope
+from services.service_points import service_point_features
 
 
 def household_status(last_visit_at: datetime | None, now: datetime, interval_days: int) -> str:
@@ -51,4 +52,5 @@ def map_features(session: Session, actor: User, interval_days: int, visit_days: 
             "properties": {"kind": "visit", "id": vid, "household_id": hid, "verified": verified,
                            "at": when.isoformat()},
         })
+    features.extend(service_point_features(session, actor))
     return {"type": "FeatureCollection", "features": features}
