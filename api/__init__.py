@@ -6,10 +6,11 @@ from fastapi import FastAPI
 
 
 def register(app: FastAPI) -> None:
-    from api import health, photos, request_photos
+    from api import commitment_photos, health, photos, request_photos
     from api import map as map_api
 
     app.include_router(health.router)
     app.include_router(photos.router)
     app.include_router(map_api.router)
     app.include_router(request_photos.router)
+    app.include_router(commitment_photos.router)

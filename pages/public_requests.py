@@ -14,6 +14,7 @@ from models import RequestStatus, Satisfaction
 from pages.frame import frame
 from pages.messages import error_text, notify_error
 from pages.request_cards import event_text, status_badge
+from pages.service_points import nearest_points_card
 from services.areas import area_label
 from services.challenge import new_challenge
 from services.errors import InvalidInput, NotFound, ServiceError, Throttled
@@ -100,6 +101,7 @@ class PublicForm:
             ui.link(_("Already reported? Check your request"), "#").on(
                 "click", lambda: self.lookup_dialog.open()).classes("text-sm")
         self.build_lookup()
+        nearest_points_card(self)
 
     def new_question(self) -> None:
         self.challenge = new_challenge()

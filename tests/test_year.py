@@ -15,10 +15,10 @@ from core.db import session_scope
 from models import (
     Attendance,
     BoardComment,
+    CommentStatus,
     Commitment,
     CommitmentPhoto,
     CommitmentStatus,
-    CommentStatus,
     Event,
     FieldDay,
     FieldDayRequest,
