@@ -83,14 +83,14 @@ def record_view(record: AnnualRecord) -> None:
             with ui.row().classes("gap-1"):
                 for post in record.posts:
                     ui.badge(post, color="secondary").props("outline")
-    with ui.row().classes("w-full gap-3"):
+    with ui.element("div").classes("w-full grid grid-cols-2 sm:grid-cols-4 gap-3"):
         for value, label, marker in (
             (str(record.visits), _("Visits"), "visits"),
             (_percent(record.verified_share), _("Verified visits"), "verified"),
             (_percent(record.satisfaction_share), _("Residents' satisfaction"), "satisfaction"),
             (f"{record.commitments_kept}/{record.commitments}", _("Commitments kept"), "commitments"),
         ):
-            with ui.card().classes("min-w-36 grow items-center gap-0").props("flat bordered"):
+            with ui.card().classes("items-center gap-0").props("flat bordered"):
                 ui.label(value).classes("text-3xl font-bold text-primary").mark(f"record-{marker}")
                 ui.label(label).classes("text-sm text-gray-600 text-center")
     with ui.card().classes("ds-card p-0"):

@@ -23,13 +23,20 @@ LOAD_LAYER_JS = """
   const colours = {on_time: '#2e7d32', due_soon: '#f9a825', overdue: '#c62828'};
   const labels = %(labels)s;
   const layer = L.geoJSON(data, {
-    pointToLayer: (f, latlng) => f.properties.kind === 'household'
+    pointToLayer: (f, latlng) => f.properties.kind === 'service_point'
+      ? L.circleMarker(latlng, {radius: 9, color: '#fff', weight: 3, fillOpacity: 1, fillColor: '#6a1b9a'})
+      : f.properties.kind === 'household'
       ? L.circleMarker(latlng, {radius: 8, color: '#fff', weight: 2, fillOpacity: 0.9,
                                 fillColor: colours[f.properties.status]})
       : L.circleMarker(latlng, {radius: 3, stroke: false, fillOpacity: 0.7,
                                 fillColor: f.properties.verified ? '#1565c0' : '#757575'}),
     onEachFeature: (f, l) => {
       const p = f.properties;
+      if (p.kind === 'service_point') {  // public information: name, address, hours
+        l.bindPopup([p.name, p.address, p.opening_hours].filter(Boolean).map((t) => {
+          const d = document.createElement('div'); d.textContent = t; return d.outerHTML; }).join(''));
+        return;
+      }
       const el = document.createElement('div');
       const a = document.createElement('a');
       a.href = '/households/' + (p.kind === 'household' ? p.id : p.household_id);
@@ -59,7 +66,8 @@ def map_page() -> None:
     with frame(_("Map"), user):
         with ui.row().classes("gap-3 text-sm"):
             for colour, label in (("#2e7d32", _("Visited on time")), ("#f9a825", _("Due soon")),
-                                  ("#c62828", _("Overdue")), ("#1565c0", _("Verified visit"))):
+                                  ("#c62828", _("Overdue")), ("#1565c0", _("Verified visit")),
+                                  ("#6a1b9a", _("Service point"))):
                 with ui.row().classes("items-center gap-1"):
                     ui.element("span").style(f"display:inline-block;width:12px;height:12px;border-radius:6px;"
                                              f"background:{colour}")

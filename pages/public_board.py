@@ -19,8 +19,8 @@ from services.public_board import MAX_COMMENT, BoardView, PublicCommitment, boar
 
 STATUS_COLORS = {CommitmentStatus.open: "orange", CommitmentStatus.kept: "positive",
                  CommitmentStatus.not_kept: "grey-7"}
-STATUS_ICONS = {CommitmentStatus.open: "hourglass_top", CommitmentStatus.kept: "check_circle",
-                CommitmentStatus.not_kept: "cancel"}
+BORDER_COLOURS = {CommitmentStatus.open: "#f9a825", CommitmentStatus.kept: "#21ba45",
+                  CommitmentStatus.not_kept: "#9e9e9e"}
 
 
 def _client_ip() -> str:
@@ -97,7 +97,7 @@ def members(view: BoardView) -> None:
 
 def commitment_block(commitment: PublicCommitment) -> None:
     with ui.column().classes("w-full gap-1 border-l-4 pl-3 py-1").style(
-            f"border-color: var(--q-{'positive' if commitment.status == CommitmentStatus.kept else 'primary'})"):
+            f"border-color: {BORDER_COLOURS[commitment.status]}"):
         with ui.row().classes("w-full items-start justify-between no-wrap gap-2"):
             ui.label(commitment.title).classes("font-medium")
             commitment_badge(commitment.status)
@@ -108,8 +108,9 @@ def commitment_block(commitment: PublicCommitment) -> None:
             with ui.row().classes("items-start gap-1 no-wrap text-sm"):
                 ui.icon("chat_bubble_outline", size="16px").classes("text-gray-500 mt-1")
                 ui.label(f"{comment.text} · {format_date(comment.at, tz)}").classes("text-gray-700")
-        ui.button(_("Comment"), icon="add_comment", on_click=lambda c=commitment: CommentDialog(c).open()).props(
-            "flat dense no-caps size=sm").classes("self-end").mark(f"comment-{commitment.id}")
+        ui.button(_("Leave a comment"), icon="add_comment",
+                  on_click=lambda c=commitment: CommentDialog(c).open()).props("flat dense no-caps size=sm").classes(
+            "self-end").mark(f"comment-{commitment.id}")
 
 
 def posts(view: BoardView) -> None:

@@ -34,7 +34,7 @@ MAX_REASON = 500
 MAX_PHOTOS_PER_NOTE = 4
 
 STATUS_LABELS = {
-    CommitmentStatus.open: N_("In progress"),
+    CommitmentStatus.open: N_("Under way"),
     CommitmentStatus.kept: N_("Kept"),
     CommitmentStatus.not_kept: N_("Not kept"),
 }
