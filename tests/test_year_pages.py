@@ -170,3 +170,16 @@ async def test_annual_record_pages_and_audit(user: TestUser, demo: Session) -> N
     demo.rollback()
     reads = demo.exec(select(AuditEntry).where(AuditEntry.action == "annual_record.read")).all()
     assert [(r.actor_id, r.record_id) for r in reads] == [(fresh("coord").id, str(member.id))]
+
+
+async def test_coordinator_sets_a_leaders_level_and_the_quota_follows(user: TestUser, demo: Session) -> None:
+    member = fresh("member1")
+    await sign_in(user, "coord")
+    await user.open(f"/admin/users/{member.id}")
+    set_value(user, "account-leader-level", 2)
+    user.find(marker="save-account").click()
+    await user.should_see("Saved.")
+    assert fresh("member1").leader_level == 2
+    await sign_in(user, "member1")
+    await user.open("/field-days")
+    await user.should_see("0 / 60")
