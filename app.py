@@ -29,19 +29,25 @@ def main() -> None:
     import pages.admin_households  # noqa: F401
     import pages.admin_needs  # noqa: F401
     import pages.admin_users  # noqa: F401
+    import pages.annual_record  # noqa: F401
+    import pages.commitments  # noqa: F401
     import pages.coverage  # noqa: F401
     import pages.events  # noqa: F401
     import pages.events_admin  # noqa: F401
+    import pages.field_days  # noqa: F401
     import pages.home  # noqa: F401
     import pages.households  # noqa: F401
     import pages.login  # noqa: F401
     import pages.map  # noqa: F401
     import pages.my_activities  # noqa: F401
     import pages.profile  # noqa: F401
+    import pages.public_board  # noqa: F401
     import pages.public_requests  # noqa: F401
     import pages.register  # noqa: F401
     import pages.requests  # noqa: F401
     import pages.requests_dashboard  # noqa: F401
+    import pages.service_points  # noqa: F401
+    import pages.service_posts  # noqa: F401
     import pages.visit_form  # noqa: F401
     import pages.visits  # noqa: F401
     from api.body_limit import BodyLimitMiddleware

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     # JSON API bearer tokens (the offline page): lifetime in hours
     api_token_hours: int = 72
 
+    # Leaders' field days per year, by leadership level.
+    field_day_quota_level1: int = 30
+    field_day_quota_level2: int = 60
+
     @property
     def photo_dir(self) -> Path:
         return self.data_dir / "photos"

@@ -33,9 +33,35 @@ from models.requests import (
 )
 from models.users import LoginAttempt, Role, User
 from models.visits import LocationSource, Photo, Visit
+from models.year import (
+    AssignmentStatus,
+    BoardComment,
+    CommentStatus,
+    Commitment,
+    CommitmentNote,
+    CommitmentPhoto,
+    CommitmentStatus,
+    FieldDay,
+    FieldDayRequest,
+    PostAssignment,
+    ServicePoint,
+    ServicePost,
+)
 
 __all__ = [
     "ApiToken",
+    "AssignmentStatus",
+    "BoardComment",
+    "Commitment",
+    "CommitmentNote",
+    "CommitmentPhoto",
+    "CommitmentStatus",
+    "CommentStatus",
+    "FieldDay",
+    "FieldDayRequest",
+    "PostAssignment",
+    "ServicePoint",
+    "ServicePost",
     "Area",
     "Attendance",
     "AuditEntry",

@@ -26,6 +26,7 @@ class User(SQLModel, table=True):
     role: Role = Role.member
     area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
     is_leader: bool = False
+    leader_level: int = 1  # sets the yearly field-day quota (settings.field_day_quota_level1/2)
     active: bool = True
     must_change_password: bool = False
     language: str | None = None

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 from sqlmodel import Session
 
+from core.config import get_settings
 from core.i18n import _
 from models import Role, User
 from services.areas import area_label, areas_visible_to
@@ -44,6 +45,12 @@ class AccountFields:
             "w-full").mark("account-area")
         self.is_leader = ui.checkbox(_("Team leader"), value=account.is_leader if account else False).mark(
             "account-leader")
+        settings = get_settings()
+        levels = {1: _("Level 1: {days} field days a year").format(days=settings.field_day_quota_level1),
+                  2: _("Level 2: {days} field days a year").format(days=settings.field_day_quota_level2)}
+        self.leader_level = ui.select(levels, label=_("Leadership level"),
+                                      value=account.leader_level if account else 1).props("outlined dense").classes(
+            "w-full").mark("account-leader-level").bind_visibility_from(self.is_leader, "value")
 
     def form(self) -> UserForm:
         return UserForm(
@@ -53,6 +60,7 @@ class AccountFields:
             role=Role(self.role.value or Role.member.value),
             area_id=self.area.value,
             is_leader=bool(self.is_leader.value),
+            leader_level=int(self.leader_level.value or 1),
         )
 
 

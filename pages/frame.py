@@ -27,6 +27,13 @@ NAV_ITEMS: list[tuple[str, str, str, set[Role]]] = [
     ("/events", "Events", "event", set(Role)),
     ("/me/activities", "My activities", "volunteer_activism", {Role.member, Role.volunteer}),
     ("/admin/volunteers", "Volunteers", "group_add", {Role.coordinator, Role.admin}),
+    ("/me/commitments", "My commitments", "flag", {Role.member, Role.coordinator}),
+    ("/posts", "Service posts", "badge", {Role.member, Role.coordinator, Role.admin}),
+    ("/field-days", "Field days", "hiking", {Role.member, Role.coordinator, Role.admin}),
+    ("/me/record", "My year", "assignment_ind", {Role.member, Role.coordinator}),
+    ("/commitments", "Commitments and comments", "forum", {Role.coordinator, Role.admin}),
+    ("/records", "Annual records", "summarize", {Role.coordinator, Role.admin}),
+    ("/admin/service-points", "Service points", "location_on", {Role.coordinator, Role.admin}),
     ("/profile", "Profile", "person", set(Role)),
 ]
 

@@ -9,6 +9,7 @@ from core.db import session_scope
 from core.i18n import _, current_language
 from models import Role, User
 from pages.events import home_events_block
+from pages.field_days import field_day_reminder
 from pages.frame import frame
 from pages.request_cards import home_requests
 from pages.session import require_user
@@ -23,6 +24,7 @@ def home_page() -> None:
     with frame(_("My households") if user.role == Role.member else _("Overview"), user):
         home_requests(user)
         home_events_block(user)
+        field_day_reminder(user)
         if user.role == Role.member:
             member_home(user)
         elif user.role in (Role.coordinator, Role.admin):

@@ -8,6 +8,7 @@ from core.db import session_scope
 from core.i18n import LANGUAGES, _, current_language
 from pages.frame import frame
 from pages.messages import error_text, notify_error, notify_ok
+from pages.service_posts import profile_posts
 from pages.session import renew_session, require_user
 from services.areas import area_label
 from services.errors import ServiceError
@@ -33,6 +34,7 @@ def profile_page(must_change: str = "") -> None:
             ui.label(_(ROLE_LABELS[user.role])).mark("profile-role")
             ui.label(area or _("No area")).classes("text-gray-600").mark("profile-area")
             ui.label(user.username).classes("text-sm text-gray-500")
+        profile_posts(user)
         password_card(user.id, forced)
         language_card()
 

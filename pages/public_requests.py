@@ -13,6 +13,7 @@ from pages.frame import frame
 from pages.messages import error_text
 from pages.photo_picker import ADD_PHOTO, PhotoPicker
 from pages.request_cards import event_text, status_badge
+from pages.service_points import nearest_points_card
 from services.areas import area_label
 from services.challenge import new_challenge
 from services.errors import NotFound, ServiceError, Throttled
@@ -97,6 +98,7 @@ class PublicForm:
             ui.link(_("Already reported? Check your request"), "#").on(
                 "click", lambda: self.lookup_dialog.open()).classes("text-sm")
         self.build_lookup()
+        nearest_points_card(self)
 
     def new_question(self) -> None:
         self.challenge = new_challenge()

@@ -16,13 +16,9 @@ Feature properties the map page understands:
 - cells: ``cell: true``, ``kind``, ``count``, optional ``colour`` and per-status counts.
 Households and visits carry more (``status``, ``days``, ``verified``...) which the page formats.
 
-Hook for the layers built in other branches — the integrator adds, e.g. in services/requests.py::
-
-    from services.map_data import register_layer
-    register_layer("requests", open_requests_layer)        # open residents' requests
-    register_layer("service_points", service_points_layer) # service points
-
-and the page shows a toggle for every registered layer (labels in ``LAYER_LABELS``).
+Layers of other features (open requests, service points) live in services/map_layers.py and
+are registered when this module is imported; the page shows a toggle for every registered layer
+(labels in ``LAYER_LABELS``).
 """
 
 from __future__ import annotations
@@ -295,7 +291,7 @@ def build_map_payload(session: Session, actor: User, bbox: BBox | None = None, z
     """One FeatureCollection for the view, already limited to what the actor may see."""
     filters = filters or MapFilters()
     bbox = bbox or WORLD
-    wanted = [name for name in (layers or ["households", "visits"]) if name in LAYERS]
+    wanted = [name for name in (layers or list(LAYERS)) if name in LAYERS]
     precise = may_open_records(actor)
     features: list[dict] = []
     meta: dict[str, dict] = {}
@@ -342,3 +338,8 @@ def visible_extent(session: Session, actor: User, filters: MapFilters | None = N
     if west is None:
         return None
     return float(west), float(south), float(east), float(north)
+
+
+# Layers defined with their own features' services (open requests, service points) register
+# themselves when imported; importing them here makes every payload see them.
+import services.map_layers  # noqa: E402, F401

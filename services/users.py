@@ -35,6 +35,7 @@ class UserForm(BaseModel):
     role: Role = Role.member
     area_id: int | None = None
     is_leader: bool = False
+    leader_level: int = 1  # field-day quota: settings.field_day_quota_level1 / _level2
 
 
 def _may_manage(session: Session, actor: User, area_id: int | None, role: Role | None = None) -> bool:
@@ -97,6 +98,8 @@ def _clean(session: Session, form: UserForm, existing_id: int | None = None) -> 
     ).first()
     if clash and clash.id != existing_id:
         raise InvalidInput(N_("That username or phone number is already used."))
+    if form.leader_level not in (1, 2):
+        raise InvalidInput(N_("Choose the leadership level."))
     return form.model_copy(update={"username": username, "name": name, "phone": phone})
 
 

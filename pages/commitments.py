@@ -1,0 +1,257 @@
+"""A member's commitments for the year (progress notes with photos, kept or not kept), and the
+coordinator's page: the area's commitments and residents' comments to moderate."""
+
+from __future__ import annotations
+
+from nicegui import events, run, ui
+
+from core.config import get_settings
+from core.db import session_scope
+from core.i18n import N_, _, format_datetime
+from models import CommentStatus, Commitment, CommitmentStatus, Role, User
+from pages.frame import frame
+from pages.messages import notify_error, notify_ok
+from pages.public_board import commitment_badge
+from pages.session import require_user
+from services.commitments import (
+    MAX_PER_YEAR,
+    MAX_PHOTOS_PER_NOTE,
+    add_note,
+    area_commitments,
+    close_commitment,
+    create_commitment,
+    my_commitments,
+    notes,
+    reopen_commitment,
+)
+from services.errors import InvalidInput, ServiceError
+from services.org_year import current_year
+from services.photo_pipeline import ProcessedPhoto
+from services.public_board import comments_to_moderate, moderate_comment
+from services.visits import prepare_photo
+
+MEMBERS = (Role.member, Role.coordinator)
+
+
+@ui.page("/me/commitments")
+def my_commitments_page() -> None:
+    user = require_user(*MEMBERS)
+    if user is None:
+        return
+    year = current_year()
+    with frame(_("My commitments"), user):
+        ui.label(_("One or two concrete commitments for {year}. Residents follow them on the community board: "
+                   "do not name residents or give addresses.").format(year=year)).classes("text-sm text-gray-600")
+        if user.area_id:
+            ui.link(_("See the public board"), f"/public/board/{user.area_id}").classes("text-sm")
+
+        @ui.refreshable
+        def listing() -> None:
+            with session_scope(read_only=True) as session:
+                mine = my_commitments(session, user, year)
+            for commitment in mine:
+                CommitmentCard(commitment, listing.refresh).build()
+            if len(mine) < MAX_PER_YEAR:
+                new_commitment_form(year, listing.refresh)
+
+        listing()
+
+
+def new_commitment_form(year: int, done) -> None:  # noqa: ANN001
+    with ui.card().classes("ds-card").mark("new-commitment"):
+        ui.label(_("New commitment")).classes("font-medium")
+        title = ui.input(_("What will you do?"), placeholder=_("e.g. fix the lights in stairwell 3")).props(
+            "outlined maxlength=200").classes("w-full").mark("commitment-title")
+        description = ui.textarea(_("Details (optional)")).props("outlined autogrow maxlength=2000").classes(
+            "w-full").mark("commitment-description")
+
+        def save() -> None:
+            actor = require_user(*MEMBERS)
+            if actor is None:
+                return
+            try:
+                with session_scope() as session:
+                    create_commitment(session, actor, title.value or "", description.value or "", year)
+            except ServiceError as exc:
+                notify_error(exc)
+                return
+            notify_ok(_("Commitment saved."))
+            done()
+
+        ui.button(_("Save"), icon="flag", on_click=save).mark("save-commitment")
+
+
+class CommitmentCard:
+    def __init__(self, commitment: Commitment, done) -> None:  # noqa: ANN001
+        self.commitment = commitment
+        self.done = done
+        self.photos: list[ProcessedPhoto] = []
+
+    def build(self) -> None:
+        c = self.commitment
+        tz = get_settings().time_zone
+        with ui.card().classes("ds-card gap-2").mark(f"commitment-{c.id}"):
+            with ui.row().classes("w-full items-start justify-between no-wrap"):
+                ui.label(c.title).classes("text-lg font-medium")
+                commitment_badge(c.status)
+            if c.description:
+                ui.label(c.description).classes("text-sm whitespace-pre-wrap")
+            if c.outcome_reason:
+                ui.label(c.outcome_reason).classes("text-sm text-gray-700").mark("commitment-reason")
+            with session_scope(read_only=True) as session:
+                actor = require_user(*MEMBERS)
+                history = notes(session, actor, c.id) if actor else []  # type: ignore[arg-type]
+            for view in history:
+                with ui.column().classes("w-full gap-1 border-l-2 pl-2"):
+                    ui.label(format_datetime(view.note.created_at, tz)).classes("text-xs text-gray-500")
+                    if view.note.text:
+                        ui.label(view.note.text).classes("text-sm whitespace-pre-wrap")
+                    with ui.row().classes("gap-1"):
+                        for photo in view.photos:
+                            with ui.link(target=f"/commitment-photos/{photo.id}", new_tab=True):
+                                ui.image(f"/commitment-photos/{photo.id}/thumb").classes("w-20 h-20 rounded")
+            if c.status == CommitmentStatus.open:
+                self.note_form()
+                with ui.row().classes("gap-2"):
+                    ui.button(_("Kept"), icon="check_circle", on_click=lambda: self.close_dialog(True)).props(
+                        "outline color=positive").mark(f"kept-{c.id}")
+                    ui.button(_("Not kept"), icon="cancel", on_click=lambda: self.close_dialog(False)).props(
+                        "outline color=grey-8").mark(f"not-kept-{c.id}")
+            else:
+                ui.button(_("Reopen"), icon="undo", on_click=self.reopen).props("flat dense")
+
+    def note_form(self) -> None:
+        with ui.expansion(_("Add a progress note"), icon="edit_note").classes("w-full").mark(
+                f"note-{self.commitment.id}"):
+            self.text = ui.textarea(_("Progress")).props("outlined autogrow maxlength=2000").classes("w-full").mark(
+                f"note-text-{self.commitment.id}")
+            ui.upload(label=_("Photos"), on_upload=self.receive, multiple=True, auto_upload=True).props(
+                'accept="image/*" flat bordered').classes("w-full")
+            self.photo_count = ui.label().classes("text-xs text-gray-500")
+            ui.button(_("Save note"), on_click=self.save_note).mark(f"save-note-{self.commitment.id}")
+
+    async def receive(self, e: events.UploadEventArguments) -> None:
+        if len(self.photos) >= MAX_PHOTOS_PER_NOTE:
+            notify_error(InvalidInput(N_("At most {n} photos per note."), n=MAX_PHOTOS_PER_NOTE))
+            return
+        try:
+            self.photos.append(await run.io_bound(prepare_photo, await e.file.read()))
+        except ServiceError as exc:
+            notify_error(exc)
+            return
+        self.photo_count.set_text(_("{n} photos ready").format(n=len(self.photos)))
+
+    async def save_note(self) -> None:
+        actor = require_user(*MEMBERS)
+        if actor is None:
+            return
+        try:
+            await run.io_bound(_save_note, actor, self.commitment.id, self.text.value or "", list(self.photos))
+        except ServiceError as exc:
+            notify_error(exc)
+            return
+        notify_ok(_("Note saved."))
+        self.done()
+
+    def close_dialog(self, kept: bool) -> None:
+        with ui.dialog() as dialog, ui.card().classes("w-full max-w-sm"):
+            ui.label(_("Mark as kept") if kept else _("Mark as not kept")).classes("text-lg font-medium")
+            reason = ui.textarea(_("Reason (shown to residents)")).props("outlined autogrow maxlength=500").classes(
+                "w-full").mark("close-reason")
+
+            def save() -> None:
+                actor = require_user(*MEMBERS)
+                if actor is None:
+                    return
+                try:
+                    with session_scope() as session:
+                        close_commitment(session, actor, self.commitment.id, kept, reason.value or "")
+                except ServiceError as exc:
+                    notify_error(exc)
+                    return
+                dialog.close()
+                self.done()
+
+            with ui.row().classes("w-full justify-end"):
+                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+                ui.button(_("Save"), on_click=save).mark("save-close")
+        dialog.open()
+
+    def reopen(self) -> None:
+        actor = require_user(*MEMBERS)
+        if actor is None:
+            return
+        try:
+            with session_scope() as session:
+                reopen_commitment(session, actor, self.commitment.id)
+        except ServiceError as exc:
+            notify_error(exc)
+            return
+        self.done()
+
+
+def _save_note(actor: User, commitment_id: int, text: str, photos: list[ProcessedPhoto]) -> None:
+    with session_scope() as session:
+        add_note(session, actor, commitment_id, text, photos)
+
+
+@ui.page("/commitments")
+def area_commitments_page(year: int = 0) -> None:
+    user = require_user(Role.coordinator, Role.admin)
+    if user is None:
+        return
+    year = year or current_year()
+    with frame(_("Commitments and comments"), user):
+        moderation(user)
+        ui.label(_("Commitments for {year}").format(year=year)).classes("text-lg font-medium")
+        with session_scope(read_only=True) as session:
+            rows = area_commitments(session, user, year)
+        if not rows:
+            ui.label(_("No commitments have been made for this year yet.")).classes("text-gray-600")
+        for commitment, member in rows:
+            with ui.card().classes("ds-card gap-1").props("flat bordered"):
+                with ui.row().classes("w-full items-start justify-between no-wrap"):
+                    ui.label(f"{member.name}: {commitment.title}").classes("font-medium")
+                    commitment_badge(commitment.status)
+                if commitment.outcome_reason:
+                    ui.label(commitment.outcome_reason).classes("text-sm text-gray-700")
+
+
+def moderation(user: User) -> None:
+    ui.label(_("Residents' comments to read")).classes("text-lg font-medium")
+
+    @ui.refreshable
+    def pending() -> None:
+        with session_scope(read_only=True) as session:
+            rows = comments_to_moderate(session, user, CommentStatus.pending)
+        if not rows:
+            ui.label(_("No comments are waiting.")).classes("text-sm text-gray-600").mark("no-pending-comments")
+            return
+        tz = get_settings().time_zone
+        for comment, commitment, name in rows:
+            with ui.card().classes("ds-card gap-1").mark(f"pending-comment-{comment.id}"):
+                ui.label(_("On {name}: {title}").format(name=name, title=commitment.title)).classes(
+                    "text-xs text-gray-500")
+                ui.label(comment.text).classes("whitespace-pre-wrap")
+                ui.label(format_datetime(comment.created_at, tz)).classes("text-xs text-gray-500")
+                with ui.row().classes("gap-2"):
+                    ui.button(_("Show on the board"), icon="check",
+                              on_click=lambda c=comment.id: decide(c, True)).props("outline color=positive dense") \
+                        .mark(f"approve-{comment.id}")
+                    ui.button(_("Reject"), icon="block", on_click=lambda c=comment.id: decide(c, False)).props(
+                        "outline color=negative dense").mark(f"reject-{comment.id}")
+
+    def decide(comment_id: int, approve: bool) -> None:
+        actor = require_user(Role.coordinator, Role.admin)
+        if actor is None:
+            return
+        try:
+            with session_scope() as session:
+                moderate_comment(session, actor, comment_id, approve)
+        except ServiceError as exc:
+            notify_error(exc)
+            return
+        notify_ok(_("Comment shown on the board.") if approve else _("Comment rejected."))
+        pending.refresh()
+
+    pending()
