@@ -2,6 +2,7 @@
 
 from models.audit import AuditEntry
 from models.households import GeocodeStatus, Household, HouseholdNeed, Pairing
+from models.jobs import JobLease
 from models.org import Area, NeedCategory, Organisation
 from models.users import LoginAttempt, Role, User
 from models.visits import LocationSource, Photo, Visit
@@ -12,6 +13,7 @@ __all__ = [
     "GeocodeStatus",
     "Household",
     "HouseholdNeed",
+    "JobLease",
     "LocationSource",
     "LoginAttempt",
     "NeedCategory",

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from nicegui import app, ui
 
+from core.config import get_settings
 from core.i18n import LANGUAGES, _
 from models import Role, User
 
@@ -20,7 +21,9 @@ NAV_ITEMS: list[tuple[str, str, str, set[Role]]] = [
     ("/map", "Map", "map", {Role.coordinator, Role.admin}),
     ("/admin/users", "Accounts", "manage_accounts", {Role.coordinator, Role.admin}),
     ("/admin/areas", "Areas", "account_tree", {Role.admin, Role.coordinator}),
+    ("/admin/audit", "Audit log", "policy", {Role.admin}),
     ("/profile", "Profile", "person", set(Role)),
+    ("/profile/2fa", "Two-step sign-in", "phonelink_lock", {Role.coordinator, Role.admin}),
 ]
 
 PHONE_CSS = """
@@ -60,6 +63,8 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
     ui.colors(primary="#b71c1c", secondary="#455a64", accent="#f9a825")
     items = nav_items_for(user)
     drawer = None
+    if user is not None:
+        _watch_session()
     if items:
         with ui.left_drawer(value=False).props("overlay bordered").classes("bg-white") as drawer:
             ui.label(user.name if user else "").classes("text-lg font-bold px-2")
@@ -81,6 +86,18 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
         language_toggle()
     with ui.column().classes("ds-page") as content:
         yield content
+
+
+def _watch_session() -> None:
+    """An open page leaves for the sign-in page soon after its session ends (deactivation,
+    password change elsewhere, idle or absolute timeout), even if nobody clicks."""
+    from pages.session import check_open_page
+
+    def check() -> None:
+        if not check_open_page():
+            timer.deactivate()
+
+    timer = ui.timer(get_settings().session_check_seconds, check)
 
 
 def not_found_message() -> None:

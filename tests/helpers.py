@@ -18,6 +18,10 @@ async def sign_in(user: TestUser, login: str, password: str = DEMO_PASSWORD, exp
     user.find(marker="sign-in").click()
     if expect_success:
         await user.should_see(marker="menu", retries=50)
+        # Signing in gives the browser a new session id (/login/finish). The redirects ran in a
+        # background task; open the start page from the test's own task so that code the test
+        # calls directly (e.g. an uploader's handle_uploads) sees the signed-in session too.
+        await user.open("/")
 
 
 def account(session: Session, username: str) -> User:
