@@ -7,10 +7,12 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
 
 from models import Household, LocationSource, Pairing, User, Visit
 from models.common import utcnow
+from services.demo import DEMO_PASSWORD
 from services.visits import VisitInput, prepare_photo, save_visit
 from tests.helpers import account
 from tests.photos import photo_bytes
@@ -41,3 +43,12 @@ def photo_files(data_dir: Path) -> dict[str, str]:
         return {}
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+async def submit_sign_in(user: TestUser, login: str, password: str = DEMO_PASSWORD) -> None:
+    """Fill in and send the sign-in form without waiting for any outcome (second step, errors)."""
+    await user.http_client.get("/logout")
+    await user.open("/login")
+    user.find("Phone number or username").type(login)
+    user.find("Password").type(password)
+    user.find(marker="sign-in").click()

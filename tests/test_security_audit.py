@@ -13,6 +13,7 @@ from models import AuditEntry
 from services import audit
 from services.errors import Forbidden
 from tests.helpers import account, sign_in
+from tests.security_fixtures import submit_sign_in
 
 
 def test_database_refuses_update_and_delete_of_audit_rows(demo: Session) -> None:
@@ -46,7 +47,7 @@ def test_csv_export_neutralises_formulas_and_is_audited(demo: Session) -> None:
 
 
 async def test_admin_filters_and_exports_the_audit_log(user: TestUser, demo: Session) -> None:
-    await sign_in(user, "member1", "wrong-password", expect_success=False)
+    await submit_sign_in(user, "member1", "wrong-password")
     await user.should_see("Wrong phone number, username or password.", retries=30)
     await sign_in(user, "admin")
     await user.open("/admin/audit")

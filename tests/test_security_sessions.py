@@ -107,3 +107,17 @@ async def test_password_change_elsewhere_ends_the_open_page(user: TestUser, demo
         member.sessions_valid_after = utcnow() + timedelta(seconds=2)  # beyond the 1 s skew allowance
         s.add(member)
     await user.should_see("Phone number or username", retries=40)
+
+
+def test_brute_force_is_slowed_for_unknown_accounts_too(demo: Session) -> None:
+    """Guessing is throttled per login whether or not the account exists (no account probing)."""
+    from services.auth import authenticate
+    from services.errors import InvalidInput, Throttled
+
+    now = utcnow()
+    for login in ("member6", "no-such-person"):
+        for _ in range(config.get_settings().login_max_failures):
+            with pytest.raises(InvalidInput):
+                authenticate(demo, login, "guess-guess", now=now)
+        with pytest.raises(Throttled):
+            authenticate(demo, login, "doorstep-demo", now=now + timedelta(minutes=1))

@@ -18,6 +18,7 @@ from services import auth
 from services.errors import InvalidInput, Throttled
 from services.passwords import check_password_policy
 from tests.helpers import account, sign_in
+from tests.security_fixtures import submit_sign_in
 
 
 def enrol(username: str) -> str:
@@ -70,7 +71,7 @@ def test_a_code_signs_in_once_and_wrong_codes_are_throttled(demo: Session) -> No
 
 async def test_sign_in_asks_for_the_code_when_enabled(user: TestUser, demo: Session) -> None:
     secret = enrol("admin")
-    await sign_in(user, "admin", expect_success=False)
+    await submit_sign_in(user, "admin")
     await user.should_see("Enter the 6-digit code from your authenticator app.", retries=50)
     await user.should_not_see(marker="menu")
     user.find(marker="totp-code").type("123456" if pyotp.TOTP(secret).now() != "123456" else "654321")
@@ -100,7 +101,7 @@ async def test_required_setting_sends_staff_to_set_up(user: TestUser, demo: Sess
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOORSTEP_REQUIRE_TOTP_FOR_STAFF", "1")
     config.get_settings.cache_clear()
-    await sign_in(user, "coord", expect_success=False)
+    await submit_sign_in(user, "coord")
     await user.should_see("Your organisation requires two-step sign-in for your role. Set it up to continue.",
                           retries=50)
     await user.open("/visits")
