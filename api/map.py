@@ -8,15 +8,15 @@ from nicegui import app, run
 
 from core.config import get_settings
 from core.db import session_scope
-from services.auth import session_user
+from services.auth import session_user_from
 from services.map_data import map_features
 
 router = APIRouter()
 
 
-def _features(user_id: int | None, issued_at: float | None) -> dict | None:
+def _features(browser_session: dict) -> dict | None:
     with session_scope() as session:
-        user = session_user(session, user_id, issued_at)
+        user = session_user_from(session, browser_session)
         if user is None:
             return None
         return map_features(session, user, get_settings().visit_interval_days)
@@ -24,7 +24,7 @@ def _features(user_id: int | None, issued_at: float | None) -> dict | None:
 
 @router.get("/api/v1/map-data")
 async def map_data() -> JSONResponse:
-    data = await run.io_bound(_features, app.storage.user.get("user_id"), app.storage.user.get("issued_at"))
+    data = await run.io_bound(_features, dict(app.storage.user))
     if data is None:
         raise HTTPException(status_code=401)
     return JSONResponse(data, headers={"Cache-Control": "private, no-store"})

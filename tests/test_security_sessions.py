@@ -9,7 +9,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from nicegui.testing import User as TestUser
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from core import config
 from core.db import session_scope
@@ -121,3 +121,20 @@ def test_brute_force_is_slowed_for_unknown_accounts_too(demo: Session) -> None:
                 authenticate(demo, login, "guess-guess", now=now)
         with pytest.raises(Throttled):
             authenticate(demo, login, "doorstep-demo", now=now + timedelta(minutes=1))
+
+
+async def test_photo_urls_refuse_an_idle_session(user: TestUser, demo: Session,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from models import Photo
+    from tests.security_fixtures import member_household, visit_with_photos
+
+    member, household = member_household(demo, "member1")
+    visit = visit_with_photos(member, household, [0])
+    demo.rollback()
+    photo_id = demo.exec(select(Photo.id).where(Photo.visit_id == visit.id)).one()
+    await sign_in(user, "member1")
+    assert (await user.http_client.get(f"/photos/{photo_id}/thumb")).status_code == 200
+    idle = config.get_settings().session_idle_minutes * 60
+    real = time.time
+    monkeypatch.setattr(auth, "now_ts", lambda: real() + idle + 60)
+    assert (await user.http_client.get(f"/photos/{photo_id}/thumb")).status_code == 404
