@@ -23,8 +23,11 @@ def main() -> None:
             for line in accounts:
                 print("  " + line)
 
+    from nicegui import background_tasks
+
     import api  # noqa: F401
     import pages.admin_areas  # noqa: F401
+    import pages.admin_audit  # noqa: F401
     import pages.admin_household_import  # noqa: F401
     import pages.admin_households  # noqa: F401
     import pages.admin_needs  # noqa: F401
@@ -36,6 +39,7 @@ def main() -> None:
     import pages.events_admin  # noqa: F401
     import pages.field_days  # noqa: F401
     import pages.home  # noqa: F401
+    import pages.household_privacy  # noqa: F401
     import pages.households  # noqa: F401
     import pages.login  # noqa: F401
     import pages.map  # noqa: F401
@@ -48,25 +52,33 @@ def main() -> None:
     import pages.requests_dashboard  # noqa: F401
     import pages.service_points  # noqa: F401
     import pages.service_posts  # noqa: F401
+    import pages.two_factor  # noqa: F401
     import pages.visit_form  # noqa: F401
     import pages.visits  # noqa: F401
     from api.body_limit import BodyLimitMiddleware
+    from api.security_headers import SecurityHeadersMiddleware
+    from pages.assets import ONE_YEAR, STATIC_DIR, assets_mount
     from pages.auth_middleware import AuthMiddleware
     from pages.pwa import install_pwa
+    from services.scheduler import scheduler_loop
 
     api.register(app)
     install_pwa(app)
     app.add_middleware(AuthMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
-    from pages.assets import ONE_YEAR, STATIC_DIR, assets_mount
-
+    app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url, https=settings.cookie_secure)
     app.add_static_files("/static", STATIC_DIR)  # stable URLs (service worker, manifest icons)
     app.add_static_files(assets_mount(), STATIC_DIR, max_cache_age=ONE_YEAR)  # versioned, cached for a year
+    if settings.scheduled_jobs:
+        app.on_startup(lambda: background_tasks.create(scheduler_loop(), name="scheduled jobs"))
     ui.run(
         title="Doorstep",
         host=settings.host,
         port=settings.port,
         storage_secret=settings.storage_secret(),
+        # HttpOnly always; Secure behind HTTPS; SameSite=Lax; the cookie lives as long as a session may.
+        session_middleware_kwargs={"https_only": settings.cookie_secure, "same_site": "lax",
+                                   "max_age": settings.session_max_hours * 3600},
         reconnect_timeout=settings.reconnect_timeout,
         language="zh-CN",
         favicon="static/icons/icon-192.png",

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Response
 from nicegui import app, run
 
 from core.db import session_scope
-from services.auth import session_user
+from services.auth import session_user_from
 from services.commitments import get_commitment_photo
 from services.errors import NotFound
 from services.photo_store import get_photo_store
@@ -17,7 +17,7 @@ NO_STORE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nos
 
 async def _serve(photo_id: int, thumb: bool) -> Response:
     with session_scope(read_only=True) as session:
-        user = session_user(session, app.storage.user.get("user_id"), app.storage.user.get("issued_at"))
+        user = session_user_from(session, app.storage.user)
         if user is None:
             raise HTTPException(status_code=404)
         try:

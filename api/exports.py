@@ -26,7 +26,7 @@ from core.db import session_scope
 from core.i18n import DEFAULT_LANGUAGE, translate
 from models import User
 from services import audit
-from services.auth import session_user
+from services.auth import session_user_from
 from services.errors import Forbidden
 from services.exports import check_may_export, coverage_rows, household_rows, visit_geojson, visit_rows
 from services.map_data import MapFilters
@@ -48,10 +48,10 @@ def _rows(kind: str, lang: str) -> Callable:
     return lambda session, user, filters: coverage_rows(session, user, filters, tr)
 
 
-def _authorise(user_id: int | None, issued_at: float | None, what: str, query: str) -> int:
+def _authorise(browser: dict, what: str, query: str) -> int:
     """The exporting user's id after the permission check; the audit entry is written here."""
     with session_scope() as session:
-        user = session_user(session, user_id, issued_at)
+        user = session_user_from(session, browser)
         if user is None:
             raise HTTPException(status_code=401)
         try:
@@ -118,7 +118,7 @@ async def export(kind: str, fmt: str, request: Request) -> StreamingResponse:
         raise HTTPException(status_code=404)
     filters = filters_from_request(request)
     lang = app.storage.user.get("lang", DEFAULT_LANGUAGE)
-    user_id = await run.io_bound(_authorise, app.storage.user.get("user_id"), app.storage.user.get("issued_at"),
+    user_id = await run.io_bound(_authorise, dict(app.storage.user),
                                  f"{kind}.{fmt}", request.url.query)
     name = f"doorstep-{kind}-{date.today().isoformat()}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}

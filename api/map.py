@@ -8,17 +8,17 @@ from nicegui import app, run
 
 from api.filters import bbox_from_request, filters_from_request
 from core.db import session_scope
-from services.auth import session_user
+from services.auth import session_user_from
 from services.map_data import BBox, MapFilters, build_map_payload
 from services.tiles import tile_config
 
 router = APIRouter()
 
 
-def _payload(user_id: int | None, issued_at: float | None, bbox: BBox | None, zoom: int, filters: MapFilters,
+def _payload(browser: dict, bbox: BBox | None, zoom: int, filters: MapFilters,
              layers: list[str] | None, tile_crs: str) -> dict | None:
     with session_scope(read_only=True) as session:
-        user = session_user(session, user_id, issued_at)
+        user = session_user_from(session, browser)
         if user is None:
             return None
         return build_map_payload(session, user, bbox, zoom, filters, layers, tile_crs)
@@ -38,7 +38,7 @@ async def map_data(request: Request) -> JSONResponse:
         raise HTTPException(status_code=400, detail="zoom must be a whole number") from exc
     layers = [n for n in request.query_params.get("layers", "").split(",") if n] or None
     filters = filters_from_request(request)
-    data = await run.io_bound(_payload, app.storage.user.get("user_id"), app.storage.user.get("issued_at"),
+    data = await run.io_bound(_payload, dict(app.storage.user),
                               bbox, zoom, filters, layers, tile_crs)
     if data is None:
         raise HTTPException(status_code=401)

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from core.db import session_scope
 from models import User
-from services.auth import session_user
+from services.auth import session_user_from
 from services.errors import NotFound
 from services.photo_store import get_photo_store
 
@@ -30,7 +30,7 @@ class StoredPhoto(Protocol):
 async def serve_photo(find: Callable[[Session, User, int], StoredPhoto], photo_id: int, thumb: bool) -> Response:
     """404 for anyone signed out, without access, or asking for a missing file: never a hint it exists."""
     with session_scope(read_only=True) as session:
-        user = session_user(session, app.storage.user.get("user_id"), app.storage.user.get("issued_at"))
+        user = session_user_from(session, app.storage.user)
         if user is None:
             raise HTTPException(status_code=404)
         try:

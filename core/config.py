@@ -64,6 +64,17 @@ class Settings(BaseSettings):
     # Leaders' field days per year, by leadership level.
     field_day_quota_level1: int = 30
     field_day_quota_level2: int = 60
+    # Sessions: signed out after this long without use, and in any case this long after sign-in.
+    session_idle_minutes: int = 120
+    session_max_hours: int = 14 * 24  # also the session cookie's max age
+    session_check_seconds: float = 30.0  # open pages re-check that their session is still valid
+    cookie_secure: bool = False  # True when served over HTTPS: Secure cookie and HSTS
+    require_totp_for_staff: bool = False  # coordinators and admins must set up a second factor
+
+    # Retention (PIPL): photos kept this long after the visit; closed requests anonymised after.
+    photo_retention_days: int = 3 * 365
+    closed_request_anonymise_days: int = 2 * 365
+    scheduled_jobs: bool = True  # the daily retention job runs inside the app
 
     @property
     def photo_dir(self) -> Path:

@@ -17,6 +17,7 @@ from models.events import (
     VolunteerStatus,
 )
 from models.households import GeocodeStatus, Household, HouseholdNeed, Pairing
+from models.jobs import JobLease
 from models.org import Area, NeedCategory, Organisation
 from models.requests import (
     EventKind,
@@ -80,6 +81,7 @@ __all__ = [
     "GeocodeStatus",
     "Household",
     "HouseholdNeed",
+    "JobLease",
     "LocationSource",
     "LoginAttempt",
     "NeedCategory",

@@ -34,6 +34,10 @@ class Household(SQLModel, table=True):
     last_visit_at: datetime | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # Consent to process the household's data (PIPL): when given, when withdrawn, who recorded it.
+    data_consent_at: datetime | None = None
+    data_consent_withdrawn_at: datetime | None = None
+    data_consent_recorded_by: int | None = None  # a user id (no foreign key: like audit actor ids)
 
 
 class HouseholdNeed(SQLModel, table=True):

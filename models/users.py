@@ -33,6 +33,10 @@ class User(SQLModel, table=True):
     # Sessions started before this moment are no longer valid (deactivation, password change).
     sessions_valid_after: datetime = Field(default_factory=utcnow)
     created_at: datetime = Field(default_factory=utcnow)
+    # Optional second factor (TOTP). The secret is never shown again after enrolment.
+    totp_secret: str | None = None
+    totp_enabled: bool = False
+    totp_last_step: int | None = None  # the last accepted time step: a code works once
 
 
 class LoginAttempt(SQLModel, table=True):

@@ -40,6 +40,7 @@ class Visit(SQLModel, table=True):
     needs_raised: str = ""
     help_given: str = ""
     photo_consent: bool = False
+    photo_consent_withdrawn_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 

@@ -19,7 +19,7 @@ from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error, notify_ok
 from pages.session import require_user
 from services.attendance import check_in_with_code, check_out, my_attendance
-from services.auth import session_user
+from services.auth import session_user_from
 from services.calendar import event_ics, personal_feed
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.events import (
@@ -412,9 +412,9 @@ def check_in_page(event_id: int, code: str = "") -> None:
         ui.link(_("Back to the event"), f"/events/{event_id}")
 
 
-def _event_ics(user_id: int | None, issued_at: float | None, event_id: int, base_url: str) -> bytes | None:
+def _event_ics(browser: dict, event_id: int, base_url: str) -> bytes | None:
     with session_scope(read_only=True) as session:
-        user = session_user(session, user_id, issued_at)
+        user = session_user_from(session, browser)
         if user is None:
             return None
         try:
@@ -425,7 +425,7 @@ def _event_ics(user_id: int | None, issued_at: float | None, event_id: int, base
 
 @app.get("/events/{event_id:int}.ics")
 async def event_calendar_file(event_id: int, request: Request) -> Response:
-    data = await run.io_bound(_event_ics, app.storage.user.get("user_id"), app.storage.user.get("issued_at"),
+    data = await run.io_bound(_event_ics, dict(app.storage.user),
                               event_id, str(request.base_url))
     if data is None:
         raise HTTPException(status_code=404)

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from nicegui import app, ui
 
+from core.config import get_settings
 from core.i18n import LANGUAGES, _
 from models import Role, User
 
@@ -34,7 +35,9 @@ NAV_ITEMS: list[tuple[str, str, str, set[Role]]] = [
     ("/commitments", "Commitments and comments", "forum", {Role.coordinator, Role.admin}),
     ("/records", "Annual records", "summarize", {Role.coordinator, Role.admin}),
     ("/admin/service-points", "Service points", "location_on", {Role.coordinator, Role.admin}),
+    ("/admin/audit", "Audit log", "policy", {Role.admin}),
     ("/profile", "Profile", "person", set(Role)),
+    ("/profile/2fa", "Two-step sign-in", "phonelink_lock", {Role.coordinator, Role.admin}),
 ]
 
 PHONE_CSS = """
@@ -76,6 +79,8 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
         ui.add_head_html('<meta name="doorstep-signed-in" content="1">')
     items = nav_items_for(user)
     drawer = None
+    if user is not None:
+        _watch_session()
     if items:
         with ui.left_drawer(value=False).props("overlay bordered").classes("bg-white") as drawer:
             ui.label(user.name if user else "").classes("text-lg font-bold px-2")
@@ -97,6 +102,18 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
         language_toggle()
     with ui.column().classes("ds-page") as content:
         yield content
+
+
+def _watch_session() -> None:
+    """An open page leaves for the sign-in page soon after its session ends (deactivation,
+    password change elsewhere, idle or absolute timeout), even if nobody clicks."""
+    from pages.session import check_open_page
+
+    def check() -> None:
+        if not check_open_page():
+            timer.deactivate()
+
+    timer = ui.timer(get_settings().session_check_seconds, check)
 
 
 def not_found_message() -> None:

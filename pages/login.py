@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi.responses import HTMLResponse
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 from nicegui import app, run, ui
 
 from core.db import session_scope
@@ -10,10 +11,10 @@ from core.i18n import _
 from models import User
 from pages.frame import frame
 from pages.messages import error_text
-from pages.session import sign_in, sign_out
+from pages.session import begin_sign_in, rotate_session_id, sign_in, sign_out, take_ticket
 from services import setup
 from services.api_tokens import revoke_tokens_for
-from services.auth import authenticate, session_user
+from services.auth import authenticate, session_user_from, verify_totp_login
 from services.errors import ServiceError
 
 
@@ -38,28 +39,78 @@ def login_page(redirect_to: str = "/") -> None:
         with session_scope() as session:
             return authenticate(session, login_text, password_text)
 
+    def check_code(user_id: int, login_text: str, code_text: str) -> User:
+        with session_scope() as session:
+            return verify_totp_login(session, user_id, login_text, code_text)
+
+    pending: dict[str, object] = {}  # the account whose password was right, until its code is
+
     async def try_login() -> None:
         error.set_text("")
         try:
             # Argon2 takes a noticeable moment: keep it off the event loop.
             user = await run.io_bound(check_password, login.value or "", password.value or "")
-            sign_in(user)
         except ServiceError as exc:
             error.set_text(error_text(exc))
             password.set_value("")
             return
-        ui.navigate.to(_safe_redirect(redirect_to))
+        if user.totp_enabled:
+            pending.update(user_id=user.id, login=login.value or "")
+            password_step.set_visibility(False)
+            code_step.set_visibility(True)
+            return
+        ui.navigate.to(begin_sign_in(user, _safe_redirect(redirect_to)))
+
+    async def try_code() -> None:
+        code_error.set_text("")
+        if not pending:
+            return
+        try:
+            user = await run.io_bound(check_code, pending["user_id"], pending["login"], code.value or "")
+        except ServiceError as exc:
+            code_error.set_text(error_text(exc))
+            code.set_value("")
+            return
+        ui.navigate.to(begin_sign_in(user, _safe_redirect(redirect_to)))
 
     with frame(_("Sign in")), ui.card().classes("ds-card self-center"):
         ui.label("Doorstep").classes("text-2xl font-bold")
         ui.label(_("Home visits, residents' requests and service events.")).classes("text-gray-600")
-        login = ui.input(_("Phone number or username")).props("autocomplete=username outlined").classes("w-full")
-        password = ui.input(_("Password"), password=True, password_toggle_button=True).props(
-            "autocomplete=current-password outlined").classes("w-full")
-        password.on("keydown.enter", try_login)
-        error = ui.label().classes("text-negative").mark("login-error")
-        ui.button(_("Sign in"), on_click=try_login).classes("w-full").props("size=lg").mark("sign-in")
-        ui.link(_("New volunteer? Register here"), "/register").classes("text-sm")
+        with ui.column().classes("w-full") as password_step:
+            login = ui.input(_("Phone number or username")).props("autocomplete=username outlined").classes("w-full")
+            password = ui.input(_("Password"), password=True, password_toggle_button=True).props(
+                "autocomplete=current-password outlined").classes("w-full")
+            password.on("keydown.enter", try_login)
+            error = ui.label().classes("text-negative").mark("login-error")
+            ui.button(_("Sign in"), on_click=try_login).classes("w-full").props("size=lg").mark("sign-in")
+            ui.link(_("New volunteer? Register here"), "/register").classes("text-sm")
+        with ui.column().classes("w-full") as code_step:
+            ui.label(_("Enter the 6-digit code from your authenticator app.")).classes("text-gray-700")
+            code = ui.input(_("Code")).props("autocomplete=one-time-code inputmode=numeric outlined maxlength=6")
+            code.classes("w-full").mark("totp-code")
+            code.on("keydown.enter", try_code)
+            code_error = ui.label().classes("text-negative").mark("totp-error")
+            ui.button(_("Confirm"), on_click=try_code).classes("w-full").props("size=lg").mark("totp-confirm")
+        code_step.set_visibility(False)
+
+
+@app.get("/login/finish")
+async def finish_sign_in(request: Request, ticket: str = "", redirect_to: str = "/") -> RedirectResponse:
+    """Exchange the one-time ticket for a signed-in session under a new session id."""
+    user_id = take_ticket(ticket)
+    user = None
+    if user_id is not None:
+        with session_scope(read_only=True) as session:
+            user = session.get(User, user_id)
+    if user is None or not user.active:
+        return RedirectResponse("/login", status_code=303)
+    lang = app.storage.user.get("lang")
+    app.storage.user.clear()  # nothing of the signed-out session carries over
+    await rotate_session_id(request)
+    if lang:
+        app.storage.user["lang"] = lang
+    sign_in(user)
+    return RedirectResponse(_safe_redirect(redirect_to), status_code=303)
 
 
 # Signing out also forgets this browser's API token and the households cached for the offline page.
@@ -78,7 +129,7 @@ SIGN_OUT_HTML = """<!doctype html><html><head><meta charset="utf-8">
 @app.get("/logout")
 def logout() -> HTMLResponse:
     with session_scope() as session:
-        user = session_user(session, app.storage.user.get("user_id"), app.storage.user.get("issued_at"))
+        user = session_user_from(session, app.storage.user)
         if user is not None:
             revoke_tokens_for(session, user)
     sign_out()
@@ -105,11 +156,11 @@ def setup_page() -> None:
             error.set_text(_("The two passwords differ."))
             return
         try:
-            sign_in(await run.io_bound(create_organisation))
+            user = await run.io_bound(create_organisation)
         except ServiceError as exc:
             error.set_text(error_text(exc))
             return
-        ui.navigate.to("/")
+        ui.navigate.to(begin_sign_in(user, "/"))
 
     with frame(_("Set up Doorstep")), ui.card().classes("ds-card self-center"):
         ui.label(_("Create the organisation and the first administrator.")).classes("text-gray-700")

@@ -1,15 +1,38 @@
-"""Who is signed in on this browser: the account id lives in NiceGUI user storage, the rest in the DB."""
+"""Who is signed in on this browser: the account id lives in NiceGUI user storage, the rest in the DB.
+
+Signing in is two requests: the page that checked the password (and the second factor) puts a
+one-time ticket in this browser's storage and sends the browser to /login/finish with it; that
+plain HTTP request gives the browser a NEW session id (cookie) and user storage, and only then
+records the account there. A session id planted in the browser before sign-in (session fixation)
+is therefore worth nothing afterwards, and the ticket works once, within a minute, only in the
+browser that got it.
+
+Each session keeps ``signed_in_at`` (absolute lifetime, ``session_max_hours``), ``issued_at``
+(revocation: sessions issued before the account's ``sessions_valid_after`` end) and
+``last_seen`` (idle timeout, ``session_idle_minutes``; refreshed at most once a minute by
+page loads and event handlers, never by the background check of open pages).
+"""
 
 from __future__ import annotations
 
-import time
+import hashlib
+import hmac
+import logging
+import secrets
+import uuid
+from urllib.parse import quote
 
 from nicegui import app, ui
+from starlette.requests import Request
 
 from core.db import session_scope
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language_getter
 from models import Role, User
-from services.auth import session_user
+from services import auth
+
+log = logging.getLogger(__name__)
+TICKET_SECONDS = 60
+TOUCH_SECONDS = 60
 
 
 def _storage_language() -> str:
@@ -22,15 +45,56 @@ def _storage_language() -> str:
 set_language_getter(_storage_language)
 
 
+def _digest(ticket: str) -> str:
+    return hashlib.sha256(ticket.encode()).hexdigest()
+
+
+def begin_sign_in(user: User, redirect_to: str = "/") -> str:
+    """The URL that completes signing in ``user`` on this browser (navigate there next)."""
+    ticket = secrets.token_urlsafe(32)
+    app.storage.user["login_ticket"] = {"digest": _digest(ticket), "user_id": user.id, "at": auth.now_ts()}
+    return f"/login/finish?ticket={quote(ticket)}&redirect_to={quote(redirect_to)}"
+
+
+def take_ticket(ticket: str) -> int | None:
+    """The user id of a valid one-time ticket in this browser's storage; the ticket is used up."""
+    pending = app.storage.user.pop("login_ticket", None)
+    if not isinstance(pending, dict) or not ticket:
+        return None
+    if not hmac.compare_digest(str(pending.get("digest", "")), _digest(ticket)):
+        return None
+    if auth.now_ts() - float(pending.get("at", 0)) > TICKET_SECONDS:
+        return None
+    return pending.get("user_id")
+
+
+async def rotate_session_id(request: Request) -> bool:
+    """Give this browser a fresh NiceGUI session id (new cookie) with empty user storage.
+
+    Uses NiceGUI internals (``app.storage._create_user_storage``); if they change, the session
+    id is kept and False returned (the account is still bound to a fresh ticket).
+    """
+    create = getattr(app.storage, "_create_user_storage", None)
+    if create is None or "id" not in request.session:
+        log.warning("cannot rotate the session id: NiceGUI storage internals changed")
+        return False
+    new_id = str(uuid.uuid4())
+    await create(new_id)
+    request.session["id"] = new_id
+    return True
+
+
 def sign_in(user: User) -> None:
-    app.storage.user.update(user_id=user.id, issued_at=time.time())
+    """Record ``user`` in this browser's (fresh) storage. Call only from /login/finish."""
+    now = auth.now_ts()
+    app.storage.user.update(user_id=user.id, issued_at=now, signed_in_at=now, last_seen=now)
     if user.language in LANGUAGES:
         app.storage.user["lang"] = user.language
 
 
 def renew_session() -> None:
     """After a password change this browser stays signed in while others are signed out."""
-    app.storage.user["issued_at"] = time.time() + 1
+    app.storage.user["issued_at"] = auth.now_ts() + 1
 
 
 def sign_out() -> None:
@@ -40,10 +104,18 @@ def sign_out() -> None:
         app.storage.user["lang"] = lang
 
 
-def current_user() -> User | None:
-    """The signed-in, still active user, read fresh from the database."""
-    with session_scope() as session:
-        return session_user(session, app.storage.user.get("user_id"), app.storage.user.get("issued_at"))
+def current_user(touch: bool = True) -> User | None:
+    """The signed-in, still active user, read fresh from the database; None once the session ended.
+
+    ``touch`` records use for the idle timeout (at most once a minute).
+    """
+    storage = app.storage.user
+    now = auth.now_ts()
+    with session_scope(read_only=True) as session:
+        user = auth.session_user_from(session, storage, now)
+    if user is not None and touch and now - float(storage.get("last_seen") or 0) >= TOUCH_SECONDS:
+        storage["last_seen"] = now
+    return user
 
 
 def require_user(*roles: Role) -> User | None:
@@ -61,10 +133,22 @@ def require_user(*roles: Role) -> User | None:
     if user.must_change_password and not _on_path("/profile"):
         ui.navigate.to("/profile?must_change=1")
         return None
+    if auth.totp_required(user) and not _on_path("/profile/2fa"):
+        ui.navigate.to("/profile/2fa")
+        return None
     if roles and user.role not in roles:
         ui.navigate.to("/")
         return None
     return user
+
+
+def check_open_page() -> bool:
+    """For a timer on open pages: False (and off to sign-in) once the session has ended."""
+    if current_user(touch=False) is not None:
+        return True
+    sign_out()
+    ui.navigate.to("/login")
+    return False
 
 
 def _on_path(path: str) -> bool:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hmac
 import math
+import time
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pyotp
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.i18n import N_
-from models import LoginAttempt, User
+from models import LoginAttempt, Role, User
 from models.common import utcnow
 from services import audit
 from services.errors import InvalidInput, Throttled
@@ -62,21 +67,143 @@ def authenticate(session: Session, login: str, password: str, now: datetime | No
     ok = verify_password(password, user.password_hash if user else _DUMMY_HASH)
     ok = ok and user is not None and user.active
     session.add(LoginAttempt(login=key, user_id=user.id if user else None, success=ok, at=now))
-    audit.record(session, user, "login.success" if ok else "login.failure", "user",
-                 user.id if user else "", "ok" if ok else "denied")
+    if ok and user is not None and user.totp_enabled:
+        # The password was right; the sign-in is complete only with the code (verify_totp_login).
+        audit.record(session, user, "login.password", "user", user.id, "second_factor_required")
+    else:
+        audit.record(session, user, "login.success" if ok else "login.failure", "user",
+                     user.id if user else "", "ok" if ok else "denied")
     session.commit()
     if not ok or user is None:
         raise InvalidInput(N_("Wrong phone number, username or password."))
     return user
 
 
-def session_user(session: Session, user_id: int | None, issued_at: float | None) -> User | None:
-    """The user behind a browser session, or None if it has ended (deactivated, password changed)."""
+def now_ts() -> float:
+    """The clock sessions are measured with (tests replace it)."""
+    return time.time()
+
+
+def session_user(
+    session: Session, user_id: int | None, issued_at: float | None, last_seen: float | None = None,
+    now: float | None = None, signed_in_at: float | None = None,
+) -> User | None:
+    """The user behind a browser session, or None if it has ended.
+
+    Ended: the account is gone or deactivated, its sessions were revoked after ``issued_at``
+    (password change, deactivation, reset), the session is older than ``session_max_hours``
+    (counted from ``signed_in_at``, else ``issued_at``) or unused for ``session_idle_minutes``
+    (``last_seen``; not checked when the caller does not track it).
+    """
     if not user_id or issued_at is None:
+        return None
+    settings = get_settings()
+    now = now_ts() if now is None else now
+    started = signed_in_at if signed_in_at is not None else issued_at
+    if now - started > settings.session_max_hours * 3600:
+        return None
+    if last_seen is not None and now - last_seen > settings.session_idle_minutes * 60:
         return None
     user = session.get(User, user_id)
     if user is None or not user.active:
         return None
     if datetime.fromtimestamp(issued_at, UTC) < user.sessions_valid_after - timedelta(seconds=1):
         return None
+    return user
+
+
+def session_user_from(session: Session, data: Mapping[str, Any], now: float | None = None) -> User | None:
+    """session_user with the values a browser session keeps (NiceGUI's app.storage.user)."""
+    return session_user(session, data.get("user_id"), data.get("issued_at"), data.get("last_seen"), now,
+                        data.get("signed_in_at"))
+
+
+# --- second factor (TOTP) ----------------------------------------------------------------------
+
+TOTP_ISSUER = "Doorstep"
+STAFF_ROLES = (Role.coordinator, Role.admin)
+
+
+def totp_allowed(user: User) -> bool:
+    """Coordinators and admins may add a second factor (members and volunteers sign in by password)."""
+    return user.role in STAFF_ROLES
+
+
+def totp_required(user: User) -> bool:
+    """The setting asks staff for a second factor and this account has none yet."""
+    return get_settings().require_totp_for_staff and totp_allowed(user) and not user.totp_enabled
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
+
+
+def _matching_step(secret: str, code: str, now: datetime, after_step: int | None) -> int | None:
+    """The time step (30 s) whose code this is, within one step either side; None if none matches.
+
+    A step at or before ``after_step`` was already used: each code signs in once.
+    """
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    current = int(now.timestamp()) // totp.interval
+    for step in (current - 1, current, current + 1):
+        if after_step is not None and step <= after_step:
+            continue
+        if hmac.compare_digest(totp.at(step * totp.interval), code):
+            return step
+    return None
+
+
+def enable_totp(session: Session, user: User, secret: str, code: str, now: datetime | None = None) -> None:
+    """Turn the second factor on once the user shows a code from their authenticator app."""
+    now = now or utcnow()
+    if not totp_allowed(user):
+        raise InvalidInput(N_("Two-step sign-in is for coordinators and administrators."))
+    step = _matching_step(secret, code, now, None)
+    if step is None:
+        raise InvalidInput(N_("That code is not right. Check the time on your phone and try again."))
+    user.totp_secret, user.totp_enabled, user.totp_last_step = secret, True, step
+    session.add(user)
+    audit.record(session, user, "user.totp_enable", "user", user.id)
+
+
+def disable_totp(session: Session, user: User, code: str, now: datetime | None = None) -> None:
+    """Turn one's own second factor off, proven with a current code."""
+    now = now or utcnow()
+    if get_settings().require_totp_for_staff and totp_allowed(user):
+        raise InvalidInput(N_("Two-step sign-in is required for your role."))
+    if not user.totp_enabled or not user.totp_secret:
+        return
+    step = _matching_step(user.totp_secret, code, now, user.totp_last_step)
+    if step is None:
+        raise InvalidInput(N_("That code is not right. Check the time on your phone and try again."))
+    user.totp_secret, user.totp_enabled, user.totp_last_step = None, False, None
+    session.add(user)
+    audit.record(session, user, "user.totp_disable", "user", user.id)
+
+
+def verify_totp_login(session: Session, user_id: int, login: str, code: str, now: datetime | None = None) -> User:
+    """Second step of signing in; wrong codes count as failed attempts for the throttle."""
+    now = now or utcnow()
+    key = normalise_login(login)
+    _check_throttle(session, key, now)
+    user = session.get(User, user_id)
+    ok = user is not None and user.active and user.totp_enabled and bool(user.totp_secret)
+    step = _matching_step(user.totp_secret, code, now, user.totp_last_step) if ok and user else None  # type: ignore[arg-type]
+    ok = ok and step is not None
+    session.add(LoginAttempt(login=key, user_id=user_id, success=ok, at=now))
+    audit.record(session, user_id, "login.success" if ok else "login.failure", "user", user_id,
+                 "ok" if ok else "denied_second_factor")
+    if ok and user is not None:
+        user.totp_last_step = step
+        session.add(user)
+    session.commit()
+    if not ok or user is None:
+        raise InvalidInput(N_("That code is not right. Check the time on your phone and try again."))
     return user

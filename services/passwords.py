@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+from functools import lru_cache
+from pathlib import Path
+
 from pwdlib import PasswordHash
 
 from core.i18n import N_
@@ -9,12 +13,25 @@ from services.errors import InvalidInput
 
 _hasher = PasswordHash.recommended()
 MIN_LENGTH = 8
-# A short list of passwords people reach for first; refused whatever their length.
+COMMON_LIST = Path(__file__).resolve().parent / "data" / "common_passwords.txt.gz"
+# A short list of passwords people reach for first; refused whatever their length. The packaged
+# list (services/data/, see its README) is added to it; this set alone is the fallback.
 COMMON = {
     "12345678", "123456789", "1234567890", "password", "password1", "qwerty123", "11111111",
     "88888888", "66666666", "00000000", "abc12345", "abcd1234", "iloveyou", "admin123",
     "a1234567", "qwertyui", "1qaz2wsx", "woaini1314", "12341234", "87654321", "passw0rd",
 }
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The inline set plus the packaged list of common passwords (lower-cased)."""
+    try:
+        with gzip.open(COMMON_LIST, "rt", encoding="utf-8") as fh:
+            packaged = {line.strip().lower() for line in fh if line.strip()}
+    except OSError:
+        packaged = set()
+    return frozenset(COMMON | packaged)
 
 
 def hash_password(password: str) -> str:
@@ -31,5 +48,5 @@ def verify_password(password: str, password_hash: str) -> bool:
 def check_password_policy(password: str) -> None:
     if len(password) < MIN_LENGTH:
         raise InvalidInput(N_("The password must have at least {n} characters."), n=MIN_LENGTH)
-    if password.lower() in COMMON:
+    if password.lower() in common_passwords():
         raise InvalidInput(N_("This password is too common. Choose another one."))

@@ -181,3 +181,13 @@ def set_language(session: Session, user: User, language: str) -> None:
         raise InvalidInput(N_("Unknown language."))
     user.language = language
     session.add(user)
+
+
+def reset_totp(session: Session, actor: User, user_id: int) -> User:
+    """Remove an account's second factor (lost phone); the user sets it up again at next sign-in."""
+    user = get_managed_user(session, actor, user_id)
+    user.totp_secret, user.totp_enabled, user.totp_last_step = None, False, None
+    user.sessions_valid_after = utcnow()
+    session.add(user)
+    audit.record(session, actor, "user.totp_reset", "user", user.id)
+    return user

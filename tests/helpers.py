@@ -23,7 +23,13 @@ async def sign_in(user: TestUser, login: str, password: str = DEMO_PASSWORD) -> 
     # Argon2 runs off the event loop and is slow on a busy machine: wait until the browser has
     # left the sign-in page or the page shows why not, so callers' should_see() does not race it.
     for _ in range(150):
-        if user.client is not login_page or any(label.text for label in _error_labels(user)):
+        if any(label.text for label in _error_labels(user)):
+            return
+        if user.client is not login_page:
+            # Signing in gives the browser a new session id (/login/finish) in a background task;
+            # open the start page from the test's own task so that code the test calls directly
+            # (e.g. an uploader's handle_uploads) sees the signed-in session too.
+            await user.open("/")
             return
         await asyncio.sleep(0.1)
 

@@ -18,7 +18,7 @@ from core.i18n import N_
 from models import User
 from models.common import utcnow
 from services.api_tokens import IssuedToken, session_token
-from services.auth import session_user
+from services.auth import session_user_from
 from services.sync import offline_households
 
 router = APIRouter(prefix="/api/v1", tags=["offline sync"])
@@ -64,9 +64,9 @@ def _same_origin(request: Request) -> bool:
     return origin is None or urlsplit(origin).netloc == request.headers.get("host")
 
 
-def _issue(user_id: int | None, issued_at: float | None, current: str | None) -> IssuedToken | bool:
+def _issue(browser: dict, current: str | None) -> IssuedToken | bool:
     with session_scope() as session:
-        user = session_user(session, user_id, issued_at)
+        user = session_user_from(session, browser)
         if user is None:
             return False
         return session_token(session, user, current)
@@ -80,7 +80,7 @@ async def create_session_token(
     bearer token. A still-fresh token sent in `Authorization` is returned instead of a new one."""
     if not _same_origin(request):
         raise ApiError(403, "forbidden", N_("This request must come from the app's own pages."))
-    issued = await call_service(_issue, app.storage.user.get("user_id"), app.storage.user.get("issued_at"),
+    issued = await call_service(_issue, dict(app.storage.user),
                                 credentials.credentials if credentials else None)
     if not isinstance(issued, IssuedToken):
         raise ApiError(401, "unauthorized", N_("You are signed out. Sign in to send your visits."))

@@ -1,0 +1,95 @@
+"""Two-step sign-in (TOTP) for coordinators and administrators: set up, or turn off."""
+
+from __future__ import annotations
+
+import segno
+from nicegui import ui
+
+from core.config import get_settings
+from core.db import session_scope
+from core.i18n import _
+from models import Role, User
+from pages.frame import frame
+from pages.messages import error_text, notify_ok
+from pages.session import require_user
+from services import auth
+from services.errors import ServiceError
+
+
+@ui.page("/profile/2fa")
+def two_factor_page() -> None:
+    user = require_user(Role.coordinator, Role.admin)
+    if user is None:
+        return
+    with frame(_("Two-step sign-in"), user):
+        if user.totp_enabled:
+            _enabled_card(user)
+        else:
+            _setup_card(user)
+
+
+def _setup_card(user: User) -> None:
+    # The secret lives only in this page until confirmed; after that it is never shown again.
+    secret = auth.new_totp_secret()
+    uri = auth.totp_uri(user, secret)
+
+    def confirm() -> None:
+        fresh = require_user(Role.coordinator, Role.admin)
+        if fresh is None:
+            return
+        error.set_text("")
+        try:
+            with session_scope() as session:
+                account = session.get(User, fresh.id)
+                auth.enable_totp(session, account, secret, code.value or "")  # type: ignore[arg-type]
+        except ServiceError as exc:
+            error.set_text(error_text(exc))
+            return
+        notify_ok(_("Two-step sign-in is on."))
+        ui.navigate.to("/")
+
+    with ui.card().classes("ds-card"):
+        if auth.totp_required(user):
+            ui.label(_("Your organisation requires two-step sign-in for your role. Set it up to continue.")).classes(
+                "text-negative")
+        ui.label(_("1. Scan this code with an authenticator app (e.g. Microsoft Authenticator, Google "
+                   "Authenticator, FreeOTP).")).classes("text-gray-700")
+        ui.image(segno.make(uri, error="m").svg_data_uri(scale=5, border=2)).classes("w-56 h-56 self-center").mark(
+            "totp-qr")
+        ui.label(_("Or type this key into the app:")).classes("text-sm text-gray-600")
+        ui.label(" ".join(secret[i:i + 4] for i in range(0, len(secret), 4))).classes(
+            "font-mono text-lg select-all").mark("totp-key")
+        ui.label(_("2. Enter the 6-digit code the app shows.")).classes("text-gray-700")
+        code = ui.input(_("Code")).props("autocomplete=one-time-code inputmode=numeric outlined maxlength=6").classes(
+            "w-full").mark("totp-setup-code")
+        code.on("keydown.enter", confirm)
+        error = ui.label().classes("text-negative").mark("totp-setup-error")
+        ui.button(_("Turn on two-step sign-in"), on_click=confirm).classes("w-full").mark("totp-enable")
+
+
+def _enabled_card(user: User) -> None:
+    def turn_off() -> None:
+        fresh = require_user(Role.coordinator, Role.admin)
+        if fresh is None:
+            return
+        error.set_text("")
+        try:
+            with session_scope() as session:
+                account = session.get(User, fresh.id)
+                auth.disable_totp(session, account, code.value or "")  # type: ignore[arg-type]
+        except ServiceError as exc:
+            error.set_text(error_text(exc))
+            return
+        notify_ok(_("Two-step sign-in is off."))
+        ui.navigate.reload()
+
+    with ui.card().classes("ds-card"):
+        ui.label(_("Two-step sign-in is on: signing in asks for a code from your authenticator app.")).classes(
+            "text-positive")
+        ui.label(_("Lost your phone? An administrator can remove the second step from your account.")).classes(
+            "text-sm text-gray-600")
+        if not get_settings().require_totp_for_staff:
+            code = ui.input(_("Code")).props("autocomplete=one-time-code inputmode=numeric outlined maxlength=6")
+            code.classes("w-full").mark("totp-disable-code")
+            error = ui.label().classes("text-negative")
+            ui.button(_("Turn off two-step sign-in"), on_click=turn_off).props("outline").mark("totp-disable")
