@@ -7,26 +7,15 @@ browser context (phone viewport, no service worker or storage left over from oth
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
 from core.db import make_engine
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+from tests.e2e.live_app import CHROMIUM, CHROMIUM_ARGS, PHONE, require_chromium, running_app
 
 
 @dataclass
@@ -36,55 +25,32 @@ class LiveServer:
     engine: Engine
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    if not CHROMIUM.exists():
-        pytest.skip("browser tests need Chromium at /usr/bin/chromium")
+    """One app with the demo organisation per test module (its database is reachable as ``engine``)."""
+    require_chromium()
     data_dir = tmp_path_factory.mktemp("live-data")
-    port = _free_port()
-    # Without the test runner's variables: NiceGUI would otherwise start in its test mode.
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "NICEGUI", "DOORSTEP"))}
-    env = {**inherited, "DOORSTEP_DATA_DIR": str(data_dir), "DOORSTEP_PORT": str(port), "DOORSTEP_HOST": "127.0.0.1",
-           "DOORSTEP_DEMO": "1", "DOORSTEP_TILE_URL": "/static/tiles/blank.png", "DOORSTEP_SECRET_KEY": "e2e-secret",
-           "DOORSTEP_DEFAULT_LANGUAGE": "en"}
-    log = (data_dir / "server.log").open("wb")
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited: {(data_dir / 'server.log').read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{url}/manifest.webmanifest", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start")
-            time.sleep(0.3)
+    with running_app(data_dir) as url:
         engine = make_engine(f"sqlite:///{data_dir / 'doorstep.db'}")
         yield LiveServer(url, data_dir, engine)
         engine.dispose()
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+
+
+@pytest.fixture
+async def async_browser() -> AsyncIterator[object]:
+    """Chromium through Playwright's async API, for tests that start their own app(s)."""
+    require_chromium()
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        chromium = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()
 
 
 @pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip("browser tests need Chromium at /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -37,11 +37,12 @@ def free_port() -> int:
 def running_app(data_dir: Path, **env: str) -> Iterator[str]:
     """Start `python app.py --demo` on a free loopback port; yield its base URL."""
     port = free_port()
-    environment = {**os.environ, "DOORSTEP_DATA_DIR": str(data_dir), "DOORSTEP_PORT": str(port),
+    # Without the test runner's variables (NiceGUI would start in its own test mode) or the
+    # settings a unit test left behind; the database is the app's own unless ``env`` says otherwise.
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "NICEGUI", "DOORSTEP"))}
+    environment = {**inherited, "DOORSTEP_DATA_DIR": str(data_dir), "DOORSTEP_PORT": str(port),
                    "DOORSTEP_HOST": "127.0.0.1", "DOORSTEP_DEMO": "1", "DOORSTEP_SECRET_KEY": "e2e-secret",
-                   "DOORSTEP_TILE_URL": "/static/tiles/blank.png", **env}
-    for leaked in ("NICEGUI_USER_SIMULATION", "PYTEST_CURRENT_TEST"):  # NiceGUI would start in test mode
-        environment.pop(leaked, None)
+                   "DOORSTEP_TILE_URL": "/static/tiles/blank.png", "DOORSTEP_DEFAULT_LANGUAGE": "en", **env}
     log = (data_dir.parent / f"app-{port}.log").open("w")
     process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=environment, stdout=log,
                                stderr=subprocess.STDOUT)

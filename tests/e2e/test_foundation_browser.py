@@ -4,33 +4,25 @@ coordinator finds it in the visit list and on the map."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser
 
 from tests.e2e.flows import camera_photo, log_visit, sign_in, watch_console
-from tests.e2e.live_app import CHROMIUM, CHROMIUM_ARGS, PHONE, require_chromium, running_app, screenshot_path
+from tests.e2e.live_app import PHONE, running_app, screenshot_path
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    require_chromium()
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        await b.close()
 
 
-async def test_member_logs_visit_and_coordinator_sees_it(browser: Browser, tmp_path: Path) -> None:
+async def test_member_logs_visit_and_coordinator_sees_it(async_browser: Browser, tmp_path: Path) -> None:
     photos = [camera_photo(tmp_path / "a.jpg", (200, 30, 30)), camera_photo(tmp_path / "b.jpg", (30, 30, 200))]
     errors: list[str] = []
     with running_app(tmp_path / "data") as base:
-        member = await browser.new_context(**PHONE, locale="en-GB", permissions=["geolocation"],
+        member = await async_browser.new_context(**PHONE, locale="en-GB", permissions=["geolocation"],
                                            geolocation={"latitude": 0, "longitude": 0, "accuracy": 10})
         page = await member.new_page()
         watch_console(page, errors)
@@ -48,7 +40,7 @@ async def test_member_logs_visit_and_coordinator_sees_it(browser: Browser, tmp_p
         assert max(stored.size) <= 1600 and stored.height > stored.width  # EXIF 6: portrait once upright
         assert not stored.getexif()
 
-        coordinator = await browser.new_context(**PHONE, locale="en-GB")
+        coordinator = await async_browser.new_context(**PHONE, locale="en-GB")
         cpage = await coordinator.new_page()
         watch_console(cpage, errors)
         await sign_in(cpage, base, "coord")
@@ -61,7 +53,7 @@ async def test_member_logs_visit_and_coordinator_sees_it(browser: Browser, tmp_p
         assert markers >= 40  # every household with a location, plus recent visits
         await cpage.screenshot(path=screenshot_path("foundation-5-coordinator-map"))
 
-        chinese = await browser.new_context(**PHONE, locale="zh-CN")
+        chinese = await async_browser.new_context(**PHONE, locale="zh-CN")
         zpage = await chinese.new_page()
         await zpage.goto(base + "/login")
         await zpage.get_by_role("button", name="登录").wait_for()

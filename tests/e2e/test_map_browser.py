@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser
 
-from tests.e2e.live_app import CHROMIUM, CHROMIUM_ARGS, PHONE, require_chromium, running_app, screenshot_path
-from tests.e2e.test_foundation_browser import sign_in, watch_console
+from tests.e2e.flows import sign_in, watch_console
+from tests.e2e.live_app import PHONE, running_app, screenshot_path
 
 pytestmark = pytest.mark.e2e
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    require_chromium()
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        await b.close()
 
 
-async def test_map_and_coverage_on_phone_and_desktop(browser: Browser, tmp_path: Path) -> None:
+async def test_map_and_coverage_on_phone_and_desktop(async_browser: Browser, tmp_path: Path) -> None:
     errors: list[str] = []
     with running_app(tmp_path / "data") as base:
         for name, device in (("desktop", DESKTOP), ("phone", PHONE)):
-            context = await browser.new_context(**device, locale="en-GB")
+            context = await async_browser.new_context(**device, locale="en-GB")
             page = await context.new_page()
             watch_console(page, errors)
             await sign_in(page, base, "coord")
@@ -63,7 +55,7 @@ async def test_map_and_coverage_on_phone_and_desktop(browser: Browser, tmp_path:
             await page.screenshot(path=screenshot_path(f"coverage-{name}"), full_page=True)
             await context.close()
 
-        member = await browser.new_context(**PHONE, locale="en-GB")
+        member = await async_browser.new_context(**PHONE, locale="en-GB")
         page = await member.new_page()
         watch_console(page, errors)
         await sign_in(page, base, "member1")

@@ -3,85 +3,28 @@ coordinator resolves it, the resident rates the answer. Screenshots go to screen
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+
+from tests.e2e.live_app import PHONE as PHONE_SCREEN
+from tests.e2e.live_app import running_app
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "screenshots"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2, "locale": "en-US"}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+PHONE = {**PHONE_SCREEN, "locale": "en-US"}
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, demo: object, data_dir: Path) -> Iterator[str]:
-    """The real app (python app.py) with the demo organisation, on a free local port.
-
-    The data folder is the test's copy of the already seeded demo database, so the server does not
-    spend half a minute hashing demo passwords (DOORSTEP_DEMO=1 then finds it seeded and adds nothing).
-    """
-    port = _free_port()
-    # Without pytest's and NiceGUI's test variables, or ui.run() believes it runs under a test.
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("PYTEST_", "NICEGUI_", "DOORSTEP_"))}
-    env = {**clean, "DOORSTEP_DATA_DIR": str(data_dir), "DOORSTEP_PORT": str(port),
-           "DOORSTEP_HOST": "127.0.0.1", "DOORSTEP_DEMO": "1", "DOORSTEP_TILE_URL": "/static/tiles/blank.png",
-           "DOORSTEP_SECRET_KEY": "e2e-secret", "DOORSTEP_DEFAULT_LANGUAGE": "en"}
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        started = time.monotonic()
-        for _ in range(240):
-            if process.poll() is not None:
-                pytest.fail(f"server exited: {(tmp_path / 'server.log').read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/public/request", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.25)
-        else:
-            pytest.fail("server did not start within 60 s")
-        print(f"server ready after {time.monotonic() - started:.1f} s")
+def live_app(demo: object, data_dir: Path) -> Iterator[str]:
+    """The real app on this test's copy of the already seeded demo database, so the server does not
+    spend half a minute hashing demo passwords (DOORSTEP_DEMO=1 then finds it seeded)."""
+    with running_app(data_dir) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def shot(page, name: str) -> None:  # noqa: ANN001
@@ -96,12 +39,12 @@ def pick(page, label: str, option: str) -> None:  # noqa: ANN001
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def test_resident_reports_coordinator_resolves_resident_rates(live_server: str, browser) -> None:  # noqa: ANN001
+def test_resident_reports_coordinator_resolves_resident_rates(live_app: str, browser) -> None:  # noqa: ANN001
     errors: list[str] = []
     resident = browser.new_context(**PHONE)
     page = resident.new_page()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{live_server}/public/request")
+    page.goto(f"{live_app}/public/request")
     page.get_by_text("No account is needed").wait_for()
     pick(page, "What is it about?", "Housing repair")
     page.get_by_label("Describe the problem").fill("The entrance door of building 3 does not close.")
@@ -120,12 +63,12 @@ def test_resident_reports_coordinator_resolves_resident_rates(live_server: str, 
     staff = browser.new_context(**PHONE)
     desk = staff.new_page()
     desk.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    desk.goto(f"{live_server}/login")
+    desk.goto(f"{live_app}/login")
     desk.get_by_label("Phone number or username").fill("coord")
     desk.get_by_label("Password").fill("doorstep-demo")
     desk.get_by_role("button", name="Sign in").click()
     desk.wait_for_url(re.compile(r".*/$"), timeout=15000)
-    desk.goto(f"{live_server}/requests")
+    desk.goto(f"{live_app}/requests")
     desk.get_by_text("The entrance door of building 3").click()
     desk.get_by_text("Change status").wait_for()
     pick(desk, "New status", "Resolved")
@@ -147,7 +90,7 @@ def test_resident_reports_coordinator_resolves_resident_rates(live_server: str, 
 
     zh = browser.new_context(**{**PHONE, "locale": "zh-CN"})
     zh_page = zh.new_page()
-    zh_page.goto(f"{live_server}/public/request")
+    zh_page.goto(f"{live_app}/public/request")
     zh_page.get_by_text("无需注册账号").wait_for()
     shot(zh_page, "6-public-form-zh")
     for context in (resident, staff, zh):

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.e2e.flows import log_visit, sign_in, watch_console
-from tests.e2e.live_app import CHROMIUM, CHROMIUM_ARGS, PHONE, require_chromium, running_app, screenshot_path
+from tests.e2e.live_app import PHONE, running_app, screenshot_path
 
 pytestmark = pytest.mark.e2e
 
@@ -45,17 +45,10 @@ def shared_database() -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    require_chromium()
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        await b.close()
 
 
 async def test_visit_recorded_on_one_instance_is_read_on_the_other(
-    browser: Browser, tmp_path: Path, shared_database: str
+    async_browser: Browser, tmp_path: Path, shared_database: str
 ) -> None:
     shared = {"DOORSTEP_DATABASE_URL": shared_database, "NICEGUI_REDIS_URL": REDIS_URL,
               "NICEGUI_REDIS_KEY_PREFIX": f"doorstep-test-{uuid.uuid4().hex[:8]}:",
@@ -63,13 +56,13 @@ async def test_visit_recorded_on_one_instance_is_read_on_the_other(
     errors: list[str] = []
     with running_app(tmp_path / "one", **shared) as one, running_app(tmp_path / "two", DOORSTEP_DEMO="0",
                                                                        **shared) as two:
-        member = await browser.new_context(**PHONE, locale="en-GB", permissions=["geolocation"])
+        member = await async_browser.new_context(**PHONE, locale="en-GB", permissions=["geolocation"])
         page = await member.new_page()
         watch_console(page, errors)
         await sign_in(page, one, "member2")
         await log_visit(member, page, one, "Recorded through instance one", photos=[])
 
-        coordinator = await browser.new_context(**PHONE, locale="en-GB")
+        coordinator = await async_browser.new_context(**PHONE, locale="en-GB")
         cpage = await coordinator.new_page()
         watch_console(cpage, errors)
         await sign_in(cpage, one, "coord")

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser
 from sqlmodel import Session, select
 
 from core.db import session_scope
@@ -27,20 +26,13 @@ from services.service_points import ServicePointForm, save_service_point
 from services.service_posts import assign_member, save_post
 from services.visits import VisitInput, record_visit
 from tests.e2e.flows import sign_in, watch_console
-from tests.e2e.live_app import CHROMIUM, CHROMIUM_ARGS, PHONE, require_chromium, running_app, screenshot_path
+from tests.e2e.live_app import PHONE, running_app, screenshot_path
 from tests.helpers import account
 
 pytestmark = pytest.mark.e2e
 DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    require_chromium()
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        await b.close()
 
 
 def seed_year() -> int:
@@ -92,12 +84,12 @@ def seed_year() -> int:
     return m1.area_id  # type: ignore[return-value]
 
 
-async def test_public_board_on_a_phone_and_an_annual_record(browser: Browser, demo: Session,
+async def test_public_board_on_a_phone_and_an_annual_record(async_browser: Browser, demo: Session,
                                                              data_dir: Path) -> None:
     community = seed_year()
     errors: list[str] = []
     with running_app(data_dir, DOORSTEP_DEFAULT_LANGUAGE="en") as base:
-        resident = await browser.new_context(**PHONE, locale="zh-CN")
+        resident = await async_browser.new_context(**PHONE, locale="zh-CN")
         page = await resident.new_page()
         watch_console(page, errors)
         await page.goto(f"{base}/public/board/{community}")
@@ -120,7 +112,7 @@ async def test_public_board_on_a_phone_and_an_annual_record(browser: Browser, de
             assert s.exec(select(BoardComment.text).where(BoardComment.status == CommentStatus.pending)).all() == [
                 "灯很亮，谢谢"]
 
-        member = await browser.new_context(**PHONE, locale="en-GB")
+        member = await async_browser.new_context(**PHONE, locale="en-GB")
         mpage = await member.new_page()
         watch_console(mpage, errors)
         await sign_in(mpage, base, "member1")
@@ -128,7 +120,7 @@ async def test_public_board_on_a_phone_and_an_annual_record(browser: Browser, de
         await mpage.get_by_text("Households paired").wait_for()
         await mpage.screenshot(path=screenshot_path("year-3-record-phone"), full_page=True)
 
-        coordinator = await browser.new_context(**DESKTOP)
+        coordinator = await async_browser.new_context(**DESKTOP)
         cpage = await coordinator.new_page()
         watch_console(cpage, errors)
         await sign_in(cpage, base, "coord")
