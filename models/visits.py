@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import utcnow
@@ -45,6 +45,9 @@ class Visit(SQLModel, table=True):
 
 
 class Photo(SQLModel, table=True):
+    # One stored copy per upload per visit, even when a phone retries the same photo concurrently.
+    __table_args__ = (UniqueConstraint("visit_id", "upload_sha256", name="uq_photo_visit_upload"),)
+
     id: int | None = Field(default=None, primary_key=True)
     visit_id: str = Field(foreign_key="visit.id", index=True)
     file_key: str

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
@@ -90,9 +91,20 @@ def photo_already_stored(session: Session, actor: User, visit_id: str, sha256: s
 
 
 def add_photo_to_visit(actor: User, visit_id: str, processed: ProcessedPhoto) -> VisitReceipt:
-    """Attach one uploaded photo to the actor's visit in its own transaction; the same upload twice is stored once."""
-    with session_scope() as session:
-        visit = _own_visit(session, actor, visit_id)
-        add_photo(session, actor, visit, processed)
-        session.flush()
-        return visit_receipt(session, actor, visit_id)
+    """Attach one uploaded photo to the actor's visit in its own transaction; the same upload twice is stored once.
+
+    Two concurrent uploads of one photo can both pass add_photo's check (PostgreSQL); the loser's
+    insert hits the unique (visit, upload hash) constraint, its files are removed with the rollback,
+    and the retry finds the stored photo.
+    """
+    for attempt in range(2):
+        try:
+            with session_scope() as session:
+                visit = _own_visit(session, actor, visit_id)
+                add_photo(session, actor, visit, processed)
+                session.flush()
+                return visit_receipt(session, actor, visit_id)
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
