@@ -1,6 +1,7 @@
 """The capacity guarantee on PostgreSQL: a fresh database per test run, skipped without a server.
 
-DOORSTEP_TEST_POSTGRES_URL overrides the server (default: local trust auth, database `test`).
+DOORSTEP_TEST_DATABASE_URL (which also runs the whole suite on PostgreSQL) overrides the server
+(default: local trust auth, database `test`).
 CI runs this against a PostgreSQL service; locally it skips with the reason if none is reachable.
 """
 
@@ -30,7 +31,7 @@ DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 @pytest.fixture(scope="module")
 def pg_engine() -> Iterator[Engine]:
     psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed")
-    base = make_url(os.environ.get("DOORSTEP_TEST_POSTGRES_URL", DEFAULT_URL))
+    base = make_url(os.environ.get("DOORSTEP_TEST_DATABASE_URL") or DEFAULT_URL)
     admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
     name = f"doorstep_test_{uuid.uuid4().hex[:12]}"
     try:
