@@ -177,7 +177,7 @@ async def timed(stats: Stats, kind: str, call: object, expect: int = 200) -> htt
 
 
 async def member(base: str, index: int, household_id: int, photo: bytes, delay: float, stats: Stats,
-                 opened: list[socketio.AsyncClient], all_open: asyncio.Event) -> None:
+                 opened: list[socketio.AsyncClient], all_open: asyncio.Event, sessions: list | None = None) -> None:
     await asyncio.sleep(delay)
     async with httpx.AsyncClient(base_url=base, timeout=120, follow_redirects=False) as client:
         try:
@@ -189,6 +189,8 @@ async def member(base: str, index: int, household_id: int, photo: bytes, delay: 
             sio, _ = await connect_socket(base, page.text, client.cookies)
             stats.add("home page open (HTML + socket connected)", time.perf_counter() - start)
             opened.append(sio)
+            if sessions is not None:
+                sessions.append((base, dict(client.cookies)))
             token = (await timed(stats, "POST /api/v1/session-token", client.post("/api/v1/session-token"))).json()
             headers = {"Authorization": f"Bearer {token['token']}"}
             visit_id = str(uuid.uuid4())
@@ -259,12 +261,14 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     assert len(pids) == len(bases), f"server processes not found: {pids}"
     # Warm-up: one extra member (not counted) does the whole flow on each instance, so imports,
     # caches and pools are in place before the "before" RSS is taken.
-    warm = Stats()
+    warm, warm_pages = Stats(), []
     done = asyncio.Event()
     done.set()
     for base in bases:
-        await member(base, members, households[f"load{members:03d}"], make_photo(rng), 0, warm, [], done)
+        await member(base, members, households[f"load{members:03d}"], make_photo(rng), 0, warm, warm_pages, done)
         await health(base, 0, warm)
+    for s in warm_pages:
+        await s.disconnect()
     assert not warm.errors, warm.errors
     await asyncio.sleep(5)  # the warm-up's pages are closed; NiceGUI drops them after reconnect_timeout
     rss_before = {b: rss_mb(p) for b, p in pids.items()}
@@ -276,10 +280,11 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
 
     stats = Stats()
     opened: list[socketio.AsyncClient] = []
+    sessions: list[tuple[str, dict]] = []
     all_open = asyncio.Event()
     start = time.perf_counter()
     tasks = [asyncio.create_task(member(bases[i % len(bases)], i, households[f"load{i:03d}"], photos[i], delays[i],
-                                        stats, opened, all_open)) for i in range(members)]
+                                        stats, opened, all_open, sessions)) for i in range(members)]
     while sum(len(v) for k, v in stats.times.items() if k.startswith("PUT ...")) + len(stats.errors) < members:
         await asyncio.sleep(0.2)
     wall = time.perf_counter() - start
@@ -290,7 +295,26 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     await asyncio.gather(*tasks)
     for s in opened:
         await s.disconnect()
-    return {"baseline": baseline, "baseline_wall": baseline_wall, "stats": stats, "wall": wall,
+
+    # Memory per open page, apart from the sign-in and photo work: the same members open their
+    # home page once more (HTML + socket) and keep it open; nothing else happens meanwhile.
+    await asyncio.sleep(2)
+    rss_idle = {b: rss_mb(p) for b, p in pids.items()}
+    reopened: list[socketio.AsyncClient] = []
+
+    async def reopen(base: str, cookies: dict) -> None:
+        async with httpx.AsyncClient(base_url=base, cookies=cookies, timeout=120) as client:
+            page = await client.get("/")
+            reopened.append((await connect_socket(base, page.text, client.cookies))[0])
+
+    await asyncio.gather(*(reopen(b, c) for b, c in sessions))
+    await asyncio.sleep(2)
+    reconnected = sum(1 for s in reopened if s.connected)
+    rss_reopened = {b: rss_mb(p) for b, p in pids.items()}
+    for s in reopened:
+        await s.disconnect()
+    return {"rss_idle": rss_idle, "rss_reopened": rss_reopened, "reconnected": reconnected,
+            "baseline": baseline, "baseline_wall": baseline_wall, "stats": stats, "wall": wall,
             "connected": connected, "rss_before": rss_before, "rss_open": rss_open}
 
 
@@ -377,6 +401,13 @@ def report(title: str, result: dict, members: int) -> None:
     for kind, values in [*baseline.times.items(), *stats.times.items()]:
         print(f"| {kind} | {len(values)} | {pct(values, 50):,.0f} | {pct(values, 95):,.0f} | "
               f"{max(values) * 1000:,.0f} |")
+    print(f"- second opening of the same {result['reconnected']} home pages (HTML + socket, kept open, nothing "
+          "else running):")
+    for base in result["rss_idle"]:
+        idle, reopened = result["rss_idle"][base], result["rss_reopened"][base]
+        share = result["reconnected"] / len(result["rss_idle"])
+        print(f"  - server {base}: RSS {idle:.0f} MB -> {reopened:.0f} MB "
+              f"({(reopened - idle) * 1024 / max(share, 1):.0f} KB per open page)")
     for error in (baseline.errors + stats.errors)[:10]:
         print("error:", error)
 
