@@ -47,6 +47,7 @@ from bench.sync import make_photo, sha  # noqa: E402
 from tests.e2e.live_app import running_app  # noqa: E402
 
 PASSWORD = "load-bench-password-1"
+SIGN_IN_CONCURRENCY = 20
 PG_SERVER = os.environ.get("DOORSTEP_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("DOORSTEP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 QUERY_RE = re.compile(r"query: (\{'client_id'.*?\}),")
@@ -176,12 +177,25 @@ async def timed(stats: Stats, kind: str, call: object, expect: int = 200) -> htt
     return response
 
 
-async def member(base: str, index: int, household_id: int, photo: bytes, delay: float, stats: Stats,
-                 opened: list[socketio.AsyncClient], all_open: asyncio.Event, sessions: list | None = None) -> None:
-    await asyncio.sleep(delay)
-    async with httpx.AsyncClient(base_url=base, timeout=120, follow_redirects=False) as client:
+async def signed_in(base: str, index: int, stats: Stats, limit: asyncio.Semaphore) -> dict | None:
+    """Sign member ``index`` in on ``base``; its session cookies (None on failure)."""
+    async with limit, httpx.AsyncClient(base_url=base, timeout=120, follow_redirects=False) as client:
         try:
             await sign_in(client, base, f"load{index:03d}", stats)
+        except Exception as exc:  # noqa: BLE001
+            stats.errors.append(f"sign-in load{index:03d}: {exc!r}"[:300])
+            return None
+        return dict(client.cookies)
+
+
+async def member(base: str, index: int, cookies: dict | None, household_id: int, photo: bytes, delay: float,
+                 stats: Stats, opened: list[socketio.AsyncClient], all_open: asyncio.Event,
+                 sessions: list | None = None) -> None:
+    await asyncio.sleep(delay)
+    async with httpx.AsyncClient(base_url=base, timeout=120, follow_redirects=False, cookies=cookies) as client:
+        try:
+            if cookies is None:
+                raise RuntimeError("not signed in")
             start = time.perf_counter()
             page = await timed(stats, "GET / (home page HTML)", client.get("/"))
             if "Load household" not in page.text:
@@ -265,7 +279,9 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     done = asyncio.Event()
     done.set()
     for base in bases:
-        await member(base, members, households[f"load{members:03d}"], make_photo(rng), 0, warm, warm_pages, done)
+        cookies = await signed_in(base, members, warm, asyncio.Semaphore(1))
+        await member(base, members, cookies, households[f"load{members:03d}"], make_photo(rng), 0, warm, warm_pages,
+                     done)
         await health(base, 0, warm)
     for s in warm_pages:
         await s.disconnect()
@@ -278,13 +294,23 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     await asyncio.gather(*(health(bases[i % len(bases)], delays[i], baseline) for i in range(members)))
     baseline_wall = time.perf_counter() - start
 
+    # Sign-in, before the measured phase: argon2 (about 0.45 s of CPU per check here) makes it
+    # the most expensive request by far; at most SIGN_IN_CONCURRENCY at once.
+    sign_ins = Stats()
+    limit = asyncio.Semaphore(SIGN_IN_CONCURRENCY)
+    start = time.perf_counter()
+    jars = await asyncio.gather(*(signed_in(bases[i % len(bases)], i, sign_ins, limit) for i in range(members)))
+    sign_in_wall = time.perf_counter() - start
+    await asyncio.sleep(2)
+    rss_signed_in = {b: rss_mb(p) for b, p in pids.items()}
+
     stats = Stats()
     opened: list[socketio.AsyncClient] = []
     sessions: list[tuple[str, dict]] = []
     all_open = asyncio.Event()
     start = time.perf_counter()
-    tasks = [asyncio.create_task(member(bases[i % len(bases)], i, households[f"load{i:03d}"], photos[i], delays[i],
-                                        stats, opened, all_open, sessions)) for i in range(members)]
+    tasks = [asyncio.create_task(member(bases[i % len(bases)], i, jars[i], households[f"load{i:03d}"], photos[i],
+                                        delays[i], stats, opened, all_open, sessions)) for i in range(members)]
     while sum(len(v) for k, v in stats.times.items() if k.startswith("PUT ...")) + len(stats.errors) < members:
         await asyncio.sleep(0.2)
     wall = time.perf_counter() - start
@@ -313,7 +339,8 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     rss_reopened = {b: rss_mb(p) for b, p in pids.items()}
     for s in reopened:
         await s.disconnect()
-    return {"rss_idle": rss_idle, "rss_reopened": rss_reopened, "reconnected": reconnected,
+    return {"sign_ins": sign_ins, "sign_in_wall": sign_in_wall, "rss_signed_in": rss_signed_in,
+            "rss_idle": rss_idle, "rss_reopened": rss_reopened, "reconnected": reconnected,
             "baseline": baseline, "baseline_wall": baseline_wall, "stats": stats, "wall": wall,
             "connected": connected, "rss_before": rss_before, "rss_open": rss_open}
 
@@ -347,7 +374,9 @@ def sqlite_run(members: int, ramp: float) -> dict:
         run_seed(members + 1, env)
         households = household_ids(env)
         with running_app(Path(env["DOORSTEP_DATA_DIR"])) as base:
-            return asyncio.run(drive([base], households, members, ramp))
+            result = asyncio.run(drive([base], households, members, ramp))
+        result["server_errors"] = server_errors(Path(tmp))
+        return result
 
 
 def postgres_run(members: int, ramp: float) -> dict:
@@ -371,7 +400,9 @@ def postgres_run(members: int, ramp: float) -> dict:
             households = household_ids({**shared, "DOORSTEP_DATA_DIR": str(Path(tmp) / "one")})
             one = stack.enter_context(running_app(Path(tmp) / "one", **shared))
             two = stack.enter_context(running_app(Path(tmp) / "two", **{**shared, "DOORSTEP_DEMO": "0"}))
-            return asyncio.run(drive([one, two], households, members, ramp))
+            result = asyncio.run(drive([one, two], households, members, ramp))
+        result["server_errors"] = server_errors(Path(tmp))
+        return result
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -382,11 +413,26 @@ def postgres_run(members: int, ramp: float) -> dict:
             r.delete(*keys)
 
 
+def server_errors(folder: Path) -> list[str]:
+    """Error lines (and the line after each) from the app logs that running_app wrote."""
+    found = []
+    for log in folder.glob("app-*.log"):
+        lines = log.read_text(errors="replace").splitlines()
+        found += [f"{log.name}: {line}" for n, line in enumerate(lines)
+                  if "ERROR" in line or "Error:" in line or (n and "ERROR" in lines[n - 1])]
+    return found
+
+
 def report(title: str, result: dict, members: int) -> None:
     stats, baseline = result["stats"], result["baseline"]
     print(f"\n### {title}\n")
-    print(f"- members: {members}; requests: {stats.requests} in {result['wall']:.1f} s "
-          f"= {stats.requests / result['wall']:.1f} requests/s (sign-in, home page, token, visit, photo; "
+    sign_ins = result["sign_ins"]
+    ok = len(sign_ins.times.get("sign-in (page, socket, password, finish)", []))
+    print(f"- sign-in first (not in the measured phase; at most {SIGN_IN_CONCURRENCY} at once): {ok} of {members} "
+          f"in {result['sign_in_wall']:.1f} s = {ok / result['sign_in_wall']:.1f} sign-ins/s, "
+          f"errors: {len(sign_ins.errors)}")
+    print(f"- measured phase: members: {members}; requests: {stats.requests} in {result['wall']:.1f} s "
+          f"= {stats.requests / result['wall']:.1f} requests/s (home page, token, visit, photo; "
           f"socket connects not counted as requests); errors: {len(stats.errors)}")
     print(f"- baseline GET /health: {baseline.requests} requests in {result['baseline_wall']:.1f} s, "
           f"errors: {len(baseline.errors)}")
@@ -394,11 +440,13 @@ def report(title: str, result: dict, members: int) -> None:
     for base in result["rss_before"]:
         before, opened = result["rss_before"][base], result["rss_open"][base]
         share = result["connected"] / len(result["rss_before"])
-        print(f"- server {base}: RSS {before:.0f} MB before, {opened:.0f} MB with ~{share:.0f} home pages open "
+        signed = result["rss_signed_in"][base]
+        print(f"- server {base}: RSS {before:.0f} MB before, {signed:.0f} MB after the sign-ins, "
+              f"{opened:.0f} MB with ~{share:.0f} home pages open "
               f"(+{opened - before:.0f} MB, {(opened - before) * 1024 / max(share, 1):.0f} KB per open page)")
     print("\n| request | n | p50 ms | p95 ms | max ms |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    for kind, values in [*baseline.times.items(), *stats.times.items()]:
+    for kind, values in [*baseline.times.items(), *sign_ins.times.items(), *stats.times.items()]:
         print(f"| {kind} | {len(values)} | {pct(values, 50):,.0f} | {pct(values, 95):,.0f} | "
               f"{max(values) * 1000:,.0f} |")
     print(f"- second opening of the same {result['reconnected']} home pages (HTML + socket, kept open, nothing "
@@ -408,8 +456,10 @@ def report(title: str, result: dict, members: int) -> None:
         share = result["reconnected"] / len(result["rss_idle"])
         print(f"  - server {base}: RSS {idle:.0f} MB -> {reopened:.0f} MB "
               f"({(reopened - idle) * 1024 / max(share, 1):.0f} KB per open page)")
-    for error in (baseline.errors + stats.errors)[:10]:
+    for error in (baseline.errors + sign_ins.errors + stats.errors)[:10]:
         print("error:", error)
+    for line in result.get("server_errors", [])[:20]:
+        print("server log:", line[:300])
 
 
 def main() -> None:
