@@ -23,15 +23,18 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
-    caches.keys()
+    Promise.resolve(self.registration.navigationPreload && self.registration.navigationPreload.enable())
+      .catch(() => {})
+      .then(() => caches.keys())
       .then((keys) => Promise.all(keys.filter((k) => k.startsWith("doorstep-") && k !== VERSION).map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
   );
 });
 
-async function fromNetworkThenCache(request, cacheKey) {
+async function fromNetworkThenCache(request, cacheKey, preloaded) {
   try {
-    const response = await fetch(request);
+    // Navigation preload: the browser sent the request while this worker was starting up.
+    const response = (await preloaded) || (await fetch(request));
     if (cacheKey && response.ok) {
       const cache = await caches.open(VERSION);
       await cache.put(cacheKey, response.clone());
@@ -65,7 +68,7 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     // Online pages come from the network; when it fails, the offline page takes over.
     const key = url.pathname === OFFLINE_URL ? OFFLINE_URL : null;
-    event.respondWith(fromNetworkThenCache(request, key));
+    event.respondWith(fromNetworkThenCache(request, key, event.preloadResponse));
     return;
   }
   if (ASSETS.includes(url.pathname)) {

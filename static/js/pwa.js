@@ -7,6 +7,19 @@
     en: { waiting: (n) => `${n} visit${n === 1 ? "" : "s"} not sent yet`, open: "Open offline visits" },
   };
 
+  // None of this is needed to use the page: it waits until the page is loaded and NiceGUI's
+  // socket is connected (at most 5 s), so on a slow phone it does not compete with the page's
+  // own scripts and socket for the network and the CPU.
+  function afterInteractive(start) {
+    const deadline = Date.now() + 5000;
+    const poll = () => ((window.socket && window.socket.connected) || Date.now() > deadline
+      ? start() : setTimeout(poll, 100));
+    if (document.readyState === "complete") poll();
+    else window.addEventListener("load", poll, { once: true });
+  }
+  afterInteractive(main);
+
+  function main() {
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
   }
@@ -47,4 +60,5 @@
     : store.refreshAccount(10 * 60 * 1000).catch(() => {});
   refresh.finally(showBanner);
   document.addEventListener("visibilitychange", () => { if (!document.hidden) showBanner(); });
+  }
 })();
