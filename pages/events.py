@@ -479,9 +479,9 @@ def home_events_block(user: User) -> None:
             ui.navigate.reload()
 
         ui.button(_("Mark notices as read"), on_click=dismiss).props("flat dense no-caps").mark("notices-read")
+    # No icons on these start-page buttons: the home page then needs no icon font (bench/pageload.py).
     with ui.row().classes("ds-card no-wrap gap-2"):
-        ui.button(_("Find events"), icon="event", on_click=lambda: ui.navigate.to("/events")).classes(
-            "grow").mark("find-events")
-        ui.button(_("My activities"), icon="volunteer_activism",
-                  on_click=lambda: ui.navigate.to("/me/activities")).props("outline").classes("grow")
+        ui.button(_("Find events"), on_click=lambda: ui.navigate.to("/events")).classes("grow").mark("find-events")
+        ui.button(_("My activities"), on_click=lambda: ui.navigate.to("/me/activities")).props(
+            "outline").classes("grow")
 

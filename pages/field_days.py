@@ -57,7 +57,6 @@ def field_day_reminder(user: User) -> None:
         with ui.link(target="/field-days").classes("no-underline w-full"):
             with ui.row().classes("ds-card items-center gap-2 no-wrap text-negative bg-red-50 p-2 rounded").mark(
                     "field-day-reminder"):
-                ui.icon("alarm")
                 ui.label(_("Field days: {done} of {quota}, {expected} were due by now.").format(
                     done=progress.done, quota=progress.quota, expected=progress.expected_by_now))
 
