@@ -56,6 +56,7 @@ def main() -> None:
     import pages.visit_form  # noqa: F401
     import pages.visits  # noqa: F401
     from api.body_limit import BodyLimitMiddleware
+    from api.rate_limits import RateLimitMiddleware
     from api.security_headers import SecurityHeadersMiddleware
     from pages.assets import ONE_YEAR, STATIC_DIR, assets_mount
     from pages.auth_middleware import AuthMiddleware
@@ -66,6 +67,7 @@ def main() -> None:
     install_pwa(app)
     app.add_middleware(AuthMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(RateLimitMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url, https=settings.cookie_secure)
     app.add_static_files("/static", STATIC_DIR)  # stable URLs (service worker, manifest icons)
     app.add_static_files(assets_mount(), STATIC_DIR, max_cache_age=ONE_YEAR)  # versioned, cached for a year

@@ -58,9 +58,21 @@ class BodyLimitMiddleware:
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
+        except BaseException as exc:
+            # Starlette's BaseHTTPMiddleware (inside us) reads the body in a task group, so the
+            # error can arrive wrapped in an ExceptionGroup.
+            if not _is_too_large(exc):
+                raise
             if not started:
                 await _refuse(send)
+
+
+def _is_too_large(exc: BaseException) -> bool:
+    if isinstance(exc, BodyTooLarge):
+        return True
+    if isinstance(exc, BaseExceptionGroup):
+        return any(_is_too_large(e) for e in exc.exceptions)
+    return False
 
 
 async def _refuse(send: Send) -> None:

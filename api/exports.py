@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from nicegui import app, run
 from openpyxl import Workbook
 
@@ -27,9 +27,10 @@ from core.i18n import DEFAULT_LANGUAGE, translate
 from models import User
 from services import audit
 from services.auth import session_user_from
-from services.errors import Forbidden
+from services.errors import Forbidden, Throttled
 from services.exports import check_may_export, coverage_rows, household_rows, visit_geojson, visit_rows
 from services.map_data import MapFilters
+from services.rate_limit import EXPORTS
 
 router = APIRouter()
 MEDIA = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json",
@@ -113,13 +114,18 @@ def _file_chunks(path: str) -> Iterator[bytes]:
 
 
 @router.get("/exports/{kind}.{fmt}")
-async def export(kind: str, fmt: str, request: Request) -> StreamingResponse:
+async def export(kind: str, fmt: str, request: Request) -> Response:
     if kind not in ("visits", "households", "coverage") or fmt not in MEDIA or (fmt == "geojson" and kind != "visits"):
         raise HTTPException(status_code=404)
     filters = filters_from_request(request)
     lang = app.storage.user.get("lang", DEFAULT_LANGUAGE)
     user_id = await run.io_bound(_authorise, dict(app.storage.user),
                                  f"{kind}.{fmt}", request.url.query)
+    try:
+        EXPORTS.hit(str(user_id))
+    except Throttled as exc:
+        return PlainTextResponse(translate(exc.message, lang).format(**exc.params), status_code=429,
+                                 headers={"Retry-After": str(EXPORTS.seconds_left()), "Cache-Control": "no-store"})
     name = f"doorstep-{kind}-{date.today().isoformat()}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
     if fmt == "geojson":

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     s3_region: str = ""
     s3_prefix: str = "photos/"
     max_upload_bytes: int = 15 * 1024 * 1024
+    daily_photo_quota: int = 200  # photos one account may add in 24 hours (visits and requests)
     max_photos_per_visit: int = 6
     photo_long_side: int = 1600
     thumb_long_side: int = 320

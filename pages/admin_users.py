@@ -23,6 +23,7 @@ from services.users import (
     get_managed_user,
     manageable_users,
     reset_password,
+    reset_totp,
     set_active,
     update_user,
 )
@@ -169,6 +170,31 @@ def edit_account(actor: User, account: User, areas: dict[int, str]) -> None:
 
     with ui.card().classes("ds-card self-center"):
         status(account.active)
+    if actor.role == Role.admin and account.totp_enabled:
+        second_factor(user_id)
+
+
+def second_factor(user_id: int) -> None:
+    """An admin removes a lost authenticator; the user sets a new one up after signing in again."""
+
+    def do_reset() -> None:
+        current = require_user(Role.admin)
+        if current is None:
+            return
+        try:
+            with session_scope() as session:
+                reset_totp(session, current, user_id)  # audited as user.totp_reset
+        except ServiceError as exc:
+            notify_error(exc)
+            return
+        box.clear()
+        with box:
+            ui.label(_("The second factor was removed. The user is signed out everywhere.")).mark("totp-was-reset")
+
+    with ui.card().classes("ds-card self-center") as box:
+        ui.label(_("Two-step sign-in is on for this account.")).classes("text-sm")
+        ui.button(_("Reset second factor"), icon="phonelink_erase", on_click=do_reset).props("outline").mark(
+            "reset-totp")
 
 
 def account_status(actor: User, user_id: int, active: bool, changed: Callable[[bool], None]) -> None:

@@ -35,6 +35,7 @@ from services.errors import Forbidden, InvalidInput, NotFound
 from services.households import get_household
 from services.photo_files import store_photo_files
 from services.photo_pipeline import ProcessedPhoto
+from services.photo_quota import check_daily_photo_quota
 from services.photo_store import PhotoStore
 
 # No 0/O, 1/I/L: a code read out over the phone or copied by hand survives. 31^10 ≈ 8e14.
@@ -372,6 +373,8 @@ def add_request_photo(session: Session, actor: User | None, request: ServiceRequ
     count = len(session.exec(select(RequestPhoto.id).where(RequestPhoto.request_id == request.id)).all())
     if count >= MAX_PHOTOS_PER_REQUEST:
         raise InvalidInput(N_("At most {n} photos per request."), n=MAX_PHOTOS_PER_REQUEST)
+    if actor is not None:  # the public form has its own per-address limits
+        check_daily_photo_quota(session, actor)
     file_key, thumb_key = store_photo_files(session, processed, store)
     photo = RequestPhoto(request_id=request.id, file_key=file_key, thumb_key=thumb_key, width=processed.width,
                          height=processed.height, size_bytes=len(processed.image), upload_sha256=processed.sha256,

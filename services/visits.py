@@ -23,6 +23,7 @@ from services.geo import verify_location
 from services.households import get_household, is_paired
 from services.photo_files import store_photo_files
 from services.photo_pipeline import ProcessedPhoto, hamming, process_photo
+from services.photo_quota import check_daily_photo_quota
 from services.photo_store import PhotoStore
 
 DUPLICATE_PHASH_DISTANCE = 6
@@ -154,6 +155,7 @@ def add_photo(session: Session, actor: User, visit: Visit, processed: ProcessedP
     count = session.exec(select(func.count(Photo.id)).where(Photo.visit_id == visit.id)).one()
     if count >= get_settings().max_photos_per_visit:
         raise InvalidInput(N_("At most {n} photos per visit."), n=get_settings().max_photos_per_visit)
+    check_daily_photo_quota(session, actor)
     file_key, thumb_key = store_photo_files(session, processed, store)
     photo = Photo(
         visit_id=visit.id, file_key=file_key, thumb_key=thumb_key, width=processed.width,

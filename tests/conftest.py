@@ -47,6 +47,9 @@ def data_dir(
 
 
 def _reset_optional_caches() -> None:
+    from services import rate_limit
+
+    rate_limit.reset_all()  # in-memory counters: every test starts with none used
     try:
         from services.photo_store import reset_photo_store
     except ImportError:

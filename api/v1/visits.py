@@ -25,7 +25,7 @@ Sha256 = Annotated[str, Path(pattern="^[0-9a-f]{64}$", description="SHA-256 (hex
 
 
 class VisitBody(BaseModel):
-    household_id: int
+    household_id: int = Field(ge=1, le=2**63 - 1)  # a database id: bigger ones were a 500 (fuzzing)
     visited_at: AwareDatetime
     location_source: LocationSource = LocationSource.none
     lat: float | None = None
@@ -42,7 +42,7 @@ class VisitBody(BaseModel):
 class ReceiptOut(BaseModel):
     id: str
     server_time: datetime
-    household_id: int
+    household_id: int = Field(ge=1, le=2**63 - 1)  # a database id: bigger ones were a 500 (fuzzing)
     visited_at: datetime
     photos_expected: int | None = Field(description="Photos named in this request (null when not asked)")
     photos_stored: int

@@ -1,0 +1,31 @@
+"""An admin removes a lost second factor from /admin/users/{id}; the reset is audited."""
+
+from __future__ import annotations
+
+from nicegui.testing import User as TestUser
+from sqlmodel import Session, select
+
+from core.db import session_scope
+from models import AuditEntry, User
+from tests.helpers import account, sign_in
+
+
+async def test_admin_resets_a_users_second_factor(user: TestUser, demo: Session) -> None:
+    with session_scope() as s:
+        coord = account(s, "coord")
+        coord.totp_secret, coord.totp_enabled = "JBSWY3DPEHPK3PXP", True
+        s.add(coord)
+        s.commit()
+        coord_id = coord.id
+    await sign_in(user, "coord")  # a coordinator may manage accounts but not reset a second factor
+    await user.open(f"/admin/users/{account(demo, 'member1').id}")
+    await user.should_not_see(marker="reset-totp")
+    await sign_in(user, "admin")
+    await user.open(f"/admin/users/{coord_id}")
+    user.find(marker="reset-totp").click()
+    await user.should_see(marker="totp-was-reset")
+    demo.rollback()
+    stored = demo.get(User, coord_id)
+    assert not stored.totp_enabled and stored.totp_secret is None
+    assert demo.exec(select(AuditEntry).where(AuditEntry.action == "user.totp_reset",
+                                              AuditEntry.record_id == str(coord_id))).first()
