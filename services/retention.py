@@ -61,3 +61,7 @@ def run_retention(session: Session, now: datetime, settings: Settings | None = N
     for name, count in results.items():
         audit.record(session, None, f"retention.{name}", "count", count)
     return results
+
+
+# Features with their own retention rules register them when imported.
+import services.request_privacy  # noqa: E402, F401
