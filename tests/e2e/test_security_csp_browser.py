@@ -53,7 +53,8 @@ async def test_pages_load_under_the_csp_without_violations(tmp_path: Path) -> No
                     await page.wait_for_timeout(500)
                     assert "/login" not in page.url, path
                 if login == "coord":
-                    assert await page.locator("img[src^='data:image/svg+xml']").count() == 1  # the QR code
+                    qr_code = page.locator(".q-page-container img[src^='data:image/svg+xml']")  # not the menu icon
+                    assert await qr_code.count() == 1
                 await context.close()
             await browser.close()
     assert problems == []
