@@ -25,7 +25,7 @@ from models.requests import (
 from models.year import FieldDayRequest
 from services.file_cleanup import delete_after_commit
 from services.photo_store import get_photo_store
-from services.resident_data import ResidentDataProvider, _row, register_resident_data
+from services.resident_data import ResidentDataProvider, row_as_dict, register_resident_data
 from services.retention import register_retention_hook
 
 ANONYMISED = "[anonymised]"
@@ -42,10 +42,10 @@ def export_requests(session: Session, household_id: int) -> tuple[list[dict], di
     files: dict[str, bytes] = {}
     for request in session.exec(select(ServiceRequest).where(ServiceRequest.household_id == household_id)
                                 .order_by(ServiceRequest.id)).all():
-        item = _row(request, exclude={"household_id"})
-        item["timeline"] = [_row(e, exclude={"request_id"}) for e in session.exec(
+        item = row_as_dict(request, exclude={"household_id"})
+        item["timeline"] = [row_as_dict(e, exclude={"request_id"}) for e in session.exec(
             select(RequestEvent).where(RequestEvent.request_id == request.id).order_by(RequestEvent.at)).all()]
-        item["ratings"] = [_row(r, exclude={"request_id"}) for r in session.exec(
+        item["ratings"] = [row_as_dict(r, exclude={"request_id"}) for r in session.exec(
             select(Rating).where(Rating.request_id == request.id).order_by(Rating.at)).all()]
         item["photos"] = []
         for photo in session.exec(select(RequestPhoto).where(RequestPhoto.request_id == request.id)).all():

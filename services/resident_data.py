@@ -73,7 +73,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _row(model: Any, exclude: set[str] | None = None) -> dict[str, Any]:
+def row_as_dict(model: Any, exclude: set[str] | None = None) -> dict[str, Any]:
     return {k: _plain(v) for k, v in model.model_dump(exclude=exclude or set()).items()}
 
 
@@ -118,7 +118,7 @@ def _export_visits(session: Session, household_id: int) -> tuple[Any, dict[str, 
         .order_by(Visit.visited_at)
     ).all()
     for visit, member_name in rows:
-        item = _row(visit, exclude={"member_id", "household_id"})
+        item = row_as_dict(visit, exclude={"member_id", "household_id"})
         item["member"] = member_name
         item["photos"] = []
         for photo in session.exec(select(Photo).where(Photo.visit_id == visit.id).order_by(Photo.id)).all():
@@ -167,7 +167,7 @@ def _managed_household(session: Session, actor: User, household_id: int) -> Hous
 def export_household_archive(session: Session, actor: User, household_id: int) -> bytes:
     """A zip: household.json (the household and every provider's section) plus photo files."""
     household = _managed_household(session, actor, household_id)
-    document: dict[str, Any] = {"exported_at": _plain(utcnow()), "household": _row(household)}
+    document: dict[str, Any] = {"exported_at": _plain(utcnow()), "household": row_as_dict(household)}
     files: dict[str, bytes] = {}
     for provider in providers():
         if provider.export is None:
