@@ -25,7 +25,7 @@ from models.requests import (
 from models.year import FieldDayRequest
 from services.file_cleanup import delete_after_commit
 from services.photo_store import get_photo_store
-from services.resident_data import ResidentDataProvider, row_as_dict, register_resident_data
+from services.resident_data import ResidentDataProvider, register_resident_data, row_as_dict
 from services.retention import register_retention_hook
 
 ANONYMISED = "[anonymised]"
