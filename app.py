@@ -88,6 +88,8 @@ def main() -> None:
         show_welcome_message=False,
         unocss="wind4",  # lighter and faster than the Tailwind browser runtime on phones (bench/pageload.py)
         reload=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     session_max_hours: int = 14 * 24  # also the session cookie's max age
     session_check_seconds: float = 30.0  # open pages re-check that their session is still valid
     cookie_secure: bool = False  # True when served over HTTPS: Secure cookie and HSTS
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated
+    # addresses or networks, "*" for any). The client address feeds the per-address abuse limits:
+    # behind a proxy not listed here every member shares the proxy's address and its limits.
+    forwarded_allow_ips: str = "127.0.0.1"
     require_totp_for_staff: bool = False  # coordinators and admins must set up a second factor
 
     # Retention (PIPL): photos kept this long after the visit; closed requests anonymised after.
