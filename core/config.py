@@ -6,6 +6,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -53,6 +54,10 @@ class Settings(BaseSettings):
     # Sign-in throttling
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    # Sign-in tries per client address per 10 minutes, on top of the per-account throttle above.
+    # A community office whose phones all reach the server through one NAT address may raise it
+    # (about one try per member who signs in there within 10 minutes, plus typos).
+    sign_in_attempts_per_address: int = Field(default=30, ge=1)
 
     reconnect_timeout: float = 300.0
 
