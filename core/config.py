@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     sign_in_attempts_per_address: int = Field(default=30, ge=1)
 
     reconnect_timeout: float = 300.0
+    # Seconds an idle HTTP keep-alive connection stays open (uvicorn's own default is 5). Longer
+    # than the idle timeout of a proxy or load balancer that reuses connections to the app (nginx's
+    # upstream keepalive_timeout and most cloud balancers: 60 s), so that the proxy, not the app,
+    # closes an idle connection and never sends a request on one the app is closing (docs/DEPLOY.md).
+    keep_alive_seconds: int = Field(default=75, ge=1)
 
     # Events: cancelling closes this long before the start; check-in opens this long before it.
     event_cancel_cutoff_hours: float = 3.0
