@@ -82,6 +82,7 @@ def main() -> None:
         session_middleware_kwargs={"https_only": settings.cookie_secure, "same_site": "lax",
                                    "max_age": settings.session_max_hours * 3600},
         reconnect_timeout=settings.reconnect_timeout,
+        timeout_keep_alive=settings.keep_alive_seconds,  # passed on to uvicorn; see core/config.py
         language="zh-CN",
         favicon="static/icons/icon-192.png",
         viewport="width=device-width, initial-scale=1, viewport-fit=cover",

@@ -14,15 +14,25 @@ no browser) does what a phone does, through the app's own mechanisms only:
    PUT its one photo (a distinct 1600x1200 JPEG, as the offline page sends it).
 
 Baseline in the same run: the same 200 clients each GET /health (one DB query) with the same
-arrival pattern. Members arrive spread over --ramp seconds.
+arrival pattern. Members arrive spread over --ramp seconds: 10 (20 a second) saturates two
+cores; --ramp 60 shows the latencies of a server that keeps up.
 
-    python bench/load.py [--members 200] [--ramp 10] [--skip-pg] [--skip-sqlite]
+Each member connects from its own loopback address (127.0.0.2-254, then 127.0.1.2-254, ...: Linux
+routes all of 127.0.0.0/8 to the loopback), its HTTP and its socket connections alike, as phones
+in the field come from different addresses: the production sign-in limit per address stays in
+force. The report counts the distinct client addresses the servers have connections from.
+Idle keep-alive connections are given up after KEEPALIVE_EXPIRY seconds, well before the server
+closes them (DOORSTEP_KEEP_ALIVE_SECONDS; uvicorn's default would be 5 s): httpx does not resend
+a request on a reused connection that the server closed meanwhile, as browsers do.
+
+    python bench/load.py [--members 200] [--ramp 10] [--sign-in-concurrency 20] [--skip-pg] [--skip-sqlite]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import json
 import os
 import platform
@@ -38,6 +48,7 @@ from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import httpx
 import socketio
 
@@ -48,11 +59,14 @@ from tests.e2e.live_app import running_app  # noqa: E402
 
 PASSWORD = "load-bench-password-1"
 SIGN_IN_CONCURRENCY = 20
+KEEPALIVE_EXPIRY = 2.0  # seconds an idle client connection is kept for reuse: below the server's keep-alive
 PG_SERVER = os.environ.get("DOORSTEP_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("DOORSTEP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 QUERY_RE = re.compile(r"query: (\{'client_id'.*?\}),")
 ELEMENTS_RE = re.compile(r"parseElements\(String\.raw`(.*?)`\)", re.S)
 TICKET_RE = re.compile(r"/login/finish\?ticket=[^\"'\s]+")
+THROTTLED = "Too many sign-in attempts"
+PAGE_OPEN = "home page open (HTML + socket connected)"
 
 
 # ---------------------------------------------------------------- data (run in a child process)
@@ -106,6 +120,34 @@ class Stats:
         self.times.setdefault(kind, []).append(seconds)
 
 
+def member_address(index: int) -> str:
+    """Member ``index``'s own loopback source address: 127.0.0.2-254, then 127.0.1.2-254, ..."""
+    third, fourth = divmod(index, 253)
+    return f"127.0.{third}.{fourth + 2}"
+
+
+def http_client(base: str, address: str, **kwargs: object) -> httpx.AsyncClient:
+    """An httpx client connecting from ``address``, dropping idle connections before the server does."""
+    transport = httpx.AsyncHTTPTransport(local_address=address,
+                                         limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY))
+    return httpx.AsyncClient(base_url=base, transport=transport, follow_redirects=False, **kwargs)
+
+
+class PageSocket:
+    """A page's NiceGUI socket, connected from the member's own address."""
+
+    def __init__(self, sio: socketio.AsyncClient, http: aiohttp.ClientSession, client_id: str) -> None:
+        self.sio, self.http, self.client_id = sio, http, client_id
+
+    @property
+    def connected(self) -> bool:
+        return self.sio.connected
+
+    async def close(self) -> None:
+        await self.sio.disconnect()
+        await self.http.close()
+
+
 def page_socket_query(html: str) -> dict[str, str]:
     query = json.loads(QUERY_RE.search(html).group(1).replace("'", '"').replace("True", "true")
                        .replace("False", "false"))
@@ -113,17 +155,22 @@ def page_socket_query(html: str) -> dict[str, str]:
             "implicit_handshake": "true", "document_id": str(uuid.uuid4()), "tab_id": str(uuid.uuid4())}
 
 
-async def connect_socket(base: str, html: str, cookies: httpx.Cookies,
-                         on_message: object = None) -> tuple[socketio.AsyncClient, str]:
+async def connect_socket(base: str, html: str, cookies: httpx.Cookies, address: str,
+                         on_message: object = None) -> PageSocket:
     query = page_socket_query(html)
-    sio = socketio.AsyncClient(reconnection=False)
+    http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(address, 0)))
+    sio = socketio.AsyncClient(reconnection=False, http_session=http)
     if on_message is not None:
         sio.on("*", on_message)
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
     url = base + "?" + "&".join(f"{k}={v}" for k, v in query.items())
-    await sio.connect(url, socketio_path="/_nicegui_ws/socket.io", transports=["websocket"],
-                      headers={"Cookie": cookie}, wait_timeout=60)
-    return sio, query["client_id"]
+    try:
+        await sio.connect(url, socketio_path="/_nicegui_ws/socket.io", transports=["websocket"],
+                          headers={"Cookie": cookie}, wait_timeout=60)
+    except BaseException:
+        await http.close()
+        raise
+    return PageSocket(sio, http, query["client_id"])
 
 
 def listener(elements: dict, predicate: object, event_type: str) -> tuple[int, str]:
@@ -135,7 +182,7 @@ def listener(elements: dict, predicate: object, event_type: str) -> tuple[int, s
     raise LookupError(event_type)
 
 
-async def sign_in(client: httpx.AsyncClient, base: str, username: str, stats: Stats) -> None:
+async def sign_in(client: httpx.AsyncClient, base: str, username: str, address: str, stats: Stats) -> None:
     """Sign in through the real sign-in page: its inputs and button over NiceGUI's socket."""
     start = time.perf_counter()
     stats.requests += 1
@@ -147,19 +194,22 @@ async def sign_in(client: httpx.AsyncClient, base: str, username: str, stats: St
     ticket: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
     async def on_message(event: str, data: object) -> None:
-        found = TICKET_RE.search(json.dumps(data))
+        text = json.dumps(data)
+        found = TICKET_RE.search(text)
         if found and not ticket.done():
             ticket.set_result(found.group(0))
+        elif THROTTLED in text and not ticket.done():
+            ticket.set_exception(RuntimeError(f"refused by the per-address sign-in limit ({address})"))
 
-    sio, client_id = await connect_socket(base, html, client.cookies, on_message)
+    page = await connect_socket(base, html, client.cookies, address, on_message)
     try:
         for (element_id, listener_id), args in ((login_input, [username]), (password_input, [PASSWORD]),
                                                 (button, [])):
-            await sio.emit("event", {"id": element_id, "client_id": client_id, "listener_id": listener_id,
-                                     "args": [json.dumps(a) for a in args]})
+            await page.sio.emit("event", {"id": element_id, "client_id": page.client_id,
+                                          "listener_id": listener_id, "args": [json.dumps(a) for a in args]})
         finish = await asyncio.wait_for(ticket, 60)
     finally:
-        await sio.disconnect()
+        await page.close()
     stats.requests += 1
     answer = await client.get(finish)
     if answer.status_code != 303 or answer.headers.get("location") != "/":
@@ -179,9 +229,10 @@ async def timed(stats: Stats, kind: str, call: object, expect: int = 200) -> htt
 
 async def signed_in(base: str, index: int, stats: Stats, limit: asyncio.Semaphore) -> dict | None:
     """Sign member ``index`` in on ``base``; its session cookies (None on failure)."""
-    async with limit, httpx.AsyncClient(base_url=base, timeout=120, follow_redirects=False) as client:
+    address = member_address(index)
+    async with limit, http_client(base, address, timeout=120) as client:
         try:
-            await sign_in(client, base, f"load{index:03d}", stats)
+            await sign_in(client, base, f"load{index:03d}", address, stats)
         except Exception as exc:  # noqa: BLE001
             stats.errors.append(f"sign-in load{index:03d}: {exc!r}"[:300])
             return None
@@ -189,10 +240,11 @@ async def signed_in(base: str, index: int, stats: Stats, limit: asyncio.Semaphor
 
 
 async def member(base: str, index: int, cookies: dict | None, household_id: int, photo: bytes, delay: float,
-                 stats: Stats, opened: list[socketio.AsyncClient], all_open: asyncio.Event,
+                 stats: Stats, opened: list[PageSocket], all_open: asyncio.Event,
                  sessions: list | None = None) -> None:
     await asyncio.sleep(delay)
-    async with httpx.AsyncClient(base_url=base, timeout=120, follow_redirects=False, cookies=cookies) as client:
+    address = member_address(index)
+    async with http_client(base, address, timeout=120, cookies=cookies) as client:
         try:
             if cookies is None:
                 raise RuntimeError("not signed in")
@@ -200,11 +252,11 @@ async def member(base: str, index: int, cookies: dict | None, household_id: int,
             page = await timed(stats, "GET / (home page HTML)", client.get("/"))
             if "Load household" not in page.text:
                 raise RuntimeError("home page without the member's household")
-            sio, _ = await connect_socket(base, page.text, client.cookies)
-            stats.add("home page open (HTML + socket connected)", time.perf_counter() - start)
-            opened.append(sio)
+            socket = await connect_socket(base, page.text, client.cookies, address)
+            stats.add(PAGE_OPEN, time.perf_counter() - start)
+            opened.append(socket)
             if sessions is not None:
-                sessions.append((base, dict(client.cookies)))
+                sessions.append((base, index, dict(client.cookies)))
             token = (await timed(stats, "POST /api/v1/session-token", client.post("/api/v1/session-token"))).json()
             headers = {"Authorization": f"Bearer {token['token']}"}
             visit_id = str(uuid.uuid4())
@@ -223,9 +275,9 @@ async def member(base: str, index: int, cookies: dict | None, household_id: int,
     await all_open.wait()  # keep the page open (socket connected) until every member is done
 
 
-async def health(base: str, delay: float, stats: Stats) -> None:
+async def health(base: str, index: int, delay: float, stats: Stats) -> None:
     await asyncio.sleep(delay)
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+    async with http_client(base, member_address(index), timeout=60) as client:
         try:
             await timed(stats, "GET /health (baseline)", client.get("/health"))
         except Exception as exc:  # noqa: BLE001
@@ -261,13 +313,28 @@ def rss_mb(pid: int) -> float:
     return int(kb) / 1024
 
 
+def client_addresses(bases: list[str]) -> dict[str, set[str]]:
+    """Per server: the remote addresses of its established TCP connections (/proc/net/tcp)."""
+    ports = {int(b.rsplit(":", 1)[1]): b for b in bases}
+    found: dict[str, set[str]] = {b: set() for b in bases}
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, state = fields[1], fields[2], fields[3]
+        port = int(local.split(":")[1], 16)
+        if state == "01" and port in ports:  # 01: ESTABLISHED, on the server's side
+            ip = ".".join(str(b) for b in reversed(bytes.fromhex(remote.split(":")[0])))
+            found[ports[port]].add(ip)
+    return found
+
+
 def pct(values: list[float], q: int) -> float:
     if len(values) == 1:
         return values[0] * 1000
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
 
 
-async def drive(bases: list[str], households: dict[str, int], members: int, ramp: float) -> dict:
+async def drive(bases: list[str], households: dict[str, int], members: int, ramp: float,
+                sign_in_concurrency: int) -> dict:
     rng = random.Random(1)
     photos = [make_photo(rng) for _ in range(members)]
     delays = sorted(rng.uniform(0, ramp) for _ in range(members))
@@ -282,22 +349,22 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
         cookies = await signed_in(base, members, warm, asyncio.Semaphore(1))
         await member(base, members, cookies, households[f"load{members:03d}"], make_photo(rng), 0, warm, warm_pages,
                      done)
-        await health(base, 0, warm)
+        await health(base, members, 0, warm)
     for s in warm_pages:
-        await s.disconnect()
+        await s.close()
     assert not warm.errors, warm.errors
     await asyncio.sleep(5)  # the warm-up's pages are closed; NiceGUI drops them after reconnect_timeout
     rss_before = {b: rss_mb(p) for b, p in pids.items()}
 
     baseline = Stats()
     start = time.perf_counter()
-    await asyncio.gather(*(health(bases[i % len(bases)], delays[i], baseline) for i in range(members)))
+    await asyncio.gather(*(health(bases[i % len(bases)], i, delays[i], baseline) for i in range(members)))
     baseline_wall = time.perf_counter() - start
 
     # Sign-in, before the measured phase: argon2 (about 0.45 s of CPU per check here) makes it
-    # the most expensive request by far; at most SIGN_IN_CONCURRENCY at once.
+    # the most expensive request by far; at most sign_in_concurrency at once.
     sign_ins = Stats()
-    limit = asyncio.Semaphore(SIGN_IN_CONCURRENCY)
+    limit = asyncio.Semaphore(sign_in_concurrency)
     start = time.perf_counter()
     jars = await asyncio.gather(*(signed_in(bases[i % len(bases)], i, sign_ins, limit) for i in range(members)))
     sign_in_wall = time.perf_counter() - start
@@ -305,8 +372,8 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     rss_signed_in = {b: rss_mb(p) for b, p in pids.items()}
 
     stats = Stats()
-    opened: list[socketio.AsyncClient] = []
-    sessions: list[tuple[str, dict]] = []
+    opened: list[PageSocket] = []
+    sessions: list[tuple[str, int, dict]] = []
     all_open = asyncio.Event()
     start = time.perf_counter()
     tasks = [asyncio.create_task(member(bases[i % len(bases)], i, jars[i], households[f"load{i:03d}"], photos[i],
@@ -317,29 +384,32 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     await asyncio.sleep(2)
     connected = sum(1 for s in opened if s.connected)
     rss_open = {b: rss_mb(p) for b, p in pids.items()}
+    addresses = client_addresses(bases)  # what the servers see, with every member's page open
     all_open.set()
     await asyncio.gather(*tasks)
     for s in opened:
-        await s.disconnect()
+        await s.close()
 
     # Memory per open page, apart from the sign-in and photo work: the same members open their
     # home page once more (HTML + socket) and keep it open; nothing else happens meanwhile.
     await asyncio.sleep(2)
     rss_idle = {b: rss_mb(p) for b, p in pids.items()}
-    reopened: list[socketio.AsyncClient] = []
+    reopened: list[PageSocket] = []
 
-    async def reopen(base: str, cookies: dict) -> None:
-        async with httpx.AsyncClient(base_url=base, cookies=cookies, timeout=120) as client:
+    async def reopen(base: str, index: int, cookies: dict) -> None:
+        address = member_address(index)
+        async with http_client(base, address, cookies=cookies, timeout=120) as client:
             page = await client.get("/")
-            reopened.append((await connect_socket(base, page.text, client.cookies))[0])
+            reopened.append(await connect_socket(base, page.text, client.cookies, address))
 
-    await asyncio.gather(*(reopen(b, c) for b, c in sessions))
+    await asyncio.gather(*(reopen(b, i, c) for b, i, c in sessions))
     await asyncio.sleep(2)
     reconnected = sum(1 for s in reopened if s.connected)
     rss_reopened = {b: rss_mb(p) for b, p in pids.items()}
     for s in reopened:
-        await s.disconnect()
-    return {"sign_ins": sign_ins, "sign_in_wall": sign_in_wall, "rss_signed_in": rss_signed_in,
+        await s.close()
+    return {"addresses": addresses, "sign_in_concurrency": sign_in_concurrency, "sign_ins": sign_ins,
+            "sign_in_wall": sign_in_wall, "rss_signed_in": rss_signed_in,
             "rss_idle": rss_idle, "rss_reopened": rss_reopened, "reconnected": reconnected,
             "baseline": baseline, "baseline_wall": baseline_wall, "stats": stats, "wall": wall,
             "connected": connected, "rss_before": rss_before, "rss_open": rss_open}
@@ -367,19 +437,19 @@ def print_households() -> None:
 
 # ---------------------------------------------------------------- the two configurations
 
-def sqlite_run(members: int, ramp: float) -> dict:
+def sqlite_run(members: int, ramp: float, sign_in_concurrency: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="doorstep-load-") as tmp:
         env = {"DOORSTEP_DATA_DIR": str(Path(tmp) / "data")}
         Path(env["DOORSTEP_DATA_DIR"]).mkdir()
         run_seed(members + 1, env)
         households = household_ids(env)
         with running_app(Path(env["DOORSTEP_DATA_DIR"])) as base:
-            result = asyncio.run(drive([base], households, members, ramp))
+            result = asyncio.run(drive([base], households, members, ramp, sign_in_concurrency))
         result["server_errors"] = server_errors(Path(tmp))
         return result
 
 
-def postgres_run(members: int, ramp: float) -> dict:
+def postgres_run(members: int, ramp: float, sign_in_concurrency: int) -> dict:
     import redis
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
@@ -400,7 +470,7 @@ def postgres_run(members: int, ramp: float) -> dict:
             households = household_ids({**shared, "DOORSTEP_DATA_DIR": str(Path(tmp) / "one")})
             one = stack.enter_context(running_app(Path(tmp) / "one", **shared))
             two = stack.enter_context(running_app(Path(tmp) / "two", **{**shared, "DOORSTEP_DEMO": "0"}))
-            result = asyncio.run(drive([one, two], households, members, ramp))
+            result = asyncio.run(drive([one, two], households, members, ramp, sign_in_concurrency))
         result["server_errors"] = server_errors(Path(tmp))
         return result
     finally:
@@ -424,12 +494,18 @@ def server_errors(folder: Path) -> list[str]:
 
 
 def report(title: str, result: dict, members: int) -> None:
-    stats, baseline = result["stats"], result["baseline"]
+    stats, baseline, sign_ins = result["stats"], result["baseline"], result["sign_ins"]
+    server_log = result.get("server_errors", [])
+    errors = len(sign_ins.errors) + len(stats.errors) + len(baseline.errors) + len(server_log)
+    measured = [v for kind, values in stats.times.items() if kind != PAGE_OPEN for v in values]  # HTTP only
     print(f"\n### {title}\n")
-    sign_ins = result["sign_ins"]
+    for base, seen in result["addresses"].items():
+        ordered = sorted(seen, key=ipaddress.ip_address) or ["-"]
+        print(f"- server {base} had connections from {len(seen)} distinct client addresses with every page open "
+              f"({ordered[0]} ... {ordered[-1]})")
     ok = len(sign_ins.times.get("sign-in (page, socket, password, finish)", []))
-    print(f"- sign-in first (not in the measured phase; at most {SIGN_IN_CONCURRENCY} at once): {ok} of {members} "
-          f"in {result['sign_in_wall']:.1f} s = {ok / result['sign_in_wall']:.1f} sign-ins/s, "
+    print(f"- sign-in first (not in the measured phase; at most {result['sign_in_concurrency']} at once): "
+          f"{ok} of {members} in {result['sign_in_wall']:.1f} s = {ok / result['sign_in_wall']:.1f} sign-ins/s, "
           f"errors: {len(sign_ins.errors)}")
     print(f"- measured phase: members: {members}; requests: {stats.requests} in {result['wall']:.1f} s "
           f"= {stats.requests / result['wall']:.1f} requests/s (home page, token, visit, photo; "
@@ -451,21 +527,43 @@ def report(title: str, result: dict, members: int) -> None:
               f"{max(values) * 1000:,.0f} |")
     print(f"- second opening of the same {result['reconnected']} home pages (HTML + socket, kept open, nothing "
           "else running):")
+    per_client = []
     for base in result["rss_idle"]:
         idle, reopened = result["rss_idle"][base], result["rss_reopened"][base]
         share = result["reconnected"] / len(result["rss_idle"])
-        print(f"  - server {base}: RSS {idle:.0f} MB -> {reopened:.0f} MB "
-              f"({(reopened - idle) * 1024 / max(share, 1):.0f} KB per open page)")
+        per_client.append((reopened - idle) * 1024 / max(share, 1))
+        print(f"  - server {base}: RSS {idle:.0f} MB -> {reopened:.0f} MB ({per_client[-1]:.0f} KB per open page)")
     for error in (baseline.errors + sign_ins.errors + stats.errors)[:10]:
         print("error:", error)
-    for line in result.get("server_errors", [])[:20]:
+    for line in server_log[:20]:
         print("server log:", line[:300])
+    print(f"\n**Summary, {title}**: {members} members; measured phase "
+          f"{stats.requests / result['wall']:.1f} requests/s; p95 latency "
+          f"{pct(measured, 95) if measured else float('nan'):,.0f} ms over its HTTP requests, "
+          f"home page open (HTML + socket) p95 {pct(stats.times.get(PAGE_OPEN, [0.0]), 95):,.0f} ms; "
+          f"errors: {errors} (sign-in {len(sign_ins.errors)}, measured {len(stats.errors)}, "
+          f"baseline {len(baseline.errors)}, server log {len(server_log)}); server memory per connected client "
+          + " / ".join(f"{kb:.0f} KB" for kb in per_client))
+
+
+def git_revision() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" + uncommitted changes" if dirty else "")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=200)
-    parser.add_argument("--ramp", type=float, default=10.0, help="members arrive spread over this many seconds")
+    parser.add_argument("--ramp", type=float, default=10.0,
+                        help="members arrive spread over this many seconds (10 saturates 2 cores; try 60)")
+    parser.add_argument("--sign-in-concurrency", type=int, default=SIGN_IN_CONCURRENCY,
+                        help="at most this many sign-ins at once in the sign-in phase")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
@@ -475,14 +573,28 @@ def main() -> None:
         return seed(args.seed)
     if args.households:
         return print_households()
+    from importlib.metadata import version
+
+    from core.config import Settings
+
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
-    print(f"Machine: {cpu}, nproc {len(os.sched_getaffinity(0))}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; "
-          f"load average before: {os.getloadavg()[0]:.2f}; Python {platform.python_version()}")
+    memory = int(re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text()).group(1)) / 1024 ** 2
+    defaults = Settings.model_fields
+    print(f"Machine: {cpu}, nproc {len(os.sched_getaffinity(0))}, {memory:.1f} GiB RAM; "
+          f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average before: {os.getloadavg()[0]:.2f}; "
+          f"Python {platform.python_version()}, NiceGUI {version('nicegui')}, uvicorn {version('uvicorn')}; "
+          f"app: {ROOT} at {git_revision()}")
+    print(f"Arrivals: {args.members} members over {args.ramp:g} s ({args.members / args.ramp:.1f}/s); "
+          f"each from its own loopback address ({member_address(0)} ... {member_address(args.members - 1)}); "
+          f"server settings as in production: sign-in limit "
+          f"{defaults['sign_in_attempts_per_address'].default} per address per 10 min, keep-alive "
+          f"{defaults['keep_alive_seconds'].default} s; client keep-alive expiry {KEEPALIVE_EXPIRY:g} s")
     if not args.skip_sqlite:
-        report("One instance, SQLite", sqlite_run(args.members, args.ramp), args.members)
+        report("One instance, SQLite", sqlite_run(args.members, args.ramp, args.sign_in_concurrency), args.members)
     if not args.skip_pg:
-        report("Two instances, PostgreSQL + Redis", postgres_run(args.members, args.ramp), args.members)
+        report("Two instances, PostgreSQL + Redis", postgres_run(args.members, args.ramp, args.sign_in_concurrency),
+               args.members)
     print(f"\nload average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -6,6 +6,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -53,8 +54,17 @@ class Settings(BaseSettings):
     # Sign-in throttling
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    # Sign-in tries per client address per 10 minutes, on top of the per-account throttle above.
+    # A community office whose phones all reach the server through one NAT address may raise it
+    # (about one try per member who signs in there within 10 minutes, plus typos).
+    sign_in_attempts_per_address: int = Field(default=30, ge=1)
 
     reconnect_timeout: float = 300.0
+    # Seconds an idle HTTP keep-alive connection stays open (uvicorn's own default is 5). Longer
+    # than the idle timeout of a proxy or load balancer that reuses connections to the app (nginx's
+    # upstream keepalive_timeout and most cloud balancers: 60 s), so that the proxy, not the app,
+    # closes an idle connection and never sends a request on one the app is closing (docs/DEPLOY.md).
+    keep_alive_seconds: int = Field(default=75, ge=1)
 
     # Events: cancelling closes this long before the start; check-in opens this long before it.
     event_cancel_cutoff_hours: float = 3.0

@@ -15,20 +15,28 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from core.config import get_settings
 from core.i18n import N_
 from services.errors import Throttled
 
 
 @dataclass
 class FixedWindowLimiter:
-    """At most ``limit`` hits per key in each window of ``window_seconds``."""
+    """At most ``limit`` hits per key in each window of ``window_seconds``.
 
-    limit: int
+    ``limit`` may be a function (a setting): it is then read at every check, so a changed
+    setting applies without rebuilding the limiter.
+    """
+
+    limit: int | Callable[[], int]
     window_seconds: int
     clock: Callable[[], float] = time.time  # tests pin it so a burst cannot straddle two windows
     message: str = N_("Too many submissions from this connection. Try again in {minutes} minutes.")
     _windows: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (window number, hits)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def current_limit(self) -> int:
+        return self.limit() if callable(self.limit) else self.limit
 
     def _window(self, now: float) -> int:
         return int(now // self.window_seconds)
@@ -38,7 +46,7 @@ class FixedWindowLimiter:
         now = self.clock() if now is None else now
         with self._lock:
             window, hits = self._windows.get(key, (-1, 0))
-            if window == self._window(now) and hits >= self.limit:
+            if window == self._window(now) and hits >= self.current_limit():
                 raise Throttled(self.message, minutes=self.minutes_left(now))
 
     def hit(self, key: str, now: float | None = None) -> None:
@@ -49,7 +57,7 @@ class FixedWindowLimiter:
             window, hits = self._windows.get(key, (current, 0))
             if window != current:
                 hits = 0
-            if hits >= self.limit:
+            if hits >= self.current_limit():
                 raise Throttled(self.message, minutes=self.minutes_left(now))
             self._windows[key] = (current, hits + 1)
             if len(self._windows) > 10_000:  # forget finished windows so memory stays bounded
@@ -68,6 +76,10 @@ class FixedWindowLimiter:
             self._windows.clear()
 
 
+def _sign_in_attempts_per_address() -> int:
+    return get_settings().sign_in_attempts_per_address
+
+
 # Public request form: submissions per client address per hour, and failed tries (wrong answer to
 # the challenge, invalid input) so the challenge cannot be brute-forced.
 PUBLIC_SUBMISSIONS = FixedWindowLimiter(limit=5, window_seconds=3600)
@@ -77,9 +89,10 @@ PUBLIC_LOOKUPS = FixedWindowLimiter(limit=30, window_seconds=3600)
 # Page loads of the public pages (/public/...) per client address per minute: a burst gets 429.
 PUBLIC_PAGES = FixedWindowLimiter(limit=60, window_seconds=60, message=N_(
     "Too many requests from this connection. Try again in {minutes} minutes."))
-# Sign-in tries per client address, on top of the per-account throttle in services.auth: one
-# address guessing passwords for many accounts is slowed too.
-SIGN_IN_ATTEMPTS = FixedWindowLimiter(limit=30, window_seconds=600, message=N_(
+# Sign-in tries per client address per 10 minutes (DOORSTEP_SIGN_IN_ATTEMPTS_PER_ADDRESS, 30 by
+# default), on top of the per-account throttle in services.auth: one address guessing passwords
+# for many accounts is slowed too.
+SIGN_IN_ATTEMPTS = FixedWindowLimiter(limit=_sign_in_attempts_per_address, window_seconds=600, message=N_(
     "Too many sign-in attempts from this connection. Try again in {minutes} minutes."))
 # JSON API calls per token (or per client address without one) per minute.
 API_CALLS = FixedWindowLimiter(limit=120, window_seconds=60, message=N_(
