@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     # addresses or networks, "*" for any). The client address feeds the per-address abuse limits:
     # behind a proxy not listed here every member shares the proxy's address and its limits.
     forwarded_allow_ips: str = "127.0.0.1"
+    # Where the rate limits count (services/rate_limit_store.py): unset = NICEGUI_REDIS_URL if that
+    # is set (several instances then share their counts), else this process's memory.
+    rate_limit_redis_url: str | None = None
     require_totp_for_staff: bool = False  # coordinators and admins must set up a second factor
 
     # Retention (PIPL): photos kept this long after the visit; closed requests anonymised after.

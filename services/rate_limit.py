@@ -1,14 +1,15 @@
 """Fixed-window rate limits: the public request form and status page, sign-in, the JSON API, exports.
 
-Counts live in this process's memory: right for Doorstep's one-process deployment (NiceGUI runs
-a single worker). Several instances behind a load balancer would each count separately, so a
-client could get N times the limit; move the counter to Redis or the database then. Behind a
-reverse proxy the client address is the proxy's unless uvicorn is told to trust
-X-Forwarded-For (``forwarded_allow_ips``).
+Counts live in this process's memory, or in Redis when one is configured
+(``DOORSTEP_RATE_LIMIT_REDIS_URL``, else ``NICEGUI_REDIS_URL``) so that several instances behind a
+load balancer share them: a client gets the limit once, not once per instance
+(``services/rate_limit_store.py``). Behind a reverse proxy the client address is the proxy's
+unless uvicorn is told to trust its X-Forwarded-For (``DOORSTEP_FORWARDED_ALLOW_IPS``).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import time
@@ -18,6 +19,20 @@ from dataclasses import dataclass, field
 from core.config import get_settings
 from core.i18n import N_
 from services.errors import Throttled
+from services.rate_limit_store import CounterStore, make_store
+
+_store: CounterStore | None = None
+_store_lock = threading.Lock()
+_unnamed = itertools.count(1)
+
+
+def counter_store() -> CounterStore:
+    """The store every limiter counts in, chosen from the settings on first use."""
+    global _store
+    with _store_lock:
+        if _store is None:
+            _store = make_store()
+        return _store
 
 
 @dataclass
@@ -25,15 +40,24 @@ class FixedWindowLimiter:
     """At most ``limit`` hits per key in each window of ``window_seconds``.
 
     ``limit`` may be a function (a setting): it is then read at every check, so a changed
-    setting applies without rebuilding the limiter.
+    setting applies without rebuilding the limiter. ``name`` keeps limiters' counts apart in a
+    shared store; instances with the same name share counts (as the same limiter does on
+    every instance of the app).
     """
 
     limit: int | Callable[[], int]
     window_seconds: int
     clock: Callable[[], float] = time.time  # tests pin it so a burst cannot straddle two windows
     message: str = N_("Too many submissions from this connection. Try again in {minutes} minutes.")
-    _windows: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (window number, hits)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    name: str = ""
+    store: CounterStore | None = field(default=None, repr=False)  # None: the app's shared store
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            self.name = f"unnamed-{next(_unnamed)}"
+
+    def _store(self) -> CounterStore:
+        return self.store if self.store is not None else counter_store()
 
     def current_limit(self) -> int:
         return self.limit() if callable(self.limit) else self.limit
@@ -44,24 +68,14 @@ class FixedWindowLimiter:
     def check(self, key: str, now: float | None = None) -> None:
         """Raise Throttled if the key has used up this window; does not count a hit."""
         now = self.clock() if now is None else now
-        with self._lock:
-            window, hits = self._windows.get(key, (-1, 0))
-            if window == self._window(now) and hits >= self.current_limit():
-                raise Throttled(self.message, minutes=self.minutes_left(now))
+        if self._store().count(self.name, key, self._window(now)) >= self.current_limit():
+            raise Throttled(self.message, minutes=self.minutes_left(now))
 
     def hit(self, key: str, now: float | None = None) -> None:
-        """Count one hit, raising Throttled (without counting) if the window is used up."""
+        """Count one hit, raising Throttled if it goes over the window's limit."""
         now = self.clock() if now is None else now
-        with self._lock:
-            current = self._window(now)
-            window, hits = self._windows.get(key, (current, 0))
-            if window != current:
-                hits = 0
-            if hits >= self.current_limit():
-                raise Throttled(self.message, minutes=self.minutes_left(now))
-            self._windows[key] = (current, hits + 1)
-            if len(self._windows) > 10_000:  # forget finished windows so memory stays bounded
-                self._windows = {k: v for k, v in self._windows.items() if v[0] == current}
+        if self._store().add(self.name, key, self._window(now), self.window_seconds) > self.current_limit():
+            raise Throttled(self.message, minutes=self.minutes_left(now))
 
     def minutes_left(self, now: float) -> int:
         return max(1, math.ceil(self.seconds_left(now) / 60))
@@ -71,10 +85,6 @@ class FixedWindowLimiter:
         now = self.clock() if now is None else now
         return max(1, math.ceil((self._window(now) + 1) * self.window_seconds - now))
 
-    def reset(self) -> None:
-        with self._lock:
-            self._windows.clear()
-
 
 def _sign_in_attempts_per_address() -> int:
     return get_settings().sign_in_attempts_per_address
@@ -82,29 +92,33 @@ def _sign_in_attempts_per_address() -> int:
 
 # Public request form: submissions per client address per hour, and failed tries (wrong answer to
 # the challenge, invalid input) so the challenge cannot be brute-forced.
-PUBLIC_SUBMISSIONS = FixedWindowLimiter(limit=5, window_seconds=3600)
-PUBLIC_ATTEMPTS = FixedWindowLimiter(limit=30, window_seconds=3600)
+PUBLIC_SUBMISSIONS = FixedWindowLimiter(name="public-submissions", limit=5, window_seconds=3600)
+PUBLIC_ATTEMPTS = FixedWindowLimiter(name="public-attempts", limit=30, window_seconds=3600)
 # Status-page look-ups of unknown codes and ratings, per client address per hour.
-PUBLIC_LOOKUPS = FixedWindowLimiter(limit=30, window_seconds=3600)
+PUBLIC_LOOKUPS = FixedWindowLimiter(name="public-lookups", limit=30, window_seconds=3600)
 # Page loads of the public pages (/public/...) per client address per minute: a burst gets 429.
-PUBLIC_PAGES = FixedWindowLimiter(limit=60, window_seconds=60, message=N_(
+PUBLIC_PAGES = FixedWindowLimiter(name="public-pages", limit=60, window_seconds=60, message=N_(
     "Too many requests from this connection. Try again in {minutes} minutes."))
 # Sign-in tries per client address per 10 minutes (DOORSTEP_SIGN_IN_ATTEMPTS_PER_ADDRESS, 30 by
 # default), on top of the per-account throttle in services.auth: one address guessing passwords
 # for many accounts is slowed too.
-SIGN_IN_ATTEMPTS = FixedWindowLimiter(limit=_sign_in_attempts_per_address, window_seconds=600, message=N_(
+SIGN_IN_ATTEMPTS = FixedWindowLimiter(
+    name="sign-in", limit=_sign_in_attempts_per_address, window_seconds=600, message=N_(
     "Too many sign-in attempts from this connection. Try again in {minutes} minutes."))
 # JSON API calls per token (or per client address without one) per minute.
-API_CALLS = FixedWindowLimiter(limit=120, window_seconds=60, message=N_(
+API_CALLS = FixedWindowLimiter(name="api", limit=120, window_seconds=60, message=N_(
     "Too many requests from this connection. Try again in {minutes} minutes."))
 # Exports per user per minute: each one reads the whole area.
-EXPORTS = FixedWindowLimiter(limit=10, window_seconds=60, message=N_(
+EXPORTS = FixedWindowLimiter(name="exports", limit=10, window_seconds=60, message=N_(
     "Too many exports in a short time. Try again in {minutes} minutes."))
 
 ALL = (PUBLIC_SUBMISSIONS, PUBLIC_ATTEMPTS, PUBLIC_LOOKUPS, PUBLIC_PAGES, SIGN_IN_ATTEMPTS, API_CALLS, EXPORTS)
 
 
 def reset_all() -> None:
-    """Tests start each case with empty counters."""
-    for limiter in ALL:
-        limiter.reset()
+    """Tests start each case with empty counters, in a store chosen from the current settings."""
+    global _store
+    with _store_lock:
+        if _store is not None:
+            _store.clear()
+        _store = None
