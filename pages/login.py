@@ -9,6 +9,7 @@ from nicegui import app, run, ui
 from core.db import session_scope
 from core.i18n import _
 from models import User
+from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
 from pages.session import begin_sign_in, rotate_session_id, sign_in, sign_out, take_ticket
@@ -17,13 +18,6 @@ from services.api_tokens import revoke_tokens_for
 from services.auth import authenticate, session_user_from, verify_totp_login
 from services.errors import ServiceError
 from services.rate_limit import SIGN_IN_ATTEMPTS
-
-
-def _client_ip() -> str:
-    try:
-        return ui.context.client.ip or "unknown"
-    except Exception:  # no request behind this client
-        return "unknown"
 
 
 def _safe_redirect(target: str | None) -> str:
@@ -56,7 +50,7 @@ def login_page(redirect_to: str = "/") -> None:
     async def try_login() -> None:
         error.set_text("")
         try:
-            SIGN_IN_ATTEMPTS.hit(_client_ip())  # per address, on top of the per-account throttle
+            SIGN_IN_ATTEMPTS.hit(client_ip())  # per address, on top of the per-account throttle
             # Argon2 takes a noticeable moment: keep it off the event loop.
             user = await run.io_bound(check_password, login.value or "", password.value or "")
         except ServiceError as exc:

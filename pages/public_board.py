@@ -9,6 +9,7 @@ from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, format_date
 from models import CommitmentStatus
+from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
 from services.challenge import new_challenge
@@ -21,13 +22,6 @@ STATUS_COLORS = {CommitmentStatus.open: "orange", CommitmentStatus.kept: "positi
                  CommitmentStatus.not_kept: "grey-7"}
 BORDER_COLOURS = {CommitmentStatus.open: "#f9a825", CommitmentStatus.kept: "#21ba45",
                   CommitmentStatus.not_kept: "#9e9e9e"}
-
-
-def _client_ip() -> str:
-    try:
-        return ui.context.client.ip or ""
-    except Exception:  # no request behind this client
-        return ""
 
 
 def commitment_badge(status: CommitmentStatus) -> None:
@@ -180,7 +174,7 @@ class CommentDialog:
     def send(self) -> None:
         try:
             with session_scope() as session:
-                submit_board_comment(session, self.commitment.id, self.text.value or "", _client_ip(),
+                submit_board_comment(session, self.commitment.id, self.text.value or "", client_ip(),
                                      self.challenge.token, self.answer.value)
         except ServiceError as exc:
             self.error.set_text(error_text(exc))

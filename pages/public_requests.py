@@ -9,6 +9,7 @@ from core.config import get_settings
 from core.db import session_scope
 from core.i18n import N_, _, current_language, format_date, format_datetime
 from models import RequestStatus, Satisfaction
+from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
 from pages.photo_picker import ADD_PHOTO, PhotoPicker
@@ -37,13 +38,6 @@ return await new Promise((resolve) => {
     (e) => resolve({error: "unavailable"}), {timeout: 15000, maximumAge: 60000});
 });
 """
-
-
-def _client_ip() -> str:
-    try:
-        return ui.context.client.ip
-    except Exception:  # no request behind this client (should not happen on a page)
-        return ""
 
 
 @ui.page("/public/request", reconnect_timeout=get_settings().reconnect_timeout)
@@ -140,7 +134,7 @@ class PublicForm:
             location_text=self.place.value or "", lat=loc.get("lat"), lng=loc.get("lng"),
         )
         try:
-            code = await run.io_bound(_submit, data, _client_ip(), self.challenge.token, self.answer.value,
+            code = await run.io_bound(_submit, data, client_ip(), self.challenge.token, self.answer.value,
                                       list(self.picker.photos))
         except ServiceError as exc:
             self.error.set_text(error_text(exc))
@@ -171,7 +165,7 @@ def public_status_page(code: str, new: str = "", rated: str = "") -> None:
     with frame(_("Your request")):
         try:
             with session_scope(read_only=True) as session:
-                view = public_view(session, code, _client_ip())
+                view = public_view(session, code, client_ip())
         except (NotFound, Throttled) as exc:
             with ui.card().classes("ds-card items-center"):
                 ui.icon("search_off", size="48px").classes("text-gray-400")
@@ -234,7 +228,7 @@ class RatingForm:
         try:
             with session_scope() as session:
                 rate_by_code(session, self.code, Satisfaction(self.choice.value), self.comment.value or "",
-                             _client_ip())
+                             client_ip())
         except ServiceError as exc:
             self.error.set_text(error_text(exc))
             return
