@@ -58,13 +58,14 @@ def main() -> None:
     from api.body_limit import BodyLimitMiddleware
     from api.rate_limits import RateLimitMiddleware
     from api.security_headers import SecurityHeadersMiddleware
-    from pages.assets import ONE_YEAR, STATIC_DIR, assets_mount
+    from pages.assets import ONE_YEAR, STATIC_DIR, assets_mount, install_utilities_css
     from pages.auth_middleware import AuthMiddleware
     from pages.pwa import install_pwa
     from services.scheduler import scheduler_loop
 
     api.register(app)
     install_pwa(app)
+    install_utilities_css()
     app.add_middleware(AuthMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
     app.add_middleware(RateLimitMiddleware)
@@ -87,7 +88,7 @@ def main() -> None:
         favicon="static/icons/icon-192.png",
         viewport="width=device-width, initial-scale=1, viewport-fit=cover",
         show_welcome_message=False,
-        unocss="wind4",  # lighter and faster than the Tailwind browser runtime on phones (bench/pageload.py)
+        tailwind=False,  # utility classes come prebuilt: static/css/utilities.css (tools/build_css.py)
         reload=False,
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,

@@ -29,3 +29,11 @@ def asset_url(path: str) -> str:
 
 def assets_mount() -> str:
     return f"/assets/{static_version()}"
+
+
+def install_utilities_css() -> None:
+    """Every page links the utility classes generated ahead of time (tools/build_css.py), instead of
+    NiceGUI generating them in each phone's browser at each page load."""
+    from nicegui import ui
+
+    ui.add_head_html(f'<link rel="stylesheet" href="{asset_url("css/utilities.css")}">', shared=True)
