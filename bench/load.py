@@ -38,6 +38,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -66,6 +67,7 @@ QUERY_RE = re.compile(r"query: (\{'client_id'.*?\}),")
 ELEMENTS_RE = re.compile(r"parseElements\(String\.raw`(.*?)`\)", re.S)
 TICKET_RE = re.compile(r"/login/finish\?ticket=[^\"'\s]+")
 THROTTLED = "Too many sign-in attempts"
+LOG_DIR = Path(tempfile.gettempdir()) / f"doorstep-load-logs-{os.getpid()}"  # the servers' logs, kept
 PAGE_OPEN = "home page open (HTML + socket connected)"
 
 
@@ -309,8 +311,10 @@ def server_pids(bases: list[str]) -> dict[str, int]:
 
 
 def rss_mb(pid: int) -> float:
-    kb = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text()).group(1)
-    return int(kb) / 1024
+    found = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    if found is None:  # a zombie: the server has exited
+        raise RuntimeError(f"server process {pid} has exited; its log is kept in {LOG_DIR}")
+    return int(found.group(1)) / 1024
 
 
 def client_addresses(bases: list[str]) -> dict[str, set[str]]:
@@ -437,16 +441,26 @@ def print_households() -> None:
 
 # ---------------------------------------------------------------- the two configurations
 
+def keep_logs(folder: Path, kept: list[Path]) -> None:
+    """Copy the servers' logs out of the run's temporary folder into LOG_DIR (added to ``kept``)."""
+    for log in folder.glob("app-*.log"):
+        kept.append(Path(shutil.copy(log, LOG_DIR / log.name)))
+
+
 def sqlite_run(members: int, ramp: float, sign_in_concurrency: int) -> dict:
+    logs: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="doorstep-load-") as tmp:
-        env = {"DOORSTEP_DATA_DIR": str(Path(tmp) / "data")}
-        Path(env["DOORSTEP_DATA_DIR"]).mkdir()
-        run_seed(members + 1, env)
-        households = household_ids(env)
-        with running_app(Path(env["DOORSTEP_DATA_DIR"])) as base:
-            result = asyncio.run(drive([base], households, members, ramp, sign_in_concurrency))
-        result["server_errors"] = server_errors(Path(tmp))
-        return result
+        try:
+            env = {"DOORSTEP_DATA_DIR": str(Path(tmp) / "data")}
+            Path(env["DOORSTEP_DATA_DIR"]).mkdir()
+            run_seed(members + 1, env)
+            households = household_ids(env)
+            with running_app(Path(env["DOORSTEP_DATA_DIR"])) as base:
+                result = asyncio.run(drive([base], households, members, ramp, sign_in_concurrency))
+        finally:
+            keep_logs(Path(tmp), logs)
+    result["server_errors"] = server_errors(logs)
+    return result
 
 
 def postgres_run(members: int, ramp: float, sign_in_concurrency: int) -> dict:
@@ -460,8 +474,10 @@ def postgres_run(members: int, ramp: float, sign_in_concurrency: int) -> dict:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
+    logs: list[Path] = []
     try:
         with tempfile.TemporaryDirectory(prefix="doorstep-load-") as tmp, ExitStack() as stack:
+            stack.callback(keep_logs, Path(tmp), logs)  # after the servers have stopped
             shared = {"DOORSTEP_DATABASE_URL": url, "NICEGUI_REDIS_URL": REDIS_URL,
                       "NICEGUI_REDIS_KEY_PREFIX": prefix, "DOORSTEP_SECRET_KEY": "load-bench-shared-secret"}
             for n in ("one", "two"):
@@ -471,7 +487,7 @@ def postgres_run(members: int, ramp: float, sign_in_concurrency: int) -> dict:
             one = stack.enter_context(running_app(Path(tmp) / "one", **shared))
             two = stack.enter_context(running_app(Path(tmp) / "two", **{**shared, "DOORSTEP_DEMO": "0"}))
             result = asyncio.run(drive([one, two], households, members, ramp, sign_in_concurrency))
-        result["server_errors"] = server_errors(Path(tmp))
+        result["server_errors"] = server_errors(logs)
         return result
     finally:
         with admin.connect() as conn:
@@ -483,10 +499,10 @@ def postgres_run(members: int, ramp: float, sign_in_concurrency: int) -> dict:
             r.delete(*keys)
 
 
-def server_errors(folder: Path) -> list[str]:
+def server_errors(logs: list[Path]) -> list[str]:
     """Error lines (and the line after each) from the app logs that running_app wrote."""
     found = []
-    for log in folder.glob("app-*.log"):
+    for log in logs:
         lines = log.read_text(errors="replace").splitlines()
         found += [f"{log.name}: {line}" for n, line in enumerate(lines)
                   if "ERROR" in line or "Error:" in line or (n and "ERROR" in lines[n - 1])]
@@ -542,7 +558,7 @@ def report(title: str, result: dict, members: int) -> None:
           f"{pct(measured, 95) if measured else float('nan'):,.0f} ms over its HTTP requests, "
           f"home page open (HTML + socket) p95 {pct(stats.times.get(PAGE_OPEN, [0.0]), 95):,.0f} ms; "
           f"errors: {errors} (sign-in {len(sign_ins.errors)}, measured {len(stats.errors)}, "
-          f"baseline {len(baseline.errors)}, server log {len(server_log)}); server memory per connected client "
+          f"baseline {len(baseline.errors)}, server log lines {len(server_log)}); server memory per connected client "
           + " / ".join(f"{kb:.0f} KB" for kb in per_client))
 
 
@@ -573,6 +589,7 @@ def main() -> None:
         return seed(args.seed)
     if args.households:
         return print_households()
+    LOG_DIR.mkdir()
     from importlib.metadata import version
 
     from core.config import Settings
@@ -595,7 +612,7 @@ def main() -> None:
     if not args.skip_pg:
         report("Two instances, PostgreSQL + Redis", postgres_run(args.members, args.ramp, args.sign_in_concurrency),
                args.members)
-    print(f"\nload average after: {os.getloadavg()[0]:.2f}")
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}; the servers' logs: {LOG_DIR}")
 
 
 if __name__ == "__main__":
