@@ -344,6 +344,7 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     delays = sorted(rng.uniform(0, ramp) for _ in range(members))
     pids = server_pids(bases)
     assert len(pids) == len(bases), f"server processes not found: {pids}"
+    loads: list[float] = []  # the machine's 1-minute load average at the phases' ends
     # Warm-up: one extra member (not counted) does the whole flow on each instance, so imports,
     # caches and pools are in place before the "before" RSS is taken.
     warm, warm_pages = Stats(), []
@@ -359,6 +360,7 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     assert not warm.errors, warm.errors
     await asyncio.sleep(5)  # the warm-up's pages are closed; NiceGUI drops them after reconnect_timeout
     rss_before = {b: rss_mb(p) for b, p in pids.items()}
+    loads.append(os.getloadavg()[0])
 
     baseline = Stats()
     start = time.perf_counter()
@@ -374,6 +376,7 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     sign_in_wall = time.perf_counter() - start
     await asyncio.sleep(2)
     rss_signed_in = {b: rss_mb(p) for b, p in pids.items()}
+    loads.append(os.getloadavg()[0])
 
     stats = Stats()
     opened: list[PageSocket] = []
@@ -388,6 +391,7 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     await asyncio.sleep(2)
     connected = sum(1 for s in opened if s.connected)
     rss_open = {b: rss_mb(p) for b, p in pids.items()}
+    loads.append(os.getloadavg()[0])
     addresses = client_addresses(bases)  # what the servers see, with every member's page open
     all_open.set()
     await asyncio.gather(*tasks)
@@ -412,7 +416,7 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     rss_reopened = {b: rss_mb(p) for b, p in pids.items()}
     for s in reopened:
         await s.close()
-    return {"addresses": addresses, "sign_in_concurrency": sign_in_concurrency, "sign_ins": sign_ins,
+    return {"addresses": addresses, "loads": loads, "sign_in_concurrency": sign_in_concurrency, "sign_ins": sign_ins,
             "sign_in_wall": sign_in_wall, "rss_signed_in": rss_signed_in,
             "rss_idle": rss_idle, "rss_reopened": rss_reopened, "reconnected": reconnected,
             "baseline": baseline, "baseline_wall": baseline_wall, "stats": stats, "wall": wall,
@@ -515,6 +519,8 @@ def report(title: str, result: dict, members: int) -> None:
     errors = len(sign_ins.errors) + len(stats.errors) + len(baseline.errors) + len(server_log)
     measured = [v for kind, values in stats.times.items() if kind != PAGE_OPEN for v in values]  # HTTP only
     print(f"\n### {title}\n")
+    print("- load average (1 min) after the warm-up, the sign-ins and the measured phase: "
+          + ", ".join(f"{load:.1f}" for load in result["loads"]))
     for base, seen in result["addresses"].items():
         ordered = sorted(seen, key=ipaddress.ip_address) or ["-"]
         print(f"- server {base} had connections from {len(seen)} distinct client addresses with every page open "
