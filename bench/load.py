@@ -317,17 +317,30 @@ def rss_mb(pid: int) -> float:
     return int(found.group(1)) / 1024
 
 
-def client_addresses(bases: list[str]) -> dict[str, set[str]]:
-    """Per server: the remote addresses of its established TCP connections (/proc/net/tcp)."""
-    ports = {int(b.rsplit(":", 1)[1]): b for b in bases}
-    found: dict[str, set[str]] = {b: set() for b in bases}
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        local, remote, state = fields[1], fields[2], fields[3]
-        port = int(local.split(":")[1], 16)
-        if state == "01" and port in ports:  # 01: ESTABLISHED, on the server's side
-            ip = ".".join(str(b) for b in reversed(bytes.fromhex(remote.split(":")[0])))
-            found[ports[port]].add(ip)
+def client_addresses(pids: dict[str, int]) -> dict[str, set[str]]:
+    """Per server: the remote addresses of its established TCP connections (/proc/net/tcp).
+
+    Only the server process's own sockets (by inode) on its listening port: a client socket of
+    another process can have the same port number as its ephemeral port.
+    """
+    found: dict[str, set[str]] = {}
+    table = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    for base, pid in pids.items():
+        port = int(base.rsplit(":", 1)[1])
+        inodes = set()
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+        found[base] = set()
+        for line in table:
+            fields = line.split()
+            local, remote, state, inode = fields[1], fields[2], fields[3], fields[9]
+            if state == "01" and inode in inodes and int(local.split(":")[1], 16) == port:  # 01: ESTABLISHED
+                found[base].add(".".join(str(b) for b in reversed(bytes.fromhex(remote.split(":")[0]))))
     return found
 
 
@@ -392,7 +405,7 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     connected = sum(1 for s in opened if s.connected)
     rss_open = {b: rss_mb(p) for b, p in pids.items()}
     loads.append(os.getloadavg()[0])
-    addresses = client_addresses(bases)  # what the servers see, with every member's page open
+    addresses = client_addresses(pids)  # what the servers see, with every member's page open
     all_open.set()
     await asyncio.gather(*tasks)
     for s in opened:
