@@ -38,6 +38,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -66,6 +67,7 @@ QUERY_RE = re.compile(r"query: (\{'client_id'.*?\}),")
 ELEMENTS_RE = re.compile(r"parseElements\(String\.raw`(.*?)`\)", re.S)
 TICKET_RE = re.compile(r"/login/finish\?ticket=[^\"'\s]+")
 THROTTLED = "Too many sign-in attempts"
+LOG_DIR = Path(tempfile.gettempdir()) / f"doorstep-load-logs-{os.getpid()}"  # the servers' logs, kept
 PAGE_OPEN = "home page open (HTML + socket connected)"
 
 
@@ -309,21 +311,36 @@ def server_pids(bases: list[str]) -> dict[str, int]:
 
 
 def rss_mb(pid: int) -> float:
-    kb = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text()).group(1)
-    return int(kb) / 1024
+    found = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    if found is None:  # a zombie: the server has exited
+        raise RuntimeError(f"server process {pid} has exited; its log is kept in {LOG_DIR}")
+    return int(found.group(1)) / 1024
 
 
-def client_addresses(bases: list[str]) -> dict[str, set[str]]:
-    """Per server: the remote addresses of its established TCP connections (/proc/net/tcp)."""
-    ports = {int(b.rsplit(":", 1)[1]): b for b in bases}
-    found: dict[str, set[str]] = {b: set() for b in bases}
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        local, remote, state = fields[1], fields[2], fields[3]
-        port = int(local.split(":")[1], 16)
-        if state == "01" and port in ports:  # 01: ESTABLISHED, on the server's side
-            ip = ".".join(str(b) for b in reversed(bytes.fromhex(remote.split(":")[0])))
-            found[ports[port]].add(ip)
+def client_addresses(pids: dict[str, int]) -> dict[str, set[str]]:
+    """Per server: the remote addresses of its established TCP connections (/proc/net/tcp).
+
+    Only the server process's own sockets (by inode) on its listening port: a client socket of
+    another process can have the same port number as its ephemeral port.
+    """
+    found: dict[str, set[str]] = {}
+    table = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    for base, pid in pids.items():
+        port = int(base.rsplit(":", 1)[1])
+        inodes = set()
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+        found[base] = set()
+        for line in table:
+            fields = line.split()
+            local, remote, state, inode = fields[1], fields[2], fields[3], fields[9]
+            if state == "01" and inode in inodes and int(local.split(":")[1], 16) == port:  # 01: ESTABLISHED
+                found[base].add(".".join(str(b) for b in reversed(bytes.fromhex(remote.split(":")[0]))))
     return found
 
 
@@ -340,6 +357,7 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     delays = sorted(rng.uniform(0, ramp) for _ in range(members))
     pids = server_pids(bases)
     assert len(pids) == len(bases), f"server processes not found: {pids}"
+    loads: list[float] = []  # the machine's 1-minute load average at the phases' ends
     # Warm-up: one extra member (not counted) does the whole flow on each instance, so imports,
     # caches and pools are in place before the "before" RSS is taken.
     warm, warm_pages = Stats(), []
@@ -355,6 +373,7 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     assert not warm.errors, warm.errors
     await asyncio.sleep(5)  # the warm-up's pages are closed; NiceGUI drops them after reconnect_timeout
     rss_before = {b: rss_mb(p) for b, p in pids.items()}
+    loads.append(os.getloadavg()[0])
 
     baseline = Stats()
     start = time.perf_counter()
@@ -370,6 +389,7 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     sign_in_wall = time.perf_counter() - start
     await asyncio.sleep(2)
     rss_signed_in = {b: rss_mb(p) for b, p in pids.items()}
+    loads.append(os.getloadavg()[0])
 
     stats = Stats()
     opened: list[PageSocket] = []
@@ -384,7 +404,8 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     await asyncio.sleep(2)
     connected = sum(1 for s in opened if s.connected)
     rss_open = {b: rss_mb(p) for b, p in pids.items()}
-    addresses = client_addresses(bases)  # what the servers see, with every member's page open
+    loads.append(os.getloadavg()[0])
+    addresses = client_addresses(pids)  # what the servers see, with every member's page open
     all_open.set()
     await asyncio.gather(*tasks)
     for s in opened:
@@ -408,7 +429,7 @@ async def drive(bases: list[str], households: dict[str, int], members: int, ramp
     rss_reopened = {b: rss_mb(p) for b, p in pids.items()}
     for s in reopened:
         await s.close()
-    return {"addresses": addresses, "sign_in_concurrency": sign_in_concurrency, "sign_ins": sign_ins,
+    return {"addresses": addresses, "loads": loads, "sign_in_concurrency": sign_in_concurrency, "sign_ins": sign_ins,
             "sign_in_wall": sign_in_wall, "rss_signed_in": rss_signed_in,
             "rss_idle": rss_idle, "rss_reopened": rss_reopened, "reconnected": reconnected,
             "baseline": baseline, "baseline_wall": baseline_wall, "stats": stats, "wall": wall,
@@ -437,16 +458,26 @@ def print_households() -> None:
 
 # ---------------------------------------------------------------- the two configurations
 
+def keep_logs(folder: Path, kept: list[Path]) -> None:
+    """Copy the servers' logs out of the run's temporary folder into LOG_DIR (added to ``kept``)."""
+    for log in folder.glob("app-*.log"):
+        kept.append(Path(shutil.copy(log, LOG_DIR / log.name)))
+
+
 def sqlite_run(members: int, ramp: float, sign_in_concurrency: int) -> dict:
+    logs: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="doorstep-load-") as tmp:
-        env = {"DOORSTEP_DATA_DIR": str(Path(tmp) / "data")}
-        Path(env["DOORSTEP_DATA_DIR"]).mkdir()
-        run_seed(members + 1, env)
-        households = household_ids(env)
-        with running_app(Path(env["DOORSTEP_DATA_DIR"])) as base:
-            result = asyncio.run(drive([base], households, members, ramp, sign_in_concurrency))
-        result["server_errors"] = server_errors(Path(tmp))
-        return result
+        try:
+            env = {"DOORSTEP_DATA_DIR": str(Path(tmp) / "data")}
+            Path(env["DOORSTEP_DATA_DIR"]).mkdir()
+            run_seed(members + 1, env)
+            households = household_ids(env)
+            with running_app(Path(env["DOORSTEP_DATA_DIR"])) as base:
+                result = asyncio.run(drive([base], households, members, ramp, sign_in_concurrency))
+        finally:
+            keep_logs(Path(tmp), logs)
+    result["server_errors"] = server_errors(logs)
+    return result
 
 
 def postgres_run(members: int, ramp: float, sign_in_concurrency: int) -> dict:
@@ -460,8 +491,10 @@ def postgres_run(members: int, ramp: float, sign_in_concurrency: int) -> dict:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
+    logs: list[Path] = []
     try:
         with tempfile.TemporaryDirectory(prefix="doorstep-load-") as tmp, ExitStack() as stack:
+            stack.callback(keep_logs, Path(tmp), logs)  # after the servers have stopped
             shared = {"DOORSTEP_DATABASE_URL": url, "NICEGUI_REDIS_URL": REDIS_URL,
                       "NICEGUI_REDIS_KEY_PREFIX": prefix, "DOORSTEP_SECRET_KEY": "load-bench-shared-secret"}
             for n in ("one", "two"):
@@ -471,7 +504,7 @@ def postgres_run(members: int, ramp: float, sign_in_concurrency: int) -> dict:
             one = stack.enter_context(running_app(Path(tmp) / "one", **shared))
             two = stack.enter_context(running_app(Path(tmp) / "two", **{**shared, "DOORSTEP_DEMO": "0"}))
             result = asyncio.run(drive([one, two], households, members, ramp, sign_in_concurrency))
-        result["server_errors"] = server_errors(Path(tmp))
+        result["server_errors"] = server_errors(logs)
         return result
     finally:
         with admin.connect() as conn:
@@ -483,10 +516,10 @@ def postgres_run(members: int, ramp: float, sign_in_concurrency: int) -> dict:
             r.delete(*keys)
 
 
-def server_errors(folder: Path) -> list[str]:
+def server_errors(logs: list[Path]) -> list[str]:
     """Error lines (and the line after each) from the app logs that running_app wrote."""
     found = []
-    for log in folder.glob("app-*.log"):
+    for log in logs:
         lines = log.read_text(errors="replace").splitlines()
         found += [f"{log.name}: {line}" for n, line in enumerate(lines)
                   if "ERROR" in line or "Error:" in line or (n and "ERROR" in lines[n - 1])]
@@ -499,6 +532,8 @@ def report(title: str, result: dict, members: int) -> None:
     errors = len(sign_ins.errors) + len(stats.errors) + len(baseline.errors) + len(server_log)
     measured = [v for kind, values in stats.times.items() if kind != PAGE_OPEN for v in values]  # HTTP only
     print(f"\n### {title}\n")
+    print("- load average (1 min) after the warm-up, the sign-ins and the measured phase: "
+          + ", ".join(f"{load:.1f}" for load in result["loads"]))
     for base, seen in result["addresses"].items():
         ordered = sorted(seen, key=ipaddress.ip_address) or ["-"]
         print(f"- server {base} had connections from {len(seen)} distinct client addresses with every page open "
@@ -542,7 +577,7 @@ def report(title: str, result: dict, members: int) -> None:
           f"{pct(measured, 95) if measured else float('nan'):,.0f} ms over its HTTP requests, "
           f"home page open (HTML + socket) p95 {pct(stats.times.get(PAGE_OPEN, [0.0]), 95):,.0f} ms; "
           f"errors: {errors} (sign-in {len(sign_ins.errors)}, measured {len(stats.errors)}, "
-          f"baseline {len(baseline.errors)}, server log {len(server_log)}); server memory per connected client "
+          f"baseline {len(baseline.errors)}, server log lines {len(server_log)}); server memory per connected client "
           + " / ".join(f"{kb:.0f} KB" for kb in per_client))
 
 
@@ -573,6 +608,7 @@ def main() -> None:
         return seed(args.seed)
     if args.households:
         return print_households()
+    LOG_DIR.mkdir()
     from importlib.metadata import version
 
     from core.config import Settings
@@ -595,7 +631,7 @@ def main() -> None:
     if not args.skip_pg:
         report("Two instances, PostgreSQL + Redis", postgres_run(args.members, args.ramp, args.sign_in_concurrency),
                args.members)
-    print(f"\nload average after: {os.getloadavg()[0]:.2f}")
+    print(f"\nload average after: {os.getloadavg()[0]:.2f}; the servers' logs: {LOG_DIR}")
 
 
 if __name__ == "__main__":

@@ -64,8 +64,14 @@ def authenticate(session: Session, login: str, password: str, now: datetime | No
         raise InvalidInput(N_("Enter your phone number or username and your password."))
     _check_throttle(session, key, now)
     user = find_user_by_login(session, key)
-    ok = verify_password(password, user.password_hash if user else _DUMMY_HASH)
-    ok = ok and user is not None and user.active
+    password_hash, active = (user.password_hash, user.active) if user else (_DUMMY_HASH, False)
+    # Argon2 takes about half a second of CPU: end the reading transaction first. On SQLite a
+    # writing session's transaction holds the database's write lock (BEGIN IMMEDIATE, core/db.py),
+    # so checking the hash inside it queued concurrent sign-ins, and every other write, behind
+    # each other until "database is locked".
+    session.commit()
+    ok = verify_password(password, password_hash) and active
+    _check_throttle(session, key, now)  # again, in the writing transaction: parallel guesses are counted
     session.add(LoginAttempt(login=key, user_id=user.id if user else None, success=ok, at=now))
     if ok and user is not None and user.totp_enabled:
         # The password was right; the sign-in is complete only with the code (verify_totp_login).

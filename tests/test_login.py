@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 from datetime import timedelta
 
+import pytest
 from nicegui.testing import User as TestUser
 from sqlmodel import Session
 
+from core.db import session_scope
 from models.common import utcnow
 from services.auth import authenticate
 from services.errors import InvalidInput, Throttled
@@ -72,6 +74,25 @@ def test_throttle_lifts_after_the_window(demo: Session) -> None:
         pass
     user = authenticate(demo, "member3", "doorstep-demo", now=start + timedelta(minutes=16))
     assert user.username == "member3"
+
+
+def test_the_password_hash_is_checked_outside_any_transaction(demo: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    # On SQLite a writing transaction holds the database's write lock; argon2 (about half a second
+    # of CPU) inside one made concurrent sign-ins wait for each other until "database is locked".
+    from services import auth
+
+    inside: list[bool] = []
+    real = auth.verify_password
+    with session_scope() as session:
+        def spy(password: str, password_hash: str) -> bool:
+            inside.append(session.in_transaction())
+            return real(password, password_hash)
+
+        monkeypatch.setattr(auth, "verify_password", spy)
+        assert authenticate(session, "member3", "doorstep-demo").username == "member3"
+        with contextlib.suppress(InvalidInput):
+            authenticate(session, "no-such-person", "doorstep-demo")
+    assert inside == [False, False]
 
 
 def test_deactivated_user_cannot_sign_in(demo: Session) -> None:
