@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,13 @@ from sqlmodel import Session
 
 from core import config, db
 from tests.databases import SERVER_URL, PostgresDatabases, SqliteDatabases
+
+# Cheap Argon2 for the in-process tests (the demo templates, every sign-in): production's
+# parameters cost ~0.15 s of CPU per hash, a fifth of the fast pass. The browser tests' app
+# processes get none of the DOORSTEP_ variables, so they hash as production does, and
+# tests/test_passwords.py checks the production defaults.
+os.environ.update({"DOORSTEP_ARGON2_TIME_COST": "1", "DOORSTEP_ARGON2_MEMORY_KIB": "1024",
+                   "DOORSTEP_ARGON2_PARALLELISM": "1"})
 
 
 @pytest.fixture(scope="session")
