@@ -84,6 +84,22 @@ def demo(data_dir: Path) -> Iterator[Session]:
         yield s
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests: one file after another on each xdist worker (``--dist loadgroup``).
+
+    Their files are dealt out over as many groups as there are workers, so that each worker runs
+    one app and one Chromium at a time, and a file's tests share its module-scoped live server.
+    The other tests are spread one by one.
+    """
+    workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    files: dict[str, int] = {}
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            index = files.setdefault(item.nodeid.split("::")[0], len(files))
+            item.add_marker(pytest.mark.xdist_group(f"browser-{index % workers}"))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Keep what earlier tests left alive out of the garbage collector's way.
