@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     visit_interval_days: int = 30
     verify_radius_m: float = 150.0
 
+    # Password hashing: Argon2id with RFC 9106's low-memory profile (pwdlib's and argon2-cffi's
+    # defaults). Lower them only for tests: every sign-in costs this much CPU and memory on purpose.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
+
     # Sign-in throttling
     login_max_failures: int = 5
     login_window_minutes: int = 15

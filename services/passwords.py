@@ -7,11 +7,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 
+from core.config import get_settings
 from core.i18n import N_
 from services.errors import InvalidInput
 
-_hasher = PasswordHash.recommended()
 MIN_LENGTH = 8
 COMMON_LIST = Path(__file__).resolve().parent / "data" / "common_passwords.txt.gz"
 # A short list of passwords people reach for first; refused whatever their length. The packaged
@@ -34,13 +35,24 @@ def common_passwords() -> frozenset[str]:
     return frozenset(COMMON | packaged)
 
 
+@lru_cache(maxsize=4)
+def _argon2(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHash:
+    return PasswordHash((Argon2Hasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism),))
+
+
+def _hasher() -> PasswordHash:
+    """New hashes use the configured parameters; a stored hash is verified with its own."""
+    settings = get_settings()
+    return _argon2(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password: str, password_hash: str) -> bool:
     try:
-        return _hasher.verify(password, password_hash)
+        return _hasher().verify(password, password_hash)
     except Exception:  # malformed hash: treat as a mismatch
         return False
 

@@ -32,6 +32,7 @@ async def sign_in(user: TestUser, login: str, password: str = DEMO_PASSWORD) -> 
             await user.open("/")
             return
         await asyncio.sleep(0.1)
+    raise AssertionError(f"signing in as {login!r} neither left the sign-in page nor showed an error in 15 s")
 
 
 def _error_labels(user: TestUser) -> list[ui.label]:

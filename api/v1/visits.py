@@ -19,13 +19,15 @@ from models import LocationSource, User
 from services.sync import VisitReceipt, add_photo_to_visit, photo_already_stored, sync_visit, visit_receipt
 from services.visits import MAX_TEXT, VisitInput, prepare_photo
 
+# Database ids are INTEGER columns: 32 bits on PostgreSQL. Bigger ids were a 500 there (fuzzing).
+MAX_ID = 2**31 - 1
 router = APIRouter(prefix="/api/v1/visits", tags=["offline sync"])
 VisitId = Annotated[uuid.UUID, Path(description="Made by the client when the visit was logged: the idempotency key")]
 Sha256 = Annotated[str, Path(pattern="^[0-9a-f]{64}$", description="SHA-256 (hex) of the bytes sent")]
 
 
 class VisitBody(BaseModel):
-    household_id: int = Field(ge=1, le=2**63 - 1)  # a database id: bigger ones were a 500 (fuzzing)
+    household_id: int = Field(ge=1, le=MAX_ID)
     visited_at: AwareDatetime
     location_source: LocationSource = LocationSource.none
     lat: float | None = None
@@ -42,7 +44,7 @@ class VisitBody(BaseModel):
 class ReceiptOut(BaseModel):
     id: str
     server_time: datetime
-    household_id: int = Field(ge=1, le=2**63 - 1)  # a database id: bigger ones were a 500 (fuzzing)
+    household_id: int = Field(ge=1, le=MAX_ID)
     visited_at: datetime
     photos_expected: int | None = Field(description="Photos named in this request (null when not asked)")
     photos_stored: int
