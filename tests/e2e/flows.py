@@ -68,6 +68,7 @@ async def log_visit(context: BrowserContext, page: Page, base: str, notes: str, 
         await page.locator("input[type=file]").last.set_input_files([str(p) for p in photos])
         await page.locator("img[src^='data:image/jpeg']").nth(len(photos) - 1).wait_for(timeout=30000)
     if screenshot:
+        await page.evaluate("window.scrollTo(0, 0)")  # the fixed header is drawn where the page was scrolled to
         await page.screenshot(path=screenshot.format(step="visit-form"), full_page=True)
     await page.get_by_role("button", name="Save visit").click()
     await page.wait_for_url(f"{base}{href}?saved=*", timeout=20000)
