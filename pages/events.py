@@ -396,7 +396,7 @@ def check_in_page(event_id: int, code: str = "") -> None:
         try:
             with session_scope() as session:
                 record = check_in_with_code(session, user, event_id, code)
-                event = session.get(Event, event_id)
+                event = get_event(session, user, event_id)
         except NotFound:
             not_found_message()
             return

@@ -365,7 +365,7 @@ def roster_page(event_id: int, request: Request) -> None:
             return
         with session_scope(read_only=True) as session:
             rows = roster(session, actor, event_id)
-            current = session.get(Event, event_id)
+            current = get_managed_event(session, actor, event_id)
         body.clear()
         with body:
             counts = {state: sum(1 for r in rows if r.state == state) for state in STATE_LABELS}

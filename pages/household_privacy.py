@@ -14,6 +14,7 @@ from pages.session import require_user
 from services import consent, resident_data
 from services.errors import NotFound, ServiceError
 from services.households import get_household
+from services.requests import users_by_id
 from services.visits import VisitFilters, list_visits, photos_of
 
 MANAGERS = (Role.coordinator, Role.admin)
@@ -29,8 +30,8 @@ def household_privacy_page(household_id: int) -> None:
         try:
             with session_scope() as session:
                 household = get_household(session, user, household_id)
-                recorder = session.get(User, household.data_consent_recorded_by) \
-                    if household.data_consent_recorded_by else None
+                recorder = users_by_id(session, [household.data_consent_recorded_by]).get(
+                    household.data_consent_recorded_by or 0)
                 visits = list_visits(session, user, VisitFilters(household_id=household_id), limit=500)
                 photos = photos_of(session, [v.id for v, _h, _u in visits])
         except NotFound:

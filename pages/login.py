@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from nicegui import app, run, ui
@@ -16,8 +18,9 @@ from pages.session import begin_sign_in, rotate_session_id, sign_in, sign_out, t
 from services import setup
 from services.api_tokens import revoke_tokens_for
 from services.auth import authenticate, session_user_from, verify_totp_login
-from services.errors import ServiceError
+from services.errors import NotFound, ServiceError
 from services.rate_limit import SIGN_IN_ATTEMPTS
+from services.users import own_account
 
 
 def _safe_redirect(target: str | None) -> str:
@@ -103,8 +106,8 @@ async def finish_sign_in(request: Request, ticket: str = "", redirect_to: str = 
     user_id = take_ticket(ticket)
     user = None
     if user_id is not None:
-        with session_scope(read_only=True) as session:
-            user = session.get(User, user_id)
+        with session_scope(read_only=True) as session, contextlib.suppress(NotFound):
+            user = own_account(session, user_id)
     if user is None or not user.active:
         return RedirectResponse("/login", status_code=303)
     lang = app.storage.user.get("lang")

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import N_, _, current_language, format_datetime
-from models import Household, RequestSource, RequestStatus, Role, User, Visibility
+from models import RequestSource, RequestStatus, Role, User, Visibility
 from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error, notify_ok
 from pages.request_cards import (
@@ -43,6 +43,7 @@ from services.requests import (
     get_request,
     list_requests,
     raise_request,
+    request_household,
     request_photos,
     timeline,
     users_by_id,
@@ -168,9 +169,7 @@ class RequestDetail:
         self.category = next((category_name(c, lang) for c in categories(session, False) if c.id == r.category_id), "")
         self.area = area_label(session, r.area_id)
         self.people = users_by_id(session, [r.raised_by_id, r.assignee_id])
-        self.household = None
-        if r.household_id:
-            self.household = session.get(Household, r.household_id)
+        self.household = request_household(session, r)
         self.entries = timeline(session, self.user, self.request_id)
         self.photos = request_photos(session, self.user, self.request_id)
         self.may_manage = can_manage(session, self.user, r)

@@ -14,6 +14,7 @@ from pages.messages import error_text, notify_ok
 from pages.session import require_user
 from services import auth
 from services.errors import ServiceError
+from services.users import own_account
 
 
 @ui.page("/profile/2fa")
@@ -40,8 +41,7 @@ def _setup_card(user: User) -> None:
         error.set_text("")
         try:
             with session_scope() as session:
-                account = session.get(User, fresh.id)
-                auth.enable_totp(session, account, secret, code.value or "")  # type: ignore[arg-type]
+                auth.enable_totp(session, own_account(session, fresh.id), secret, code.value or "")
         except ServiceError as exc:
             error.set_text(error_text(exc))
             return
@@ -75,8 +75,7 @@ def _enabled_card(user: User) -> None:
         error.set_text("")
         try:
             with session_scope() as session:
-                account = session.get(User, fresh.id)
-                auth.disable_totp(session, account, code.value or "")  # type: ignore[arg-type]
+                auth.disable_totp(session, own_account(session, fresh.id), code.value or "")
         except ServiceError as exc:
             error.set_text(error_text(exc))
             return

@@ -170,6 +170,11 @@ def get_request(session: Session, actor: User, request_id: int, audit_read: bool
     return found
 
 
+def request_household(session: Session, request: ServiceRequest) -> Household | None:
+    """The household a request is about, if any (shown with the request to whoever may see it)."""
+    return session.get(Household, request.household_id) if request.household_id else None
+
+
 def can_manage(session: Session, actor: User, request: ServiceRequest) -> bool:
     """Coordinators over the request's area, admins, and the assignee move a request along."""
     if not actor.active:
