@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from nicegui import app, ui
 
+from core import cli
 from core.config import get_settings
 from core.db import session_scope, upgrade_schema
 
 
-def main() -> None:
+def main(argv: list[str]) -> int:
+    """Serve the app, or run one operator command (`python app.py --help`)."""
+    args = cli.parse(argv)
+    if args.command:
+        return cli.run_command(args)
+    serve()
+    return 0
+
+
+def serve() -> None:
     settings = get_settings()
     upgrade_schema()
-    if settings.demo or "--demo" in sys.argv:
+    if settings.demo:
         from services.demo import seed_demo
 
         with session_scope() as session:
@@ -96,4 +107,7 @@ def main() -> None:
 
 
 if __name__ in {"__main__", "__mp_main__"}:
-    main()
+    if "PYTEST_CURRENT_TEST" in os.environ:  # pytest's user fixture runs this file: its argv is pytest's own
+        main([])
+    else:
+        sys.exit(main(sys.argv[1:]))
