@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from core.db import session_scope
 from core.i18n import _
-from models import Role
+from pages.actions import load, page_user, perform
 from pages.frame import frame
-from pages.messages import notify_error, notify_ok
-from pages.session import require_user
-from services.errors import ServiceError
 from services.households import add_need_category, need_categories, set_need_category_active
-
-MANAGERS = (Role.coordinator, Role.admin)
+from services.policy import MANAGERS
 
 
 @ui.page("/admin/needs")
-def needs_page() -> None:
-    user = require_user(*MANAGERS)
+async def needs_page() -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
     with frame(_("Needs"), user):
@@ -26,9 +21,8 @@ def needs_page() -> None:
             "text-sm text-gray-600")
 
         @ui.refreshable
-        def need_list() -> None:
-            with session_scope() as session:
-                categories = need_categories(session, active_only=False)
+        async def need_list() -> None:
+            categories = await load(need_categories, active_only=False)
             with ui.card().classes("ds-card"):
                 for category in categories:
                     with ui.row().classes("w-full items-center justify-between no-wrap"):
@@ -36,32 +30,16 @@ def needs_page() -> None:
                         switch = ui.switch(value=category.active, on_change=lambda e, c=category.id: toggle(c, e.value))
                         switch.mark(f"need-active-{category.id}")
 
-        def toggle(category_id: int, active: bool) -> None:
-            actor = require_user(*MANAGERS)
-            if actor is None:
-                return
-            try:
-                with session_scope() as session:
-                    set_need_category_active(session, actor, category_id, active)
-            except ServiceError as exc:
-                notify_error(exc)
+        async def toggle(category_id: int, active: bool) -> None:
+            if not await perform(set_need_category_active, category_id, active, roles=MANAGERS):
                 need_list.refresh()
 
-        def add() -> None:
-            actor = require_user(*MANAGERS)
-            if actor is None:
-                return
-            try:
-                with session_scope() as session:
-                    add_need_category(session, actor, name_en.value or "", name_zh.value or "")
-            except ServiceError as exc:
-                notify_error(exc)
-                return
-            name_en.value = name_zh.value = ""
-            notify_ok(_("Added."))
-            need_list.refresh()
+        async def add() -> None:
+            if await perform(add_need_category, name_en.value or "", name_zh.value or "", roles=MANAGERS,
+                             done=_("Added."), refresh=need_list.refresh):
+                name_en.value = name_zh.value = ""
 
-        need_list()
+        await need_list()
         with ui.card().classes("ds-card"):
             ui.label(_("Add a need")).classes("font-medium")
             name_zh = ui.input(_("Name in Chinese")).classes("w-full").mark("need-name-zh")

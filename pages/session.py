@@ -20,6 +20,7 @@ import hmac
 import logging
 import secrets
 import uuid
+from collections.abc import Collection
 from urllib.parse import quote
 
 from nicegui import app, ui
@@ -104,6 +105,13 @@ def sign_out() -> None:
         app.storage.user["lang"] = lang
 
 
+def record_use(now: float) -> None:
+    """Note this browser's use for the idle timeout (written at most once a minute)."""
+    storage = app.storage.user
+    if now - float(storage.get("last_seen") or 0) >= TOUCH_SECONDS:
+        storage["last_seen"] = now
+
+
 def current_user(touch: bool = True) -> User | None:
     """The signed-in, still active user, read fresh from the database; None once the session ended.
 
@@ -113,19 +121,17 @@ def current_user(touch: bool = True) -> User | None:
     now = auth.now_ts()
     with session_scope(read_only=True) as session:
         user = auth.session_user_from(session, storage, now)
-    if user is not None and touch and now - float(storage.get("last_seen") or 0) >= TOUCH_SECONDS:
-        storage["last_seen"] = now
+    if user is not None and touch:
+        record_use(now)
     return user
 
 
-def require_user(*roles: Role) -> User | None:
-    """The current user if they hold one of ``roles`` (any role if none given).
+def admit(user: User | None, roles: Collection[Role] = ()) -> User | None:
+    """``user`` if they may be here with one of ``roles`` (any role if none given).
 
     Otherwise the browser is sent to the sign-in page (or home, for a wrong role) and None is
-    returned: callers stop there. Every page and every event handler calls this, so a
-    deactivated account stops working at its next click, not only at its next page load.
+    returned: callers stop there.
     """
-    user = current_user()
     if user is None:
         sign_out()
         ui.navigate.to("/login")
@@ -140,6 +146,15 @@ def require_user(*roles: Role) -> User | None:
         ui.navigate.to("/")
         return None
     return user
+
+
+def require_user(*roles: Role) -> User | None:
+    """The current user if they hold one of ``roles`` (any role if none given); see ``admit``.
+
+    Every page and every event handler calls this (or ``pages.actions.page_user``), so a
+    deactivated account stops working at its next click, not only at its next page load.
+    """
+    return admit(current_user(), roles)
 
 
 def check_open_page() -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from nicegui import ElementFilter, storage, ui
 from nicegui.testing import User as TestUser
@@ -68,3 +69,17 @@ def act_as(user: TestUser) -> TestUser:
     """
     storage.request_contextvar.set(user.client.request if user.client else None)
     return user
+
+
+async def eventually(check: Callable[[], object], timeout: float = 10.0) -> None:
+    """Wait until ``check()`` is truthy (page actions run off the event loop, so a click's effect lands later)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        try:
+            if check():
+                return
+        except AssertionError:
+            pass
+        if asyncio.get_running_loop().time() > deadline:
+            assert check(), "condition not met in time"
+        await asyncio.sleep(0.02)

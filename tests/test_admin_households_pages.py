@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from models import GeocodeStatus, Household, NeedCategory
 from services.geocoding import GeocodingUnavailable, set_geocoder
 from services.households import coverage_counts
-from tests.helpers import account, sign_in
+from tests.helpers import account, eventually, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -198,6 +198,10 @@ async def test_needs_list_add_and_switch_off(user: TestUser, demo: Session) -> N
     user.find(marker="add-need").click()
     await user.should_see("行动不便 · Limited mobility")
     user.find(marker="need-active-1").click()
-    demo.expire_all()
-    assert demo.get(NeedCategory, 1).active is False  # type: ignore[union-attr]
+
+    def switched_off() -> bool:
+        demo.rollback()  # a fresh read: the switch is saved by another connection
+        return demo.get(NeedCategory, 1).active is False  # type: ignore[union-attr]
+
+    await eventually(switched_off)
     demo.commit()

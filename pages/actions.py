@@ -1,0 +1,95 @@
+"""The page-side twin of api/v1/deps.py: the signed-in user a page needs, and one way to call a service.
+
+Database work never runs on NiceGUI's event loop (one slow query would stall every connected
+phone): ``page_user`` reads the account in a worker thread, ``load`` runs a read in a read-only
+session there, and ``perform`` runs a change in a session there, turns a ``ServiceError`` into
+the user's message and refreshes what shows the result.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from nicegui import app, run
+
+from core.db import session_scope
+from models import Role, User
+from pages.messages import notify_error, notify_ok
+from pages.session import admit, record_use
+from services import auth
+from services.errors import ServiceError
+from services.policy import ALL_ROLES
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What ``perform`` did: ``ok`` is False when the user was refused (the message is shown)."""
+
+    ok: bool
+    value: T | None = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def _read_user(data: dict[str, Any], now: float) -> User | None:
+    with session_scope(read_only=True) as session:
+        return auth.session_user_from(session, data, now)
+
+
+async def page_user(roles: frozenset[Role] = ALL_ROLES) -> User | None:
+    """The signed-in user if they hold one of ``roles``; otherwise the browser is sent on and None returned.
+
+    Called by every page and every event handler, so a deactivated account stops at its next
+    click, not only at its next page load.
+    """
+    now = auth.now_ts()
+    user = await run.io_bound(_read_user, dict(app.storage.user), now)
+    if user is not None:
+        record_use(now)
+    return admit(user, roles)
+
+
+def _read(call: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+    with session_scope(read_only=True) as session:
+        return call(session, *args, **kwargs)
+
+
+def _change(call: Callable[..., T], actor: User, args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+    with session_scope() as session:
+        return call(session, actor, *args, **kwargs)
+
+
+async def load(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``call(session, *args, **kwargs)`` in a read-only session, off the event loop."""
+    return await run.io_bound(_read, call, args, kwargs)
+
+
+async def perform(call: Callable[..., T], *args: Any, roles: frozenset[Role] = ALL_ROLES, done: str | None = None,
+                  refresh: Callable[[], Any] | None = None, **kwargs: Any) -> Outcome[T]:
+    """Run ``call(session, actor, *args, **kwargs)`` in one transaction, off the event loop.
+
+    The actor is read fresh (see ``page_user``). A ``ServiceError`` becomes the user's message
+    and nothing is reported done; otherwise ``done`` is shown and ``refresh`` called.
+    """
+    actor = await page_user(roles)
+    if actor is None:
+        return Outcome(False)
+    try:
+        value = await run.io_bound(_change, call, actor, args, kwargs)
+    except ServiceError as exc:
+        notify_error(exc)
+        return Outcome(False)
+    if done:
+        notify_ok(done)
+    if refresh is not None:
+        result = refresh()
+        if inspect.isawaitable(result):
+            await result
+    return Outcome(True, value)
+
