@@ -2,54 +2,58 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
 from nicegui import ui
+from sqlmodel import Session
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import _, format_datetime
-from models import Household, Role, User
+from models import Household, User, Visit
+from pages.actions import load, page_user, perform
 from pages.frame import frame, not_found_message
-from pages.messages import notify_error, notify_ok
-from pages.session import require_user
+from pages.messages import notify_ok
 from services import consent, resident_data
-from services.errors import NotFound, ServiceError
+from services.errors import NotFound
 from services.households import get_household
+from services.policy import MANAGERS
 from services.requests import users_by_id
 from services.visits import VisitFilters, list_visits, photos_of
 
-MANAGERS = (Role.coordinator, Role.admin)
+
+@dataclass
+class PrivacyView:
+    household: Household
+    recorder: User | None
+    visits: list[tuple[Visit, Household, User]]
+    photos: dict[int, list[Any]]
+
+
+def privacy_view(session: Session, actor: User, household_id: int) -> PrivacyView:
+    household = get_household(session, actor, household_id)
+    recorder = users_by_id(session, [household.data_consent_recorded_by]).get(household.data_consent_recorded_by or 0)
+    visits = list_visits(session, actor, VisitFilters(household_id=household_id), limit=500)
+    return PrivacyView(household, recorder, visits, photos_of(session, [v.id for v, _h, _u in visits]))
 
 
 @ui.page("/admin/households/{household_id}/privacy")
-def household_privacy_page(household_id: int) -> None:
-    user = require_user(*MANAGERS)
+async def household_privacy_page(household_id: int) -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
     tz = get_settings().time_zone
     with frame(_("Privacy and consent"), user):
         try:
-            with session_scope() as session:
-                household = get_household(session, user, household_id)
-                recorder = users_by_id(session, [household.data_consent_recorded_by]).get(
-                    household.data_consent_recorded_by or 0)
-                visits = list_visits(session, user, VisitFilters(household_id=household_id), limit=500)
-                photos = photos_of(session, [v.id for v, _h, _u in visits])
+            view = await load(privacy_view, user, household_id)
         except NotFound:
             not_found_message()
             return
+        household, recorder, visits, photos = view.household, view.recorder, view.visits, view.photos
 
-        def act(fn, done: str) -> None:  # noqa: ANN001
-            actor = require_user(*MANAGERS)
-            if actor is None:
-                return
-            try:
-                with session_scope() as session:
-                    fn(session, actor)
-            except ServiceError as exc:
-                notify_error(exc)
-                return
-            notify_ok(done)
-            ui.navigate.reload()
+        def act(call: Callable[..., object], *args: object, done: str) -> Awaitable[object]:
+            return perform(call, *args, roles=MANAGERS, done=done, refresh=ui.navigate.reload)
 
         with ui.card().classes("ds-card"):
             ui.label(household.head_name).classes("text-xl font-medium")
@@ -58,10 +62,9 @@ def household_privacy_page(household_id: int) -> None:
             ui.label(_consent_text(household, recorder, tz)).mark("consent-status")
             with ui.row().classes("gap-2"):
                 ui.button(_("Record consent"), icon="task_alt", on_click=lambda: act(
-                    lambda s, a: consent.record_household_consent(s, a, household_id), _("Consent recorded."))
-                ).mark("record-consent")
+                    consent.record_household_consent, household_id, done=_("Consent recorded."))).mark("record-consent")
                 ui.button(_("Withdraw consent"), icon="block", on_click=lambda: act(
-                    lambda s, a: consent.withdraw_household_consent(s, a, household_id), _("Consent withdrawn."))
+                    consent.withdraw_household_consent, household_id, done=_("Consent withdrawn."))
                 ).props("outline").mark("withdraw-consent")
             if household.data_consent_withdrawn_at:
                 ui.label(_("Consent was withdrawn: unless the law requires keeping it, delete the data below.")
@@ -77,33 +80,19 @@ def household_privacy_page(household_id: int) -> None:
                     ui.label(_("{date} by {member}: {n} photos").format(
                         date=format_datetime(visit.visited_at, tz), member=member.name, n=len(photos[visit.id])))
                     ui.button(_("Withdraw photo consent"), icon="hide_image", on_click=lambda v=visit.id: act(
-                        lambda s, a: consent.withdraw_photo_consent(s, a, v), _("The photos were deleted."))
+                        consent.withdraw_photo_consent, v, done=_("The photos were deleted."))
                     ).props("outline dense").mark(f"withdraw-photos-{visit.id}")
 
-        def download() -> None:
-            actor = require_user(*MANAGERS)
-            if actor is None:
-                return
-            try:
-                with session_scope() as session:
-                    data = resident_data.export_household_archive(session, actor, household_id)
-            except ServiceError as exc:
-                notify_error(exc)
-                return
-            ui.download.content(data, f"household-{household_id}.zip", "application/zip")
+        async def download() -> None:
+            archive = await perform(resident_data.export_household_archive, household_id, roles=MANAGERS)
+            if archive:
+                ui.download.content(archive.value, f"household-{household_id}.zip", "application/zip")
 
-        def delete() -> None:
-            actor = require_user(*MANAGERS)
-            if actor is None:
-                return
+        async def delete() -> None:
             if (typed.value or "").strip() != household.head_name.strip():
                 typed_error.set_text(_("Type the name exactly as shown to confirm."))
                 return
-            try:
-                with session_scope() as session:
-                    resident_data.delete_household_data(session, actor, household_id)
-            except ServiceError as exc:
-                notify_error(exc)
+            if not await perform(resident_data.delete_household_data, household_id, roles=MANAGERS):
                 return
             dialog.close()
             notify_ok(_("All data of the household was deleted."))
