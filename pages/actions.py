@@ -4,6 +4,10 @@ Database work never runs on NiceGUI's event loop (one slow query would stall eve
 phone): ``page_user`` reads the account in a worker thread, ``load`` runs a read in a read-only
 session there, and ``perform`` runs a change in a session there, turns a ``ServiceError`` into
 the user's message and refreshes what shows the result.
+
+What runs in the worker thread must not translate text: the user's language lives in the
+browser's storage, which only the event loop can read. Services raise msgids (``N_``) and return
+data; the page translates when it renders.
 """
 
 from __future__ import annotations
@@ -71,11 +75,13 @@ async def load(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 async def perform(call: Callable[..., T], *args: Any, roles: frozenset[Role] = ALL_ROLES, done: str | None = None,
-                  refresh: Callable[[], Any] | None = None, **kwargs: Any) -> Outcome[T]:
+                  refresh: Callable[[], Any] | None = None, on_error: Callable[[ServiceError], Any] | None = None,
+                  **kwargs: Any) -> Outcome[T]:
     """Run ``call(session, actor, *args, **kwargs)`` in one transaction, off the event loop.
 
     The actor is read fresh (see ``page_user``). A ``ServiceError`` becomes the user's message
-    and nothing is reported done; otherwise ``done`` is shown and ``refresh`` called.
+    (a notification, or ``on_error`` for a form that shows it in place) and nothing is reported
+    done; otherwise ``done`` is shown and ``refresh`` called.
     """
     actor = await page_user(roles)
     if actor is None:
@@ -83,7 +89,7 @@ async def perform(call: Callable[..., T], *args: Any, roles: frozenset[Role] = A
     try:
         value = await run.io_bound(_change, call, actor, args, kwargs)
     except ServiceError as exc:
-        notify_error(exc)
+        (on_error or notify_error)(exc)
         return Outcome(False)
     if done:
         notify_ok(done)

@@ -5,35 +5,36 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nicegui import ui
+from sqlmodel import Session
 
-from core.db import session_scope
 from core.i18n import _
 from models import Area, Role, User
+from pages.actions import load, page_user, perform
 from pages.frame import frame
 from pages.messages import error_text, notify_ok
-from pages.session import require_user
 from services.areas import AREA_KINDS, AreaCounts, add_area, area_counts, area_label, areas_visible_to
-from services.errors import ServiceError
+from services.policy import MANAGERS
 
-MANAGERS = (Role.coordinator, Role.admin)
 TOP_LEVEL = 0  # select value standing for "no parent"; area ids start at 1
 
 
+def area_tree_view(session: Session, actor: User) -> tuple[list[Area], dict[int, AreaCounts]]:
+    return areas_visible_to(session, actor), area_counts(session, actor)
+
+
 @ui.page("/admin/areas")
-def areas_page() -> None:
-    user = require_user(*MANAGERS)
+async def areas_page() -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
     with frame(_("Areas"), user):
 
         @ui.refreshable
-        def area_tree() -> None:
-            actor = require_user(*MANAGERS)
+        async def area_tree() -> None:
+            actor = await page_user(MANAGERS)
             if actor is None:
                 return
-            with session_scope() as session:
-                areas = areas_visible_to(session, actor)
-                counts = area_counts(session, actor)
+            areas, counts = await load(area_tree_view, actor)
             with ui.card().classes("ds-card").props("flat bordered"):
                 if not areas:
                     ui.label(_("No areas yet."))
@@ -41,8 +42,8 @@ def areas_page() -> None:
                 for area in areas:
                     area_row(area, depth(area) - base, counts.get(area.id or 0, AreaCounts()))
 
-        area_tree()
-        add_area_form(user, area_tree.refresh)
+        await area_tree()
+        await add_area_form(user, area_tree.refresh)
 
 
 def depth(area: Area) -> int:
@@ -59,34 +60,28 @@ def area_row(area: Area, level: int, counts: AreaCounts) -> None:
             users=counts.users, households=counts.households)).classes("text-sm text-gray-600")
 
 
-def parent_options(user: User) -> dict[int, str]:
-    with session_scope() as session:
-        options = {area.id: area_label(session, area.id) for area in areas_visible_to(session, user) if area.id}
-    if user.role == Role.admin:
-        options = {TOP_LEVEL: _("(top level)"), **options}
-    return options
+def area_labels(session: Session, user: User) -> dict[int, str]:
+    return {area.id: area_label(session, area.id) for area in areas_visible_to(session, user) if area.id}
 
 
-def add_area_form(user: User, changed: Callable[[], None]) -> None:
-    def submit() -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None:
-            return
+async def parent_options(user: User) -> dict[int, str]:
+    options = await load(area_labels, user)
+    return {TOP_LEVEL: _("(top level)"), **options} if user.role == Role.admin else options
+
+
+async def add_area_form(user: User, changed: Callable[[], object]) -> None:
+    async def submit() -> None:
         error.set_text("")
-        parent_id = parent.value or None
-        try:
-            with session_scope() as session:
-                area = add_area(session, actor, name.value or "", kind.value or "", parent_id)
-                created = area.name
-        except ServiceError as exc:
-            error.set_text(error_text(exc))
+        added = await perform(add_area, name.value or "", kind.value or "", parent.value or None, roles=MANAGERS,
+                              on_error=lambda exc: error.set_text(error_text(exc)))
+        if not added:
             return
-        notify_ok(_("Area {name} added.").format(name=created))
+        notify_ok(_("Area {name} added.").format(name=added.value.name))
         name.set_value("")
-        parent.set_options(parent_options(actor), value=parent.value)
-        changed()
+        parent.set_options(await parent_options(user), value=parent.value)
+        await changed()
 
-    options = parent_options(user)
+    options = await parent_options(user)
     with ui.card().classes("ds-card"):
         ui.label(_("Add an area")).classes("text-lg font-medium")
         parent = ui.select(options, label=_("Inside"), value=user.area_id if user.area_id in options else None).props(

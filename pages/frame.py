@@ -103,8 +103,6 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
         ui.add_head_html('<meta name="doorstep-signed-in" content="1">')
     items = nav_items_for(user)
     drawer = None
-    if user is not None:
-        _watch_session()
     if items:
         drawer = ui.left_drawer(value=False).props("overlay bordered").classes("bg-white")
     with ui.header().classes("items-center justify-between px-2 py-1"):
@@ -116,6 +114,11 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
         language_toggle()
     with ui.column().classes("ds-page") as content:
         yield content
+    if user is not None:
+        # Created last: a timer waits for the browser's connection, and NiceGUI sends the page as
+        # soon as anything does, so an async page that read its data off the event loop inside the
+        # frame is delivered whole instead of arriving in pieces over the websocket.
+        _watch_session()
 
 
 def _watch_session() -> None:
