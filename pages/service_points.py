@@ -3,32 +3,32 @@ the public request form."""
 
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import background_tasks, ui
+from sqlmodel import Session
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import _
-from models import Role, ServicePoint
+from models import ServicePoint, User
+from pages.actions import load, page_user, perform
 from pages.frame import frame
-from pages.messages import notify_error, notify_ok
-from pages.session import require_user
 from services.areas import areas_visible_to
-from services.errors import ServiceError
+from services.policy import MANAGERS
 from services.service_points import ServicePointForm, managed_points, nearest_service_points, save_service_point
 
-STAFF = (Role.coordinator, Role.admin)
 DEFAULT_CENTRE = (30.6586, 104.0648)
 
 
+def points_view(session: Session, actor: User) -> tuple[list[ServicePoint], dict[int, str]]:
+    return managed_points(session, actor), {a.id: a.name for a in areas_visible_to(session, actor) if a.id}
+
+
 @ui.page("/admin/service-points")
-def service_points_page(edit: int = 0) -> None:
-    user = require_user(*STAFF)
+async def service_points_page(edit: int = 0) -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
     with frame(_("Service points"), user):
-        with session_scope(read_only=True) as session:
-            points = managed_points(session, user)
-            areas = {a.id: a.name for a in areas_visible_to(session, user)}
+        points, areas = await load(points_view, user)
         current = next((p for p in points if p.id == edit), None)
         point_form(areas, current)
         ui.label(_("Service points")).classes("text-lg font-medium")
@@ -93,20 +93,12 @@ def point_form(areas: dict[int, str], point: ServicePoint | None) -> None:
         leaflet.on("map-click", place)
         show_pin()
 
-        def save() -> None:
-            actor = require_user(*STAFF)
-            if actor is None:
-                return
+        async def save() -> None:
             form = ServicePointForm(area_id=area.value or 0, lat=pin["lat"], lng=pin["lng"], active=active.value,
                                     **{k: v.value or "" for k, v in fields.items()})
-            try:
-                with session_scope() as session:
-                    save_service_point(session, actor, form, point.id if point else None)
-            except ServiceError as exc:
-                notify_error(exc)
-                return
-            notify_ok(_("Service point saved."))
-            ui.navigate.to("/admin/service-points")
+            if await perform(save_service_point, form, point.id if point else None, roles=MANAGERS,
+                             done=_("Service point saved.")):
+                ui.navigate.to("/admin/service-points")
 
         with ui.row().classes("gap-2"):
             ui.button(_("Save"), icon="save", on_click=save).mark("save-point")
@@ -119,11 +111,10 @@ def nearest_points_card(form) -> None:  # noqa: ANN001
     from pages.public_board import service_point_card
 
     @ui.refreshable
-    def card() -> None:
+    async def card() -> None:
         location = getattr(form, "location", None) or {}
-        with session_scope(read_only=True) as session:
-            nearby = nearest_service_points(session, location.get("lat"), location.get("lng"),
-                                            getattr(form.area, "value", None))
+        nearby = await load(nearest_service_points, location.get("lat"), location.get("lng"),
+                            getattr(form.area, "value", None))
         if not nearby:
             return
         ui.label(_("Nearest service points")).classes("text-lg font-medium")
@@ -134,7 +125,7 @@ def nearest_points_card(form) -> None:  # noqa: ANN001
     form.area.on_value_change(card.refresh)
     # The form sets this label once the browser has given a location: look again from there.
     form.location_label.bind_text_to(_LocationWatch(), "text", forward=lambda text: (card.refresh(), text)[1])
-    card()
+    background_tasks.create(card(), name="nearest service points")
 
 
 class _LocationWatch:
