@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import segno
 from nicegui import ui
+from sqlmodel import Session
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import _
-from models import Role, User
+from models import User
+from pages.actions import page_user, perform
 from pages.frame import frame
-from pages.messages import error_text, notify_ok
-from pages.session import require_user
+from pages.messages import error_text
 from services import auth
-from services.errors import ServiceError
+from services.policy import SECOND_FACTOR_ROLES
 from services.users import own_account
 
 
+def enable_own_totp(session: Session, actor: User, secret: str, code: str) -> None:
+    auth.enable_totp(session, own_account(session, actor.id), secret, code)
+
+
+def disable_own_totp(session: Session, actor: User, code: str) -> None:
+    auth.disable_totp(session, own_account(session, actor.id), code)
+
+
 @ui.page("/profile/2fa")
-def two_factor_page() -> None:
-    user = require_user(Role.coordinator, Role.admin)
+async def two_factor_page() -> None:
+    user = await page_user(SECOND_FACTOR_ROLES)
     if user is None:
         return
     with frame(_("Two-step sign-in"), user):
@@ -34,19 +42,11 @@ def _setup_card(user: User) -> None:
     secret = auth.new_totp_secret()
     uri = auth.totp_uri(user, secret)
 
-    def confirm() -> None:
-        fresh = require_user(Role.coordinator, Role.admin)
-        if fresh is None:
-            return
+    async def confirm() -> None:
         error.set_text("")
-        try:
-            with session_scope() as session:
-                auth.enable_totp(session, own_account(session, fresh.id), secret, code.value or "")
-        except ServiceError as exc:
-            error.set_text(error_text(exc))
-            return
-        notify_ok(_("Two-step sign-in is on."))
-        ui.navigate.to("/")
+        if await perform(enable_own_totp, secret, code.value or "", roles=SECOND_FACTOR_ROLES,
+                         done=_("Two-step sign-in is on."), on_error=lambda exc: error.set_text(error_text(exc))):
+            ui.navigate.to("/")
 
     with ui.card().classes("ds-card"):
         if auth.totp_required(user):
@@ -68,19 +68,11 @@ def _setup_card(user: User) -> None:
 
 
 def _enabled_card(user: User) -> None:
-    def turn_off() -> None:
-        fresh = require_user(Role.coordinator, Role.admin)
-        if fresh is None:
-            return
+    async def turn_off() -> None:
         error.set_text("")
-        try:
-            with session_scope() as session:
-                auth.disable_totp(session, own_account(session, fresh.id), code.value or "")
-        except ServiceError as exc:
-            error.set_text(error_text(exc))
-            return
-        notify_ok(_("Two-step sign-in is off."))
-        ui.navigate.reload()
+        if await perform(disable_own_totp, code.value or "", roles=SECOND_FACTOR_ROLES,
+                         done=_("Two-step sign-in is off."), on_error=lambda exc: error.set_text(error_text(exc))):
+            ui.navigate.reload()
 
     with ui.card().classes("ds-card"):
         ui.label(_("Two-step sign-in is on: signing in asks for a code from your authenticator app.")).classes(
