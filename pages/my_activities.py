@@ -2,33 +2,48 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import Request
 from nicegui import ui
+from sqlmodel import Session
 
-from core.db import session_scope
 from core.i18n import _, format_number
-from models import Role
+from models import Notice, Role, User
+from pages.actions import page_user, perform
 from pages.events import notice_text, status_badge, when_text
 from pages.frame import frame
-from pages.messages import notify_error
-from pages.session import require_user, sign_out
+from pages.session import sign_out
 from services.calendar import feed_token, reset_feed_token
-from services.errors import ServiceError
 from services.notifications import mark_read, notices_for
-from services.signups import my_activities
+from services.policy import VOLUNTEERS
+from services.signups import MyActivities, my_activities
 from services.volunteers import close_own_account
 
 
+@dataclass
+class ActivitiesView:
+    mine: MyActivities
+    notices: list[Notice]
+    feed_token: str
+
+
+def activities_view(session: Session, actor: User) -> ActivitiesView:
+    # feed_token writes a token the first time: a change, so it runs through perform.
+    return ActivitiesView(my_activities(session, actor), notices_for(session, actor, limit=10),
+                          feed_token(session, actor))
+
+
 @ui.page("/me/activities")
-def my_activities_page(request: Request) -> None:
-    user = require_user()
+async def my_activities_page(request: Request) -> None:
+    user = await page_user()
     if user is None:
         return
     base = str(request.base_url).rstrip("/")
-    with session_scope() as session:
-        mine = my_activities(session, user)
-        notices = notices_for(session, user, limit=10)
-        token = feed_token(session, user)
+    view = await perform(activities_view)
+    if not view:
+        return
+    mine, notices, token = view.value.mine, view.value.notices, view.value.feed_token
     with frame(_("My activities"), user):
         with ui.card().classes("ds-card gap-0").props("flat bordered"):
             ui.label(_("Hours this year")).classes("text-sm text-gray-600")
@@ -41,13 +56,8 @@ def my_activities_page(request: Request) -> None:
                     ui.link(notice_text(notice), notice.link or "/events").classes(
                         "text-inherit" + ("" if notice.read_at else " font-medium"))
             if any(n.read_at is None for n in notices):
-                def read_all() -> None:
-                    actor = require_user()
-                    if actor is None:
-                        return
-                    with session_scope() as session:
-                        mark_read(session, actor)
-                    ui.navigate.reload()
+                async def read_all() -> None:
+                    await perform(mark_read, refresh=ui.navigate.reload)
 
                 ui.button(_("Mark notices as read"), on_click=read_all).props("flat dense no-caps")
 
@@ -87,13 +97,11 @@ def my_activities_page(request: Request) -> None:
                 ui.clipboard.write(feed.text)
                 ui.notify(_("Copied."))
 
-            def new_address() -> None:
-                actor = require_user()
-                if actor is None:
-                    return
-                with session_scope() as session:
-                    feed.set_text(f"{base}/calendar/{reset_feed_token(session, actor)}.ics")
-                ui.notify(_("The old address no longer works."))
+            async def new_address() -> None:
+                renewed = await perform(reset_feed_token)
+                if renewed:
+                    feed.set_text(f"{base}/calendar/{renewed.value}.ics")
+                    ui.notify(_("The old address no longer works."))
 
             with ui.row().classes("gap-2"):
                 ui.button(_("Copy"), icon="content_copy", on_click=copy).props("flat dense no-caps")
@@ -104,15 +112,8 @@ def my_activities_page(request: Request) -> None:
                 ui.label(_("Your name, phone number and details are deleted and you are taken off upcoming "
                            "events. Anonymous attendance counts are kept.")).classes("text-sm")
 
-                def close() -> None:
-                    actor = require_user(Role.volunteer)
-                    if actor is None:
-                        return
-                    try:
-                        with session_scope() as session:
-                            close_own_account(session, actor)
-                    except ServiceError as exc:
-                        notify_error(exc)
+                async def close() -> None:
+                    if not await perform(close_own_account, roles=VOLUNTEERS):
                         return
                     sign_out()
                     ui.navigate.to("/login")

@@ -27,6 +27,8 @@ REQUEST_STAFF: frozenset[Role] = frozenset({Role.member, Role.coordinator, Role.
 """Raise and follow residents' requests (members their own, managers their area's)."""
 EVENT_SIGNERS: frozenset[Role] = frozenset({Role.member, Role.volunteer})
 """Sign up for service events and see their own hours."""
+VOLUNTEERS: frozenset[Role] = frozenset({Role.volunteer})
+"""Volunteer accounts (they may close their own account)."""
 YEAR_KEEPERS: frozenset[Role] = frozenset({Role.member, Role.coordinator})
 """Keep a year of commitments and an annual record of their own."""
 FIELD_STAFF: frozenset[Role] = frozenset({Role.member, Role.coordinator, Role.admin})
