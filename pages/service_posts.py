@@ -3,16 +3,18 @@ also show on their profile."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nicegui import ui
+from sqlmodel import Session
 
 from core.db import session_scope
 from core.i18n import _
-from models import AssignmentStatus, Role, User
+from models import AssignmentStatus, PostAssignment, User
+from pages.actions import load, page_user, perform
 from pages.frame import frame
-from pages.messages import notify_error, notify_ok
-from pages.session import require_user
 from services.areas import areas_visible_to
-from services.errors import ServiceError
+from services.policy import FIELD_STAFF, may_hold_posts, may_manage_posts
 from services.service_posts import (
     ASSIGNMENT_LABELS,
     PostView,
@@ -26,48 +28,35 @@ from services.service_posts import (
     save_post,
 )
 
-STAFF = (Role.coordinator, Role.admin)
-
-
-def _run(action, message: str, done) -> None:  # noqa: ANN001
-    """Call a service with a fresh user and report the outcome."""
-    actor = require_user()
-    if actor is None:
-        return
-    try:
-        with session_scope() as session:
-            action(session, actor)
-    except ServiceError as exc:
-        notify_error(exc)
-        return
-    notify_ok(message)
-    done()
+Done = Callable[[], object]
 
 
 @ui.page("/posts")
-def posts_page() -> None:
-    user = require_user(Role.member, Role.coordinator, Role.admin)
+async def posts_page() -> None:
+    user = await page_user(FIELD_STAFF)
     if user is None:
         return
     with frame(_("Service posts"), user):
         @ui.refreshable
-        def content() -> None:
-            actor = require_user(Role.member, Role.coordinator, Role.admin)
+        async def content() -> None:
+            actor = await page_user(FIELD_STAFF)
             if actor is None:
                 return
-            if actor.role in STAFF:
-                manage_posts(actor, content.refresh)
-            if actor.role in (Role.member, Role.coordinator):
-                member_view(actor, content.refresh)
+            if may_manage_posts(actor):
+                await manage_posts(actor, content.refresh)
+            if may_hold_posts(actor):
+                await member_view(actor, content.refresh)
 
-        content()
+        await content()
 
 
-def member_view(user: User, done) -> None:  # noqa: ANN001
+def open_posts_view(session: Session, user: User) -> tuple[list[PostView], dict[int, PostAssignment]]:
+    return open_posts_for(session, user), {a.post_id: a for a, _post in member_posts(session, user.id)}  # type: ignore[arg-type]
+
+
+async def member_view(user: User, done: Done) -> None:
     ui.label(_("Posts you can take")).classes("text-lg font-medium")
-    with session_scope(read_only=True) as session:
-        views = open_posts_for(session, user)
-        mine = {a.post_id: a for a, _post in member_posts(session, user.id)}  # type: ignore[arg-type]
+    views, mine = await load(open_posts_view, user)
     if not views:
         ui.label(_("No service posts are open in your area.")).classes("text-gray-600")
     for view in views:
@@ -80,30 +69,35 @@ def member_view(user: User, done) -> None:  # noqa: ANN001
                 ui.label(view.post.duties).classes("text-sm whitespace-pre-wrap")
             assignment = mine.get(view.post.id)
             if assignment is None:
-                ui.button(_("Apply"), on_click=lambda p=view.post.id: _run(
-                    lambda s, a: apply_for_post(s, a, p), _("Application sent."), done)).props("outline dense").mark(
+                ui.button(_("Apply"), on_click=lambda p=view.post.id: perform(
+                    apply_for_post, p, done=_("Application sent."), refresh=done)).props("outline dense").mark(
                     f"apply-{view.post.id}")
             else:
                 with ui.row().classes("items-center gap-2"):
                     ui.badge(_(ASSIGNMENT_LABELS[assignment.status]),
                              color="positive" if assignment.status == AssignmentStatus.assigned else "orange")
-                    ui.button(_("Withdraw"), on_click=lambda a_id=assignment.id: _run(
-                        lambda s, a: end_assignment(s, a, a_id), _("Done."), done)).props("flat dense")
+                    ui.button(_("Withdraw"), on_click=lambda a_id=assignment.id: perform(
+                        end_assignment, a_id, done=_("Done."), refresh=done)).props("flat dense")
 
 
-def manage_posts(user: User, done) -> None:  # noqa: ANN001
-    with session_scope(read_only=True) as session:
-        views = managed_posts(session, user)
-        areas = {a.id: a.name for a in areas_visible_to(session, user)}
-        candidates = {v.post.id: {m.id: m.name for m in members_of_area(session, user, v.post.area_id)}
-                      for v in views}
+def managed_posts_view(session: Session, user: User) -> tuple[list[PostView], dict[int, str],
+                                                                 dict[int, dict[int, str]]]:
+    views = managed_posts(session, user)
+    areas = {a.id: a.name for a in areas_visible_to(session, user) if a.id}
+    candidates = {v.post.id: {m.id: m.name for m in members_of_area(session, user, v.post.area_id) if m.id}
+                  for v in views if v.post.id}
+    return views, areas, candidates
+
+
+async def manage_posts(user: User, done: Done) -> None:
+    views, areas, candidates = await load(managed_posts_view, user)
     with ui.expansion(_("New post"), icon="add").classes("w-full bg-white").mark("new-post"):
         post_form(user, areas, None, done)
     for view in views:
         post_card(view, areas, candidates.get(view.post.id, {}), user, done)
 
 
-def post_form(user: User, areas: dict[int, str], view: PostView | None, done) -> None:  # noqa: ANN001
+def post_form(user: User, areas: dict[int, str], view: PostView | None, done: Done) -> None:
     post = view.post if view else None
     area = ui.select(areas, value=post.area_id if post else next(iter(areas), None), label=_("Area")).props(
         "outlined dense").classes("w-full")
@@ -114,13 +108,12 @@ def post_form(user: User, areas: dict[int, str], view: PostView | None, done) ->
     seats = ui.number(_("Members needed"), value=post.seats if post else 1, min=1, max=100, step=1).props(
         "outlined dense").classes("w-40").mark("post-seats")
     active = ui.checkbox(_("Open"), value=post.active if post else True)
-    ui.button(_("Save"), on_click=lambda: _run(
-        lambda s, a: save_post(s, a, area.value, name.value or "", duties.value or "", int(seats.value or 1),
-                               active.value, post.id if post else None),
-        _("Post saved."), done)).mark("save-post")
+    ui.button(_("Save"), on_click=lambda: perform(
+        save_post, area.value, name.value or "", duties.value or "", int(seats.value or 1), active.value,
+        post.id if post else None, done=_("Post saved."), refresh=done)).mark("save-post")
 
 
-def post_card(view: PostView, areas: dict[int, str], candidates: dict[int, str], user: User, done) -> None:  # noqa: ANN001
+def post_card(view: PostView, areas: dict[int, str], candidates: dict[int, str], user: User, done: Done) -> None:
     with ui.card().classes("ds-card gap-1").mark(f"manage-post-{view.post.id}"):
         with ui.row().classes("w-full items-center justify-between no-wrap"):
             ui.label(view.post.name).classes("text-lg font-medium")
@@ -135,17 +128,17 @@ def post_card(view: PostView, areas: dict[int, str], candidates: dict[int, str],
                 ui.badge(_(ASSIGNMENT_LABELS[assignment.status]),
                          color="positive" if assignment.status == AssignmentStatus.assigned else "orange")
                 if assignment.status == AssignmentStatus.applied:
-                    ui.button(_("Assign"), on_click=lambda p=view.post.id, m=member.id: _run(
-                        lambda s, a: assign_member(s, a, p, m), _("Member assigned."), done)).props("dense outline")
+                    ui.button(_("Assign"), on_click=lambda p=view.post.id, m=member.id: perform(
+                        assign_member, p, m, done=_("Member assigned."), refresh=done)).props("dense outline")
                 ui.button(_("End") if assignment.status == AssignmentStatus.assigned else _("Decline"),
-                          on_click=lambda a_id=assignment.id: _run(lambda s, a: end_assignment(s, a, a_id),
-                                                                   _("Done."), done)).props("dense flat")
+                          on_click=lambda a_id=assignment.id: perform(end_assignment, a_id, done=_("Done."),
+                                                                     refresh=done)).props("dense flat")
         with ui.row().classes("items-end gap-2"):
             who = ui.select(candidates, label=_("Assign a member")).props("outlined dense").classes("min-w-48").mark(
                 f"assign-{view.post.id}")
-            ui.button(_("Assign"), on_click=lambda: _run(lambda s, a: assign_member(s, a, view.post.id, who.value or 0),
-                                                         _("Member assigned."), done)).props("dense").mark(
-                f"save-assign-{view.post.id}")
+            ui.button(_("Assign"), on_click=lambda: perform(
+                assign_member, view.post.id, who.value or 0, done=_("Member assigned."), refresh=done,
+            )).props("dense").mark(f"save-assign-{view.post.id}")
         with ui.expansion(_("Edit"), icon="edit").classes("w-full"):
             post_form(user, areas, view, done)
 

@@ -79,6 +79,15 @@ def may_keep_commitments(actor: User | None) -> bool:
     return holds(actor, YEAR_KEEPERS)
 
 
+def may_manage_posts(actor: User | None) -> bool:
+    return holds(actor, MANAGERS)
+
+
+def may_hold_posts(actor: User | None) -> bool:
+    """Take a service post (members, and coordinators who also serve)."""
+    return holds(actor, YEAR_KEEPERS)
+
+
 def may_administer(actor: User | None) -> bool:
     return holds(actor, ADMINS)
 
