@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from nicegui import run, ui
+from nicegui import ui
+from sqlmodel import Session
 
-from core.db import session_scope
 from core.i18n import _
 from models import Role, User
 from pages.account_widgets import AccountFields, area_options, confirm_dialog, one_time_password
+from pages.actions import load, page_user, perform
 from pages.frame import frame, not_found_message
-from pages.messages import error_text, notify_error, notify_ok
-from pages.session import require_user
+from pages.messages import error_text
 from services.areas import area_label
-from services.errors import NotFound, ServiceError
+from services.errors import NotFound
+from services.policy import ADMINS, MANAGERS
 from services.users import (
     ROLE_LABELS,
-    UserForm,
     create_user,
     generate_password,
     get_managed_user,
@@ -28,12 +28,19 @@ from services.users import (
     update_user,
 )
 
-MANAGERS = (Role.coordinator, Role.admin)
+
+def accounts_with_areas(session: Session, actor: User, search: str) -> list[tuple[User, str]]:
+    labels: dict[int | None, str] = {}
+    accounts = manageable_users(session, actor, search)
+    for account in accounts:
+        if account.area_id not in labels:
+            labels[account.area_id] = area_label(session, account.area_id)
+    return [(account, labels[account.area_id]) for account in accounts]
 
 
 @ui.page("/admin/users")
-def accounts_page() -> None:
-    user = require_user(*MANAGERS)
+async def accounts_page() -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
     with frame(_("Accounts"), user):
@@ -44,23 +51,18 @@ def accounts_page() -> None:
                       on_click=lambda: ui.navigate.to("/admin/users/new")).mark("new-account")
 
         @ui.refreshable
-        def account_list() -> None:
-            actor = require_user(*MANAGERS)
+        async def account_list() -> None:
+            actor = await page_user(MANAGERS)
             if actor is None:
                 return
-            labels: dict[int | None, str] = {}
-            with session_scope() as session:
-                accounts = manageable_users(session, actor, search.value or "")
-                for account in accounts:
-                    if account.area_id not in labels:
-                        labels[account.area_id] = area_label(session, account.area_id)
+            accounts = await load(accounts_with_areas, actor, search.value or "")
             if not accounts:
                 ui.label(_("No accounts found."))
-            for account in accounts:
-                account_card(account, labels[account.area_id])
+            for account, area in accounts:
+                account_card(account, area)
 
         search.on_value_change(account_list.refresh)
-        account_list()
+        await account_list()
 
 
 def account_card(account: User, area: str) -> None:
@@ -83,29 +85,21 @@ def account_card(account: User, area: str) -> None:
 
 
 @ui.page("/admin/users/new")
-def new_account_page() -> None:
-    actor = require_user(*MANAGERS)
+async def new_account_page() -> None:
+    actor = await page_user(MANAGERS)
     if actor is None:
         return
-    with session_scope() as session:
-        areas = area_options(session, actor)
-
-    def create(current: User, form: UserForm, password: str) -> User:
-        with session_scope() as session:
-            return create_user(session, current, form, password)
+    areas = await load(area_options, actor)
 
     async def submit() -> None:
-        current = require_user(*MANAGERS)
-        if current is None:
-            return
         error.set_text("")
         password = (initial.value or "").strip() or generate_password()
-        try:
-            # Argon2 hashing takes a moment: off the event loop.
-            account = await run.io_bound(create, current, fields.form(), password)
-        except ServiceError as exc:
-            error.set_text(error_text(exc))  # the form stays as typed
+        created = await perform(create_user, fields.form(), password, roles=MANAGERS,
+                                on_error=lambda exc: error.set_text(error_text(exc)))  # the form stays as typed
+        if not created:
             return
+        account = created.value
+        assert account is not None
         content.clear()
         with content:
             ui.label(_("Account created for {name}.").format(name=account.name)).classes("text-lg")
@@ -122,19 +116,19 @@ def new_account_page() -> None:
         ui.button(_("Create account"), icon="person_add", on_click=submit).mark("create-account")
 
 
+def account_view(session: Session, actor: User, user_id: int) -> tuple[User | None, dict[int, str]]:
+    try:
+        return get_managed_user(session, actor, user_id), area_options(session, actor)
+    except NotFound:
+        return None, {}
+
+
 @ui.page("/admin/users/{user_id}")
-def account_page(user_id: str) -> None:
-    actor = require_user(*MANAGERS)
+async def account_page(user_id: str) -> None:
+    actor = await page_user(MANAGERS)
     if actor is None:
         return
-    account: User | None = None
-    areas: dict[int, str] = {}
-    with session_scope() as session:
-        try:
-            account = get_managed_user(session, actor, int(user_id) if user_id.isdigit() else 0)
-            areas = area_options(session, actor)
-        except NotFound:
-            account = None
+    account, areas = await load(account_view, actor, int(user_id) if user_id.isdigit() else 0)
     with frame(account.name if account else _("Account"), actor):
         if account is None:
             not_found_message()
@@ -146,18 +140,10 @@ def edit_account(actor: User, account: User, areas: dict[int, str]) -> None:
     user_id = account.id
     assert user_id is not None
 
-    def save() -> None:
-        current = require_user(*MANAGERS)
-        if current is None:
-            return
+    async def save() -> None:
         error.set_text("")
-        try:
-            with session_scope() as session:
-                update_user(session, current, user_id, fields.form())
-        except ServiceError as exc:
-            error.set_text(error_text(exc))
-            return
-        notify_ok(_("Saved."))
+        await perform(update_user, user_id, fields.form(), roles=MANAGERS, done=_("Saved."),
+                      on_error=lambda exc: error.set_text(error_text(exc)))
 
     with ui.card().classes("ds-card self-center"):
         fields = AccountFields(actor, areas, account)
@@ -177,15 +163,8 @@ def edit_account(actor: User, account: User, areas: dict[int, str]) -> None:
 def second_factor(user_id: int) -> None:
     """An admin removes a lost authenticator; the user sets a new one up after signing in again."""
 
-    def do_reset() -> None:
-        current = require_user(Role.admin)
-        if current is None:
-            return
-        try:
-            with session_scope() as session:
-                reset_totp(session, current, user_id)  # audited as user.totp_reset
-        except ServiceError as exc:
-            notify_error(exc)
+    async def do_reset() -> None:
+        if not await perform(reset_totp, user_id, roles=ADMINS):  # audited as user.totp_reset
             return
         box.clear()
         with box:
@@ -201,35 +180,17 @@ def account_status(actor: User, user_id: int, active: bool, changed: Callable[[b
     """Password reset and (de)activation, each behind a confirmation."""
     password_box = ui.column().classes("w-full")
 
-    def reset(current: User) -> str:
-        with session_scope() as session:
-            return reset_password(session, current, user_id)
-
     async def do_reset() -> None:
-        current = require_user(*MANAGERS)
-        if current is None:
-            return
-        try:
-            temporary = await run.io_bound(reset, current)
-        except ServiceError as exc:
-            notify_error(exc)
-            return
-        password_box.clear()
-        with password_box:
-            one_time_password(_("Temporary password"), temporary)
+        temporary = await perform(reset_password, user_id, roles=MANAGERS)
+        if temporary:
+            password_box.clear()
+            with password_box:
+                one_time_password(_("Temporary password"), temporary.value or "")
 
     async def do_set_active() -> None:
-        current = require_user(*MANAGERS)
-        if current is None:
-            return
-        try:
-            with session_scope() as session:
-                set_active(session, current, user_id, not active)
-        except ServiceError as exc:
-            notify_error(exc)
-            return
-        notify_ok(_("Account reactivated.") if not active else _("Account deactivated."))
-        changed(not active)
+        if await perform(set_active, user_id, not active, roles=MANAGERS,
+                         done=_("Account reactivated.") if not active else _("Account deactivated.")):
+            changed(not active)
 
     with ui.row().classes("w-full items-center justify-between"):
         if active:
