@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from nicegui import events, run, ui
+from nicegui import events, ui
+from sqlmodel import Session
 
-from core.db import session_scope
 from core.i18n import _, current_language
-from models import Role, User
+from models import NeedCategory, User
+from pages.actions import load, page_user, perform
 from pages.frame import frame
 from pages.messages import error_text, notify_error, notify_ok
-from pages.session import require_user
 from services.areas import area_label, areas_visible_to
 from services.errors import ServiceError
 from services.household_import import (
@@ -22,19 +22,14 @@ from services.household_import import (
     preview_import,
 )
 from services.households import need_categories
+from services.policy import MANAGERS
 
-MANAGERS = (Role.coordinator, Role.admin)
 COLUMNS = ("head_name", "address", "phone", "members_count", "needs", "area", "lat", "lng", "notes")
 
 
-def _preview(actor: User, filename: str, data: bytes, area_id: int) -> ImportPreview:
-    with session_scope() as session:
-        return preview_import(session, actor, filename, data, area_id)
-
-
-def _commit(actor: User, preview: ImportPreview) -> int:
-    with session_scope() as session:
-        return commit_import(session, actor, preview)
+def import_choices(session: Session, actor: User) -> tuple[dict[int, str], list[NeedCategory]]:
+    areas = {a.id: area_label(session, a.id) for a in areas_visible_to(session, actor) if a.id}
+    return areas, need_categories(session)
 
 
 def row_error_text(error: RowError, headers: dict[str, str]) -> str:
@@ -46,14 +41,13 @@ def row_error_text(error: RowError, headers: dict[str, str]) -> str:
 
 
 @ui.page("/admin/households/import")
-def import_page() -> None:
-    user = require_user(*MANAGERS)
+async def import_page() -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
-    with session_scope() as session:
-        areas = {a.id: area_label(session, a.id) for a in areas_visible_to(session, user)}
-        zh = current_language().startswith("zh")
-        need_names = [n.name_zh if zh else n.name_en for n in need_categories(session)]
+    areas, needs = await load(import_choices, user)
+    zh = current_language().startswith("zh")
+    need_names = [n.name_zh if zh else n.name_en for n in needs]
     state: dict[str, ImportPreview | None] = {"preview": None}
     with frame(_("Import households"), user):
         with ui.card().classes("ds-card"):
@@ -102,15 +96,13 @@ def import_page() -> None:
                           on_click=do_import).mark("import-commit").set_enabled(preview.ready)
 
         async def do_import() -> None:
-            actor = require_user(*MANAGERS)
             preview = state["preview"]
-            if actor is None or preview is None:
+            if preview is None:
                 return
-            try:
-                count = await run.io_bound(_commit, actor, preview)
-            except ServiceError as exc:
-                notify_error(exc)
+            imported = await perform(commit_import, preview, roles=MANAGERS)
+            if not imported:
                 return
+            count = imported.value
             state["preview"] = None
             preview_view.refresh()
             notify_ok(_("Imported {n} households.").format(n=count))
@@ -120,7 +112,7 @@ def import_page() -> None:
                 ui.link(_("Back to the households"), "/admin/households").mark("back-to-households")
 
         async def uploaded(e: events.UploadEventArguments) -> None:
-            actor = require_user(*MANAGERS)
+            actor = await page_user(MANAGERS)
             if actor is None:
                 return
             result.clear()
@@ -128,7 +120,7 @@ def import_page() -> None:
             try:
                 check_file_size(e.file.size())  # before reading: the browser's max_file_size is advisory
                 data = await e.file.read()
-                state["preview"] = await run.io_bound(_preview, actor, e.file.name, data, int(area.value or 0))
+                state["preview"] = await load(preview_import, actor, e.file.name, data, int(area.value or 0))
             except ServiceError as exc:
                 with result:
                     ui.label(error_text(exc)).classes("text-negative").mark("import-file-error")
