@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from nicegui import events, run, ui
 from sqlmodel import Session
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import N_, _, current_language, format_datetime
-from models import RequestSource, RequestStatus, Role, User, Visibility
+from models import Household, RequestSource, RequestStatus, Role, ServiceRequest, User, Visibility
+from pages.actions import load, page_user, perform
 from pages.frame import frame, not_found_message
-from pages.messages import error_text, notify_error, notify_ok
+from pages.messages import error_text, notify_error
 from pages.request_cards import (
     coordinator_alerts,
     due_badge,
@@ -19,11 +22,10 @@ from pages.request_cards import (
     request_row_card,
     status_badge,
 )
-from pages.session import require_user
 from services.areas import area_label, areas_visible_to
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.households import list_households
-from services.photo_pipeline import ProcessedPhoto
+from services.policy import MANAGERS, REQUEST_STAFF, may_take_requests_by_phone
 from services.requests import (
     MAX_DESCRIPTION,
     NEXT_STATUSES,
@@ -50,7 +52,6 @@ from services.requests import (
 )
 from services.visits import prepare_photo
 
-STAFF = (Role.member, Role.coordinator, Role.admin)
 VIEW_LABELS = {"mine": N_("Assigned to me"), "all": N_("All I can see"), "raised": N_("Raised by me")}
 ROLE_LABELS = {Role.member: N_("Member"), Role.coordinator: N_("Coordinator"), Role.admin: N_("Administrator"),
                Role.volunteer: N_("Volunteer")}
@@ -58,14 +59,16 @@ STATE_LABELS = {"open": N_("Open"), "awaiting": N_("Awaiting the resident's rati
                 "all": N_("All")}
 
 
+def category_names(session: Session, lang: str, active_only: bool = False) -> dict[int, str]:
+    return {c.id: category_name(c, lang) for c in categories(session, active_only=active_only) if c.id}
+
+
 @ui.page("/requests")
-def requests_page(view: str = "") -> None:
-    user = require_user(*STAFF)
+async def requests_page(view: str = "") -> None:
+    user = await page_user(REQUEST_STAFF)
     if user is None:
         return
-    lang = current_language()
-    with session_scope(read_only=True) as session:
-        cats = {c.id: category_name(c, lang) for c in categories(session, active_only=False)}
+    cats = await load(category_names, current_language())
     default_view = view if view in VIEW_LABELS else "all"
     with frame(_("Requests"), user):
         coordinator_alerts(user)
@@ -77,18 +80,17 @@ def requests_page(view: str = "") -> None:
             category = ui.select({None: _("All categories"), **cats}, value=None, label=_("Category")).classes(
                 "min-w-36").mark("filter-category")
             overdue = ui.checkbox(_("Overdue only")).mark("filter-overdue")
-        if user.role in (Role.coordinator, Role.admin):
-            new_request_dialog(user)
+        if may_take_requests_by_phone(user):
+            await new_request_dialog(user)
 
         @ui.refreshable
-        def results() -> None:
-            actor = require_user(*STAFF)
+        async def results() -> None:
+            actor = await page_user(REQUEST_STAFF)
             if actor is None:
                 return
             filters = RequestFilters(view=view_select.value, state=state.value, category_id=category.value,
                                      overdue_only=bool(overdue.value))
-            with session_scope(read_only=True) as session:
-                rows = list_requests(session, actor, filters)
+            rows = await load(list_requests, actor, filters)
             ui.label(_("{n} requests").format(n=len(rows))).classes("text-sm text-gray-600").mark("request-count")
             tz = get_settings().time_zone
             for row in rows:
@@ -99,17 +101,20 @@ def requests_page(view: str = "") -> None:
 
         for control in (view_select, state, category, overdue):
             control.on_value_change(results.refresh)
-        results()
+        await results()
 
 
-def new_request_dialog(user: User) -> None:
+def new_request_choices(session: Session, user: User, lang: str) -> tuple[dict[int, str], dict[int, str],
+                                                                          dict[int, str]]:
+    areas = {a.id: area_label(session, a.id) for a in areas_visible_to(session, user) if a.id}
+    households = {r.household.id: f"{r.household.head_name} · {r.household.address}"
+                  for r in list_households(session, user, limit=5000) if r.household.id}
+    return category_names(session, lang, active_only=True), areas, households
+
+
+async def new_request_dialog(user: User) -> None:
     """A request taken at a service point or on the hotline, with or without a known household."""
-    lang = current_language()
-    with session_scope(read_only=True) as session:
-        cats = {c.id: category_name(c, lang) for c in categories(session)}
-        areas = {a.id: area_label(session, a.id) for a in areas_visible_to(session, user)}
-        households = {r.household.id: f"{r.household.head_name} · {r.household.address}"
-                      for r in list_households(session, user, limit=5000)}
+    cats, areas, households = await load(new_request_choices, user, current_language())
     with ui.dialog() as dialog, ui.card().classes("w-full max-w-lg"):
         ui.label(_("New request")).classes("text-lg font-medium")
         source = ui.select({s.value: _(SOURCE_LABELS[s]) for s in RequestSource if s != RequestSource.public_form},
@@ -123,19 +128,13 @@ def new_request_dialog(user: User) -> None:
             "w-full")
         error = ui.label().classes("text-negative text-sm")
 
-        def save() -> None:
-            actor = require_user(Role.coordinator, Role.admin)
-            if actor is None:
-                return
+        async def save() -> None:
             data = RequestInput(category_id=category.value or 0, description=text.value or "",
                                 source=RequestSource(source.value), household_id=household.value, area_id=area.value)
-            try:
-                with session_scope() as session:
-                    request_id = raise_request(session, actor, data).id
-            except ServiceError as exc:
-                error.set_text(error_text(exc))
-                return
-            ui.navigate.to(f"/requests/{request_id}")
+            raised = await perform(raise_request, data, roles=MANAGERS,
+                                   on_error=lambda exc: error.set_text(error_text(exc)))
+            if raised and raised.value is not None:
+                ui.navigate.to(f"/requests/{raised.value.id}")
 
         with ui.row().classes("w-full justify-end"):
             ui.button(_("Cancel"), on_click=dialog.close).props("flat")
@@ -144,46 +143,74 @@ def new_request_dialog(user: User) -> None:
 
 
 @ui.page("/requests/{request_id:int}")
-def request_page(request_id: int) -> None:
-    user = require_user(*STAFF)
+async def request_page(request_id: int) -> None:
+    user = await page_user(REQUEST_STAFF)
     if user is None:
         return
     with frame(_("Request"), user):
-        try:
-            RequestDetail(user, request_id).build()
-        except NotFound:
+        # The first read writes the audit entry for coordinators and admins: a change. Not found
+        # (or not allowed to know) is shown in the page, not as a notification.
+        opened = await perform(request_data, request_id, current_language(), True, roles=REQUEST_STAFF,
+                               on_error=lambda _exc: None)
+        if not opened or opened.value is None:
             not_found_message()
+            return
+        RequestDetail(user, request_id, opened.value).build()
+
+
+@dataclass
+class RequestData:
+    request: ServiceRequest
+    category: str
+    area: str
+    people: dict[int, User]
+    household: Household | None
+    entries: list[Any]
+    photos: list[Any]
+    may_manage: bool
+    may_assign: bool
+    assignees: list[User]
+
+
+def request_data(session: Session, actor: User, request_id: int, lang: str, audit_read: bool = False) -> RequestData:
+    r = get_request(session, actor, request_id, audit_read=audit_read)
+    may_assign = can_assign(session, actor, r)
+    return RequestData(
+        request=r,
+        category=next((category_name(c, lang) for c in categories(session, False) if c.id == r.category_id), ""),
+        area=area_label(session, r.area_id),
+        people=users_by_id(session, [r.raised_by_id, r.assignee_id]),
+        household=request_household(session, r),
+        entries=timeline(session, actor, request_id),
+        photos=request_photos(session, actor, request_id),
+        may_manage=can_manage(session, actor, r),
+        may_assign=may_assign,
+        assignees=assignable_users(session, actor, r) if may_assign else [],
+    )
 
 
 class RequestDetail:
-    def __init__(self, user: User, request_id: int) -> None:
+    def __init__(self, user: User, request_id: int, data: RequestData) -> None:
         self.user, self.request_id = user, request_id
         self.tz = get_settings().time_zone
-        with session_scope() as session:  # writes the audit entry for coordinators and admins
-            self.load(session, audit_read=True)
+        self.show(data)
 
-    def load(self, session: Session, audit_read: bool = False) -> None:
-        lang = current_language()
-        self.request = get_request(session, self.user, self.request_id, audit_read=audit_read)
-        r = self.request
-        self.category = next((category_name(c, lang) for c in categories(session, False) if c.id == r.category_id), "")
-        self.area = area_label(session, r.area_id)
-        self.people = users_by_id(session, [r.raised_by_id, r.assignee_id])
-        self.household = request_household(session, r)
-        self.entries = timeline(session, self.user, self.request_id)
-        self.photos = request_photos(session, self.user, self.request_id)
-        self.may_manage = can_manage(session, self.user, r)
-        self.may_assign = can_assign(session, self.user, r)
-        self.assignees = {u.id: f"{u.name} ({_(ROLE_LABELS[u.role])})"
-                          for u in assignable_users(session, self.user, r)} if self.may_assign else {}
+    def show(self, data: RequestData) -> None:
+        self.request, self.category, self.area, self.people = data.request, data.category, data.area, data.people
+        self.household, self.entries, self.photos = data.household, data.entries, data.photos
+        self.may_manage, self.may_assign = data.may_manage, data.may_assign
+        self.assignees = {u.id: f"{u.name} ({_(ROLE_LABELS[u.role])})" for u in data.assignees if u.id}
 
-    def reload(self) -> None:
-        actor = require_user(*STAFF)
+    async def reload(self) -> None:
+        actor = await page_user(REQUEST_STAFF)
         if actor is None:
             return
         self.user = actor
-        with session_scope(read_only=True) as session:
-            self.load(session)
+        try:
+            self.show(await load(request_data, actor, self.request_id, current_language()))
+        except NotFound:
+            ui.navigate.to("/requests")
+            return
         self.content.refresh()
 
     def build(self) -> None:
@@ -252,20 +279,10 @@ class RequestDetail:
             public = ui.switch(_("Show this note to the resident"), value=True).mark("status-public")
             ui.label(_("An explanation is always shown to the resident.")).classes("text-xs text-gray-500")
 
-            def save() -> None:
-                actor = require_user(*STAFF)
-                if actor is None:
-                    return
-                try:
-                    with session_scope() as session:
-                        change_status(session, actor, self.request_id, RequestStatus(status.value), note.value or "",
-                                      Visibility.public if public.value else Visibility.internal,
-                                      referred.value or "")
-                except ServiceError as exc:
-                    notify_error(exc)
-                    return
-                notify_ok(_("Status updated."))
-                self.reload()
+            async def save() -> None:
+                await perform(change_status, self.request_id, RequestStatus(status.value), note.value or "",
+                              Visibility.public if public.value else Visibility.internal, referred.value or "",
+                              roles=REQUEST_STAFF, done=_("Status updated."), refresh=self.reload)
 
             ui.button(_("Update status"), icon="check", on_click=save).mark("save-status")
 
@@ -277,20 +294,12 @@ class RequestDetail:
                             ).classes("w-full").mark("assignee")
             note = ui.input(_("Internal note")).classes("w-full").mark("assign-note")
 
-            def save() -> None:
-                actor = require_user(Role.coordinator, Role.admin)
-                if actor is None:
+            async def save() -> None:
+                if who.value is None:
+                    notify_error(InvalidInput(N_("Choose a member or coordinator of this area.")))
                     return
-                try:
-                    if who.value is None:
-                        raise InvalidInput(N_("Choose a member or coordinator of this area."))
-                    with session_scope() as session:
-                        assign_request(session, actor, self.request_id, who.value, note.value or "")
-                except ServiceError as exc:
-                    notify_error(exc)
-                    return
-                notify_ok(_("Request assigned."))
-                self.reload()
+                await perform(assign_request, self.request_id, who.value, note.value or "", roles=MANAGERS,
+                              done=_("Request assigned."), refresh=self.reload)
 
             ui.button(_("Assign"), icon="person_add", on_click=save).mark("save-assign")
 
@@ -301,38 +310,26 @@ class RequestDetail:
             if not self.may_manage:
                 public.disable()
 
-            def save() -> None:
-                actor = require_user(*STAFF)
-                if actor is None:
-                    return
-                try:
-                    with session_scope() as session:
-                        add_note(session, actor, self.request_id, note.value or "",
-                                 Visibility.public if public.value else Visibility.internal)
-                except ServiceError as exc:
-                    notify_error(exc)
-                    return
-                self.reload()
+            async def save() -> None:
+                await perform(add_note, self.request_id, note.value or "",
+                              Visibility.public if public.value else Visibility.internal, roles=REQUEST_STAFF,
+                              refresh=self.reload)
 
             ui.button(_("Add note"), on_click=save).props("outline").mark("save-note")
             ui.upload(label=_("Add a photo"), auto_upload=True, on_upload=self.receive_photo).props(
                 'accept="image/*"').classes("w-full").mark("request-photo-upload")
 
     async def receive_photo(self, e: events.UploadEventArguments) -> None:
-        actor = require_user(*STAFF)
-        if actor is None:
-            return
         settings = get_settings()
         if e.file.size() > settings.max_upload_bytes:
             notify_error(InvalidInput(N_("The photo is larger than {mb} MB."), mb=settings.max_upload_bytes // 2**20))
             return
         try:
             processed = await run.io_bound(prepare_photo, await e.file.read())
-            await run.io_bound(_store_photo, actor, self.request_id, processed)
         except ServiceError as exc:
             notify_error(exc)
             return
-        self.reload()
+        await perform(add_photo_to_request, self.request_id, processed, roles=REQUEST_STAFF, refresh=self.reload)
 
     def show_timeline(self) -> None:
         ui.label(_("Timeline")).classes("text-lg font-medium")
@@ -351,7 +348,3 @@ class RequestDetail:
                     if event.note:
                         ui.label(event.note).classes("text-sm whitespace-pre-wrap")
 
-
-def _store_photo(actor: User, request_id: int, processed: ProcessedPhoto) -> None:
-    with session_scope() as session:
-        add_photo_to_request(session, actor, request_id, processed)

@@ -71,6 +71,11 @@ def may_raise_requests(actor: User | None) -> bool:
     return holds(actor, REQUEST_STAFF)
 
 
+def may_take_requests_by_phone(actor: User | None) -> bool:
+    """Record a request that came by hotline or at a service point, for any household of the area."""
+    return holds(actor, MANAGERS)
+
+
 def may_sign_up_for_events(actor: User | None) -> bool:
     return holds(actor, EVENT_SIGNERS)
 
