@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from core.config import get_settings
 from core.i18n import N_, _, current_language, format_datetime
-from models import Household, RequestSource, RequestStatus, Role, ServiceRequest, User, Visibility
+from models import Household, RequestSource, RequestStatus, ServiceRequest, User, Visibility
 from pages.actions import load, page_user, perform
 from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error
@@ -50,11 +50,10 @@ from services.requests import (
     timeline,
     users_by_id,
 )
+from services.users import ROLE_LABELS
 from services.visits import prepare_photo
 
 VIEW_LABELS = {"mine": N_("Assigned to me"), "all": N_("All I can see"), "raised": N_("Raised by me")}
-ROLE_LABELS = {Role.member: N_("Member"), Role.coordinator: N_("Coordinator"), Role.admin: N_("Administrator"),
-               Role.volunteer: N_("Volunteer")}
 STATE_LABELS = {"open": N_("Open"), "awaiting": N_("Awaiting the resident's rating"), "closed": N_("Closed"),
                 "all": N_("All")}
 
