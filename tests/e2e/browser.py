@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "screenshots"
+SCREENSHOTS = Path(os.environ.get("DOORSTEP_SCREENSHOTS", ROOT / "screenshots"))
 
 
 def sign_in(page, login: str, password: str = "doorstep-demo") -> None:  # noqa: ANN001
@@ -29,7 +30,7 @@ def wait_until_ready_for_offline(page) -> None:  # noqa: ANN001
 
 
 def screenshot(page, name: str) -> Path:  # noqa: ANN001
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.evaluate("window.scrollTo(0, 0)")  # a sticky header is drawn where the page was scrolled to
     page.screenshot(path=str(path), full_page=True)
