@@ -20,13 +20,14 @@ TOUCH_CSS = f"""
     min-height: {TAP_TARGET_PX}px; min-width: {TAP_TARGET_PX}px; }}
   body a.nicegui-link {{ display: inline-flex; align-items: center; min-height: {TAP_TARGET_PX}px;
     min-width: {TAP_TARGET_PX}px; }}
+  body .q-item, body .q-item.q-item--dense {{ min-height: {TAP_TARGET_PX}px; }}
   body .q-checkbox, body .q-radio, body .q-toggle {{ min-height: {TAP_TARGET_PX}px; min-width: {TAP_TARGET_PX}px; }}
   body .q-field--dense .q-field__control, body .q-field--dense .q-field__marginal {{ height: {TAP_TARGET_PX}px; }}
   body .q-field--dense.q-field--auto-height .q-field__control {{ height: auto; min-height: {TAP_TARGET_PX}px; }}
   body .leaflet-touch .leaflet-bar a, body .leaflet-bar a {{ width: {TAP_TARGET_PX}px; height: {TAP_TARGET_PX}px;
     line-height: {TAP_TARGET_PX}px; }}
   body .leaflet-control-layers label {{ display: flex; align-items: center; min-height: {TAP_TARGET_PX}px; }}
-  body .leaflet-control-layers a, body .leaflet-control a {{ display: inline-flex; align-items: center;
+  body .leaflet-control-attribution a {{ display: inline-flex; align-items: center;
     min-height: {TAP_TARGET_PX}px; min-width: {TAP_TARGET_PX}px; }}
 </style>
 """
