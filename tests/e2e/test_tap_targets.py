@@ -12,6 +12,7 @@ from tests.e2e.browser import screenshot, sign_in
 from tests.e2e.tap_targets import measure, too_small
 from tests.events_helpers import make_event
 from tests.helpers import account
+from tests.photos import photo_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -44,6 +45,31 @@ def _offenders_on(page, paths: list[str], name: str, ready: str = "body") -> dic
     return found
 
 
+def _with_photo_offenders(page, household: int) -> dict[str, list[str]]:  # noqa: ANN001
+    """The photo remove buttons, which only exist once a photo is picked: visit form and offline page."""
+    photo = {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(1, (1200, 900))}
+    found = {}
+    page.goto(f"/households/{household}/visit")
+    page.locator(".q-checkbox").first.click()  # consent: the camera and gallery buttons show
+    page.locator("label.q-btn").first.wait_for()
+    page.locator("input[type=file]").first.set_input_files([photo])
+    page.locator("button").filter(has_text="close").first.wait_for()
+    measured = measure(page)
+    screenshot(page, "f15-tap-target-member-visit-photo")
+    if too_small(measured):
+        found["visit form with a photo"] = too_small(measured)
+    page.goto("/offline")
+    page.locator("body[data-ready=true]").wait_for()
+    page.get_by_test_id(f"log-{household}").click()
+    page.locator("#photo-input").set_input_files([photo])
+    page.wait_for_function("document.querySelectorAll('#thumbs button').length === 1")
+    measured = measure(page)
+    screenshot(page, "f15-tap-target-member-offline-photo")
+    if too_small(measured):
+        found["offline page with a photo"] = too_small(measured)
+    return found
+
+
 def _report(found: dict[str, list[str]]) -> str:
     return f"smaller than {TAP_TARGET_PX}x{TAP_TARGET_PX} CSS px:\n" + "\n".join(
         f"{path}: {item}" for path, items in found.items() for item in items)
@@ -64,6 +90,7 @@ def test_tap_targets_on_member_pages(page, live_server) -> None:  # noqa: ANN001
     screenshot(page, "f15-tap-target-member-menu")
     if too_small(measured):
         found["/ (menu open)"] = too_small(measured)
+    found |= _with_photo_offenders(page, household)
     assert not found, _report(found)
 
 
