@@ -6,6 +6,7 @@ from pages.theme import TAP_TARGET_PX
 
 # What can be tapped; a field's tap target is its whole control, a checkbox's its whole row.
 MEASURE_JS = """(minimum) => {
+  window.scrollTo(0, 0);  // fixed headers are then drawn where they are measured
   const SELECTOR = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], '
     + '[role=link], [role=checkbox], [role=radio], [role=switch], [role=combobox], [role=tab], [role=option], '
     + '.q-checkbox, .q-radio, .q-toggle, .leaflet-control a, [tabindex]:not([tabindex="-1"])';
