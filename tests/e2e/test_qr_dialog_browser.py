@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from tests.e2e.browser import screenshot
+from tests.e2e.browser import screenshot, sign_in
 from tests.events_helpers import make_event
 from tests.helpers import account
 
@@ -22,11 +22,7 @@ def test_check_in_qr_code_is_whole_on_screen(browser, live_server, screen: str, 
     context.set_default_timeout(20_000)
     page = context.new_page()
     try:
-        page.goto("/login")
-        page.get_by_label("Phone number or username").fill("coord")
-        page.get_by_label("Password").fill("doorstep-demo")
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(lambda url: not url.split("?")[0].endswith("/login"))
+        sign_in(page, "coord", until=None)
         page.goto(f"/admin/events/{event_id}/roster")
         page.get_by_role("button", name="Show check-in QR code").click()
         page.get_by_text("Scan to check in").wait_for()

@@ -96,11 +96,7 @@ def test_tap_targets_on_member_pages(page, live_server) -> None:  # noqa: ANN001
 
 def test_tap_targets_on_volunteer_pages(page, live_server) -> None:  # noqa: ANN001
     event = _event(live_server)
-    page.goto("/login")
-    page.get_by_label("Phone number or username").fill("volunteer2")
-    page.get_by_label("Password").fill("doorstep-demo")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: not url.split("?")[0].endswith("/login"))
+    sign_in(page, "volunteer2", until=None)
     found = _offenders_on(page, ["/", "/events", f"/events/{event}", "/me/activities", "/profile"], "volunteer")
     assert not found, _report(found)
 
@@ -111,11 +107,7 @@ def test_tap_targets_on_resident_pages(page, live_server) -> None:  # noqa: ANN0
 
 
 def test_tap_targets_on_coordinator_map_and_visit_list(page, live_server) -> None:  # noqa: ANN001
-    page.goto("/login")
-    page.get_by_label("Phone number or username").fill("coord")
-    page.get_by_label("Password").fill("doorstep-demo")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: not url.split("?")[0].endswith("/login"))
+    sign_in(page, "coord", until=None)
     found = _offenders_on(page, ["/map"], "coordinator-map", ready=".leaflet-control-zoom-in")
     found |= _offenders_on(page, ["/visits"], "coordinator-visits")
     assert not found, _report(found)
