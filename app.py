@@ -72,11 +72,13 @@ def serve() -> None:
     from pages.assets import ONE_YEAR, STATIC_DIR, assets_mount, install_utilities_css
     from pages.auth_middleware import AuthMiddleware
     from pages.pwa import install_pwa
+    from pages.theme import install_theme
     from services.scheduler import scheduler_loop
 
     api.register(app)
     install_pwa(app)
     install_utilities_css()
+    install_theme()
     app.add_middleware(AuthMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
     app.add_middleware(RateLimitMiddleware)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_time as _format_time
+from babel.dates import get_timezone_name
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -111,3 +112,15 @@ def format_date(dt: datetime | None, tz: str, lang: str | None = None) -> str:
 
 def format_number(value: float, lang: str | None = None) -> str:
     return format_decimal(value, locale=_babel_locale(lang))
+
+
+def labelled(label: str, value: object) -> str:
+    """"label: value" with the colon of the language (full-width in Chinese)."""
+    return translate("{label}: {value}").format(label=label, value=value)
+
+
+def time_zone_name(tz: str, lang: str | None = None) -> str:
+    """The organisation's time zone as people call it ("China Time", "中国时间"), never "Asia/Shanghai"."""
+    if tz.upper().removeprefix("ETC/") in {"UTC", "GMT", "UCT", "ZULU"}:
+        return "UTC"  # CLDR has no region for it ("Unknown Region (UTC) Time")
+    return get_timezone_name(ZoneInfo(tz), "long", locale=_babel_locale(lang))

@@ -7,7 +7,7 @@ from nicegui import events, run, ui
 
 from core.config import get_settings
 from core.db import session_scope
-from core.i18n import N_, _, format_datetime
+from core.i18n import N_, _, format_datetime, labelled
 from models import CommentStatus, Commitment, CommitmentStatus, Role, User
 from pages.frame import frame
 from pages.messages import notify_error, notify_ok
@@ -211,7 +211,7 @@ def area_commitments_page(year: int = 0) -> None:
         for commitment, member in rows:
             with ui.card().classes("ds-card gap-1").props("flat bordered"):
                 with ui.row().classes("w-full items-start justify-between no-wrap"):
-                    ui.label(f"{member.name}: {commitment.title}").classes("font-medium")
+                    ui.label(labelled(member.name, commitment.title)).classes("font-medium")
                     commitment_badge(commitment.status)
                 if commitment.outcome_reason:
                     ui.label(commitment.outcome_reason).classes("text-sm text-gray-700")

@@ -384,7 +384,8 @@ def event_map(event: Event) -> None:
         pin.clear_layers()
         pin.tile_layer(url_template=settings.tile_url, options={"attribution": settings.tile_attribution,
                                                                  "maxZoom": 19})
-        pin.marker(latlng=(event.lat, event.lng))
+        # shows where; nothing happens on a tap, so it is no tap target
+        pin.marker(latlng=(event.lat, event.lng), options={"interactive": False, "keyboard": False})
 
 
 @ui.page("/events/{event_id:int}/check-in")

@@ -11,7 +11,7 @@ from nicegui import events, ui
 
 from core.config import get_settings
 from core.db import session_scope
-from core.i18n import N_, _, format_datetime, to_local
+from core.i18n import N_, _, format_datetime, labelled, to_local
 from models import Event, EventAudience, EventStatus, Role, SignupStatus
 from models.common import utcnow
 from pages.events import places_text, tz, when_text
@@ -369,7 +369,7 @@ def roster_page(event_id: int, request: Request) -> None:
         body.clear()
         with body:
             counts = {state: sum(1 for r in rows if r.state == state) for state in STATE_LABELS}
-            ui.label(" · ".join(f"{_(STATE_LABELS[s])}: {n}" for s, n in counts.items() if n)
+            ui.label(" · ".join(labelled(_(STATE_LABELS[s]), n) for s, n in counts.items() if n)
                      or _("Nobody has signed up yet.")).classes("text-sm text-gray-700").mark("roster-counts")
             late = [r for r in rows if r.late_cancel]
             if late:

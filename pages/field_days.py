@@ -10,7 +10,7 @@ from nicegui import ui
 
 from core.config import get_settings
 from core.db import session_scope
-from core.i18n import N_, _, current_language, format_date
+from core.i18n import N_, _, current_language, format_date, labelled
 from models import FieldDay, User
 from pages.frame import frame
 from pages.messages import error_text, notify_error, notify_ok
@@ -136,7 +136,7 @@ def day_card(day: FieldDay, raised: list, done) -> None:  # noqa: ANN001
         for label, text in ((_("Purpose"), day.purpose), (_("What you learned"), day.learned),
                             (_("Problems taken up"), day.problems)):
             if text:
-                ui.label(f"{label}: {text}").classes("text-sm whitespace-pre-wrap")
+                ui.label(labelled(label, text)).classes("text-sm whitespace-pre-wrap")
         for request in raised:
             with ui.row().classes("items-center gap-2"):
                 ui.label(_("Request {code}").format(code=request.tracking_code)).classes("text-sm font-mono")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from nicegui import app, ui
+from nicegui import app, context, ui
 
 from core.config import get_settings
-from core.i18n import LANGUAGES, _
+from core.i18n import LANGUAGES, _, current_language
 from models import Role, User
 
 # (path, label msgid, icon, roles allowed); the drawer shows what the user's role may open.
@@ -93,10 +94,30 @@ def language_toggle() -> None:
     ).mark("language-switch")
 
 
+# NiceGUI's own texts (the "connection lost / trying to reconnect" box) come from the page's
+# Quasar language, not from our catalogues.
+QUASAR_LANGUAGES = {"zh_CN": "zh-CN", "en": "en-US"}
+
+
+def use_page_language(lang: str) -> None:
+    """Give this client's page the user's language, for the texts NiceGUI and Quasar render.
+
+    The ``@ui.page`` object is shared by every client of that path: this client gets its own copy.
+    """
+    client = context.client
+    page = copy.copy(client.page)
+    page.language = QUASAR_LANGUAGES.get(lang, QUASAR_LANGUAGES["zh_CN"])
+    client.page = page
+
+
 @contextmanager
 def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
     """Wrap a page: header with title and menu, then a centred column for the content."""
+    lang = current_language()
+    use_page_language(lang)
     ui.add_head_html(PHONE_CSS)
+    # The offline page and the unsent-visits banner (static/js) follow the language shown here.
+    ui.add_head_html(f'<meta name="doorstep-lang" content="{lang}">')
     ui.page_title(f"{title} · Doorstep")
     ui.colors(primary="#b71c1c", secondary="#455a64", accent="#f9a825")
     if user is not None:  # tells static/js/pwa.js it may fetch an API token for the offline page

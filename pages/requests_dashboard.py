@@ -10,7 +10,7 @@ from nicegui import run, ui
 
 from core.config import get_settings
 from core.db import session_scope
-from core.i18n import _, current_language, format_number
+from core.i18n import _, current_language, format_number, labelled, time_zone_name
 from models import Role, User
 from pages.frame import frame
 from pages.messages import notify_error, notify_ok
@@ -67,7 +67,7 @@ def requests_dashboard_page(start: str = "", end: str = "") -> None:
             ui.button(_("CSV"), icon="download", on_click=lambda: export("csv")).props("outline").mark("export-csv")
             ui.button(_("XLSX"), icon="download", on_click=lambda: export("xlsx")).props("outline").mark(
                 "export-xlsx")
-        ui.label(_("Requests raised in the period, days counted in {tz}.").format(tz=tz)).classes(
+        ui.label(_("Requests raised in the period, days counted in {tz}.").format(tz=time_zone_name(tz))).classes(
             "text-xs text-gray-500")
 
         def period() -> tuple[date, date]:
@@ -114,9 +114,9 @@ def _export(actor: User, first: date, last: date, tz: str, lang: str, kind: str)
         board = build_dashboard(session, actor, first, last, tz, lang)
     summary = [(_("From"), first.isoformat()), (_("To"), last.isoformat()), *summary_lines(board)]
     for row in board.by_category:
-        summary.append((f"{_('Satisfaction by category')}: {row.label}", _percent(row.share_satisfied)))
+        summary.append((labelled(_("Satisfaction by category"), row.label), _percent(row.share_satisfied)))
     for row in board.by_member:
-        summary.append((f"{_('Satisfaction by member')}: {row.label}", _percent(row.share_satisfied)))
+        summary.append((labelled(_("Satisfaction by member"), row.label), _percent(row.share_satisfied)))
     return to_xlsx(rows, summary)
 
 

@@ -18,8 +18,8 @@
       sign_in: "登录", signed_in_as: (n) => `已登录：${n}`,
       signed_out: "未登录：联网后请登录，才能发送走访。",
       log_visit: "记录走访", continue_draft: "继续填写",
-      when: "时间", where: "地点", loc_gps: "使用我的定位", loc_address: "在登记地址", loc_none: "不记录地点",
-      notes: "备注", needs: "提出的需求", help: "提供的帮助", consent: "居民同意拍照",
+      when: "时间", where: "地点", loc_gps: "使用我的位置", loc_address: "在登记地址", loc_none: "不记录地点",
+      notes: "备注", needs: "提出的需求", help: "提供的帮助", consent: "居民同意拍摄并保存照片",
       add_photos: "添加照片", save_visit: "保存走访", keep_draft: "稍后继续", discard: "删除草稿",
       locating: "正在定位…", located: (m) => `已定位（精度约 ${m} 米）`,
       loc_denied: "无法获取定位（未授权或无信号）。可选择“在登记地址”。",
@@ -49,7 +49,7 @@
       log_visit: "Log visit", continue_draft: "Continue",
       when: "When", where: "Where", loc_gps: "Use my location", loc_address: "At the registered address",
       loc_none: "No location", notes: "Notes", needs: "Needs raised", help: "Help given",
-      consent: "The resident agrees to photos", add_photos: "Add photos", save_visit: "Save visit",
+      consent: "The resident agrees to photos being taken and kept", add_photos: "Add photos", save_visit: "Save visit",
       keep_draft: "Finish later", discard: "Delete draft", locating: "Finding your location…",
       located: (m) => `Location found (about ${m} m accurate)`,
       loc_denied: "No location (not allowed or no signal). You can choose \u201cAt the registered address\u201d.",
@@ -139,6 +139,9 @@
     document.title = "Doorstep · " + t("title");
     for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
     $("lang").textContent = t("switch_lang");
+    // Signed in, the page speaks the account's language (switched in the app); the switch here
+    // is for a phone nobody is signed in on.
+    $("lang").hidden = !!Store.accountLang();
   }
 
   function render() {

@@ -96,5 +96,5 @@ async def test_language_choice_is_kept_with_the_account(
     laptop = create_user()  # another browser, English by default
     await sign_in(laptop, "member4")
     await laptop.should_see(marker="household-search", retries=30)
-    await laptop.should_see("我的住户")  # "My households"
+    await laptop.should_see("我的结对户")  # "My households"
     assert element(laptop, "household-search").props["placeholder"] == "按姓名或地址搜索"

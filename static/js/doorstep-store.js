@@ -7,6 +7,7 @@
   const DB_VERSION = 1;
   const TOKEN_KEY = "doorstep.token";
   const LANG_KEY = "doorstep.lang";
+  const ACCOUNT_LANG_KEY = "doorstep.account-lang";
   let dbPromise = null;
 
   function openDb() {
@@ -76,12 +77,22 @@
   function dropToken() { localStorage.removeItem(TOKEN_KEY); }
 
   // --- language ------------------------------------------------------------------------------
+  // The signed-in account's language (as shown on the app's own pages) wins; the page's own
+  // choice (LANG_KEY) and the browser's language only apply while nobody is signed in.
+  const short = (value) => (String(value || "").toLowerCase().startsWith("zh") ? "zh" : "en");
+  function accountLang() {
+    const saved = localStorage.getItem(ACCOUNT_LANG_KEY);
+    return saved === "zh" || saved === "en" ? saved : null;
+  }
   function lang() {
+    const account = accountLang();
+    if (account) return account;
     const saved = localStorage.getItem(LANG_KEY);
     if (saved === "zh" || saved === "en") return saved;
-    return (navigator.language || "zh").toLowerCase().startsWith("zh") ? "zh" : "en";
+    return short(navigator.language || "zh");
   }
   function setLang(value) { localStorage.setItem(LANG_KEY, value); }
+  function followAccountLang(value) { if (value) localStorage.setItem(ACCOUNT_LANG_KEY, short(value)); }
   const acceptLanguage = () => (lang() === "zh" ? "zh-CN" : "en");
 
   // Outcome of asking the server: {ok, status, body} or {ok: false, status: 0} without a network.
@@ -111,9 +122,7 @@
     const res = await request("POST", "/api/v1/session-token", { token: saved && fresh ? saved.token : null });
     if (res.ok && res.body && res.body.token) {
       saveToken(res.body);
-      if (!localStorage.getItem(LANG_KEY) && res.body.user && res.body.user.language) {
-        setLang(res.body.user.language.startsWith("zh") ? "zh" : "en");
-      }
+      if (res.body.user) followAccountLang(res.body.user.language);
       return res.body;
     }
     if (res.status === 401 || res.status === 403) {
@@ -144,6 +153,7 @@
   // member's work and are sent after the next sign-in).
   async function forgetAccount() {
     dropToken();
+    localStorage.removeItem(ACCOUNT_LANG_KEY);
     try {
       await clear("households");
       await remove("meta", "account");
@@ -165,6 +175,6 @@
   window.DoorstepStore = {
     openDb, getAll, get, put, remove, clear, getMeta, setMeta, replaceHouseholds,
     savedToken, saveToken, dropToken, ensureToken, refreshAccount, forgetAccount,
-    lang, setLang, acceptLanguage, request, unsent, unsentCounts,
+    lang, setLang, accountLang, followAccountLang, acceptLanguage, request, unsent, unsentCounts,
   };
 })();

@@ -17,6 +17,12 @@
     if (document.readyState === "complete") poll();
     else window.addEventListener("load", poll, { once: true });
   }
+  // The page frame says which language this page is shown in: the banner here and the offline
+  // page follow it (static/js/doorstep-store.js), whatever was chosen on the offline page.
+  const shown = document.querySelector('meta[name="doorstep-lang"]');
+  if (shown && document.querySelector('meta[name="doorstep-signed-in"]') && window.DoorstepStore) {
+    window.DoorstepStore.followAccountLang(shown.content);
+  }
   afterInteractive(main);
 
   function main() {

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "screenshots"
+SCREENSHOTS = Path(os.environ.get("DOORSTEP_SCREENSHOTS", ROOT / "screenshots"))
 
 
-def sign_in(page, login: str, password: str = "doorstep-demo") -> None:  # noqa: ANN001
+def sign_in(page, login: str, password: str = "doorstep-demo", until: str | None = "My households") -> None:  # noqa: ANN001
+    """Sign in through the form; wait for ``until`` (a member's start page) unless None."""
     page.goto("/login")
     page.get_by_label("Phone number or username").fill(login)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: not url.split("?")[0].endswith("/login"), timeout=30_000)
-    page.get_by_text("My households").first.wait_for()
+    if until:
+        page.get_by_text(until).first.wait_for()
 
 
 def wait_until_ready_for_offline(page) -> None:  # noqa: ANN001
@@ -29,7 +32,7 @@ def wait_until_ready_for_offline(page) -> None:  # noqa: ANN001
 
 
 def screenshot(page, name: str) -> Path:  # noqa: ANN001
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.evaluate("window.scrollTo(0, 0)")  # a sticky header is drawn where the page was scrolled to
     page.screenshot(path=str(path), full_page=True)

@@ -202,7 +202,11 @@ def test_installable_with_a_controlling_service_worker(persistent_context, live_
     page.locator("body[data-ready=true]").wait_for()
     page.get_by_test_id(re.compile(r"log-\d+")).first.wait_for()
     screenshot(page, "offline-0-online")
-    page.locator("#lang").click()
+    expect(page.locator("#lang")).to_be_hidden()  # signed in: the account's language, switched in the app
+    page.goto("/")
+    page.get_by_role("button", name="中文").click()
+    page.get_by_text("我的结对户").first.wait_for()
+    page.goto("/offline")
     expect(page.get_by_role("heading", name="我的结对户")).to_be_visible()
     screenshot(page, "offline-0-online-zh")
 

@@ -1,0 +1,1 @@
+"""Tests of one language per screen and one word per concept."""
