@@ -9,11 +9,12 @@ from sqlmodel import Session
 
 from core.db import session_scope
 from core.i18n import N_
-from models import DoorCard, Household, User
+from models import DoorCard, Household, Role, User
 from services import audit
 from services.door_cards.areas import household_uses_door_cards
 from services.door_cards.codes import parse_code, secret_matches
-from services.errors import InvalidInput
+from services.errors import InvalidInput, NotFound
+from services.households import get_household, is_paired
 
 NOT_A_CARD = N_("This is not a door card of this organisation. Scan the card at the household's door.")
 OTHER_HOUSEHOLD = N_("This door card belongs to another household. Scan the card at this household's door.")
@@ -56,3 +57,11 @@ def refusals_audited(actor: User) -> Iterator[None]:
             audit.record(session, actor, "door_card.scan_refused", "household", refused.household_id,
                          f"refused: {refused.reason}{card}")
         raise
+
+
+def confirm_scan(actor: User, household_id: int, scanned: str) -> DoorCard:
+    """Check a scan as soon as it is made (the form says at once); saving the visit checks it again."""
+    with refusals_audited(actor), session_scope(read_only=True) as session:
+        if actor.role != Role.member or not is_paired(session, actor.id, household_id):  # type: ignore[arg-type]
+            raise NotFound(N_("Household not found."))
+        return check_scan(session, get_household(session, actor, household_id, audit_read=False), scanned)
