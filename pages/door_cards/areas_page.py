@@ -43,6 +43,8 @@ async def door_card_areas_page() -> None:
         except ServiceError as exc:
             notify_error(exc)
             return
+        if rows is None:  # the app is stopping
+            return
         body.clear()
         with body:
             for area, in_use in rows:

@@ -55,6 +55,8 @@ async def door_card_page(household_id: int) -> None:
             with body:
                 not_found_message()
             return
+        if status is None:  # the app is stopping
+            return
         body.clear()
         with body, ui.card().classes("ds-card"):
             ui.label(status.household.head_name).classes("text-lg font-medium")
@@ -87,6 +89,8 @@ async def door_card_page(household_id: int) -> None:
             pdf = await run.io_bound(_print, actor, household_id, current_language())
         except ServiceError as exc:
             notify_error(exc)
+            return
+        if pdf is None:  # the app is stopping
             return
         ui.download.content(pdf, f"door-card-{household_id}.pdf", "application/pdf")
         notify_ok(_("Card printed. Give it to the household."))

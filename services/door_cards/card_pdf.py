@@ -33,7 +33,7 @@ def card_pdf(household: Household, card: DoorCard, code: str, lang: str, printed
                            path=str(font))
     from fpdf import FPDF
 
-    pdf = FPDF(format="A6")
+    pdf = FPDF(unit="mm", format=(105, 148))  # A6
     pdf.set_margins(8, 8, 8)
     pdf.set_auto_page_break(False)
     pdf.add_font("cjk", fname=str(font), collection_font_number=0)
