@@ -41,7 +41,7 @@ class DoorCardScan:
             return
         with self.slot:
             self.button = ui.button(_("Scan door card"), icon="qr_code_scanner", on_click=self.scan).props(
-                "outline").mark("scan-door-card")
+                "outline").style("min-height: 44px").mark("scan-door-card")
             self.status = ui.label().classes("text-sm").mark("door-card-status")
             self.view = ui.element("div").classes("w-full")
 
