@@ -19,6 +19,10 @@ from services.errors import ServiceError
 SCAN_TIMEOUT_S = 60
 
 
+def accepted_text() -> str:
+    return _("Door card of this household: the visit will be saved as verified by door card.")
+
+
 def _uses_cards(household: Household) -> bool:
     with session_scope(read_only=True) as session:
         return household_uses_door_cards(session, household)
@@ -64,9 +68,13 @@ class DoorCardScan:
 
     async def show(self, actor: User, result: dict) -> None:
         if not result.get("code"):
+            if result.get("error") == "cancelled":
+                self.status.set_text(accepted_text() if self.code else "")  # an earlier good scan still holds
+                self.status.classes(add="text-positive" if self.code else "")
+                return
+            self.code = None  # a new scan replaces the earlier one unless it was cancelled
             messages = {"denied": _("The camera is not allowed. Allow it in the browser's settings and try again."),
-                        "unsupported": _("This phone cannot scan codes with its camera."),
-                        "cancelled": ""}
+                        "unsupported": _("This phone cannot scan codes with its camera.")}
             self.status.set_text(messages.get(result.get("error", ""), _("No door card was read. Try again.")))
             return
         try:
@@ -77,5 +85,5 @@ class DoorCardScan:
             self.status.classes(add="text-negative", remove="text-positive")
             return
         self.code = str(result["code"])
-        self.status.set_text(_("Door card of this household: the visit will be saved as verified by door card."))
+        self.status.set_text(accepted_text())
         self.status.classes(add="text-positive", remove="text-negative")

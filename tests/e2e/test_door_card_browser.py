@@ -65,6 +65,7 @@ def issue_card(engine, household: Household) -> str:  # noqa: ANN001
 def shot(page, name: str) -> None:  # noqa: ANN001
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")  # floating labels
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
@@ -111,11 +112,20 @@ def test_door_card_scan_in_the_visit_form_with_the_phone_camera(camera_page, liv
     scan.click()
     expect(page.get_by_text("Door card of this household")).to_be_visible(timeout=30_000)
     assert page.evaluate("typeof window.jsQR") == "function"
+    # What the member sees while the camera looks for the card: a reader that finds nothing, for the picture.
+    page.evaluate("() => { window.realJsQR = window.jsQR; window.jsQR = () => null; }")
+    scan.click()
+    page.wait_for_function("[...document.querySelectorAll('video')].some(v => v.readyState >= 2 && v.videoWidth)")
+    shot(page, "door-card-2-camera")
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.locator("video")).to_have_count(0)
+    expect(page.get_by_text("Door card of this household")).to_be_visible()  # the first scan still holds
+    page.evaluate("() => { window.jsQR = window.realJsQR; }")
     page.get_by_label("Notes").fill("Door card visit from the form")
-    shot(page, "door-card-2-scanned")
+    shot(page, "door-card-3-scanned")
     page.get_by_role("button", name="Save visit").click()
     expect(page.get_by_text("Verified by door card").first).to_be_visible()
-    shot(page, "door-card-3-saved")
+    shot(page, "door-card-4-saved")
     visit = stored_visit(live_server.engine, "Door card visit from the form")
     assert visit.location_source == LocationSource.door_card and visit.verified
 
@@ -130,9 +140,9 @@ def test_door_card_scan_on_the_offline_page_is_checked_on_sync(camera_page, live
     page.get_by_role("button", name="Scan door card").click()
     expect(page.get_by_test_id("door-card-status")).to_contain_text("Door card scanned", timeout=30_000)
     page.locator("#notes").fill("Door card visit from the offline page")
-    shot(page, "door-card-4-offline-scanned")
+    shot(page, "door-card-5-offline-scanned")
     page.locator("#save-visit").click()
     page.wait_for_function("document.getElementById('queue-summary').dataset.visits === '0'", timeout=60_000)
-    shot(page, "door-card-5-offline-sent")
+    shot(page, "door-card-6-offline-sent")
     visit = stored_visit(live_server.engine, "Door card visit from the offline page")
     assert visit.location_source == LocationSource.door_card and visit.verified
