@@ -4,6 +4,9 @@ and revoke a lost one; every step is audited and stays inside their area."""
 from __future__ import annotations
 
 import hashlib
+import io
+import json
+import zipfile
 
 import pytest
 from nicegui.testing import User as TestUser
@@ -77,3 +80,20 @@ def test_door_card_printing_needs_the_area_setting_and_a_coordinator(demo: Sessi
     cards_on_for(other)
     with session_scope() as session, pytest.raises(Forbidden):
         print_card(session, account(session, "member1"), other.id)  # type: ignore[arg-type]
+
+
+def test_door_card_rows_join_the_household_archive_and_its_deletion(demo: Session) -> None:
+    from services import resident_data
+
+    household = paired_household(demo, account(demo, "member1"))
+    cards_on_for(household)
+    with session_scope() as session:
+        print_card(session, account(session, "coord"), household.id)  # type: ignore[arg-type]
+    with session_scope() as session:
+        archive = resident_data.export_household_archive(session, account(session, "coord"), household.id)
+    with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
+        (card,) = json.loads(zipped.read("household.json"))["door_cards"]
+    assert card["household_id"] == household.id and "secret_sha256" not in card
+    with session_scope() as session:
+        resident_data.delete_household_data(session, account(session, "admin"), household.id)  # type: ignore[arg-type]
+    assert stored_cards(demo) == []
