@@ -24,13 +24,15 @@ ZH: dict[Marking, tuple[str, ...]] = {
                            "监控", "监视", "布控", "维稳", "风险", "危险人员", "可疑", "黑名单", "关注对象"),
 }
 
-# English: matched as whole words, with their endings (religious, watchlist, risks).
+# English: matched from the start of a word, with any ending (religious, politics, risks).
 EN: dict[Marking, tuple[str, ...]] = {
     Marking.religion: ("religio", "faith", "church", "mosque", "muslim", "islam", "christian",
                        "catholic", "protestant", "buddhis", "taois", "jewish", "hindu"),
     Marking.ethnicity: ("ethnic", "race", "racial", "minority", "minorities", "uyghur", "uighur", "tibetan",
                         "han chinese", "mongol"),
     Marking.politics: ("politic", "dissident", "petitioner", "activist", "party affiliation"),
-    Marking.watch_status: ("risk", "watch", "surveil", "suspect", "suspicious", "blacklist", "key person",
-                           "monitored", "stability maintenance"),
+    # "watch" only where it is about people: a "building safety watch" is a service.
+    Marking.watch_status: ("risk", "watchlist", "watch list", "under watch", "on watch", "to watch", "risk watch",
+                           "watch status", "surveil", "suspect", "suspicious", "blacklist",
+                           "key person", "monitored", "stability maintenance"),
 }

@@ -68,3 +68,11 @@ async def test_ethic_free_text_warns_without_blocking_and_is_audited(user: TestU
     assert entry.record_id == visit.id and entry.actor_id == account(demo, "member1").id
     assert entry.outcome == "warned: notes=religion,watch_status"
     assert "宗教" not in entry.outcome  # the audit says what kind of word, never the text
+
+
+@pytest.mark.parametrize("name", ["Building safety watch", "重点帮扶：送餐", "Fall prevention", "楼道照明维修"])
+def test_ethic_guard_leaves_names_of_services_alone(demo: Session, name: str) -> None:
+    with session_scope() as session:
+        coord = account(session, "coord")
+        save_post(session, coord, coord.area_id, name, "duties", 2)  # type: ignore[arg-type]
+        save_category(session, coord, name, name, 48)
