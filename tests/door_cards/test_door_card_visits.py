@@ -6,17 +6,15 @@ from __future__ import annotations
 import re
 import uuid
 
-import httpx
 import pytest
 from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
 
-from core.db import session_scope
 from models import AuditEntry, LocationSource, Visit
 from models.common import utcnow
-from services.api_tokens import issue_token
 from tests.door_cards.builders import household_not_paired_with, printed_code, revoke
 from tests.helpers import account, sign_in
+from tests.test_api_sync import token_for
 from tests.test_visits import paired_household
 
 
@@ -80,17 +78,6 @@ async def test_door_card_refused_in_the_form_when_foreign_or_revoked(user: TestU
     (entry,) = refusals(demo)
     assert entry.actor_id == account(demo, "member1").id and entry.record_id == str(household.id)
     assert reason in entry.outcome
-
-
-def token_for(username: str) -> str:
-    with session_scope() as session:
-        return issue_token(session, account(session, username)).raw
-
-
-@pytest.fixture
-async def api(user: TestUser) -> httpx.AsyncClient:
-    await user.open("/login")  # starts the app; its routes include /api/v1
-    return user.http_client
 
 
 async def test_door_card_on_sync_verifies_and_refuses_foreign_and_revoked_cards(api, demo: Session) -> None:  # noqa: ANN001
