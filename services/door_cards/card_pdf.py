@@ -45,11 +45,14 @@ def card_pdf(household: Household, card: DoorCard, code: str, lang: str, printed
     pdf.multi_cell(width, 6, household.head_name, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=9)
     pdf.multi_cell(width, 4.5, household.address, align="C", new_x="LMARGIN", new_y="NEXT")
-    side = 68
+    pdf.set_font("cjk", size=8.5)
+    explanation = translate(EXPLANATION, lang)
+    text_height = pdf.multi_cell(width, 4.2, explanation, dry_run=True, output="HEIGHT")
+    # The QR code takes what a long address and the explanation leave, up to 68 mm, above the footer.
+    side = max(30.0, min(68.0, pdf.h - 14 - pdf.get_y() - 6 - text_height))
     pdf.image(io.BytesIO(qr_png(code)), x=(pdf.w - side) / 2, y=pdf.get_y() + 2, w=side, h=side)
     pdf.set_y(pdf.get_y() + side + 4)
-    pdf.set_font("cjk", size=8.5)
-    pdf.multi_cell(width, 4.2, translate(EXPLANATION, lang), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 4.2, explanation, new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(pdf.h - 12)
     pdf.set_font("cjk", size=7)
     pdf.cell(width, 4, translate(FOOTER, lang).format(number=card.id, date=printed_on), align="C")

@@ -115,3 +115,11 @@ async def test_door_card_on_sync_verifies_and_refuses_foreign_and_revoked_cards(
     demo.rollback()
     assert demo.get(Visit, foreign_id) is None
     assert sorted(e.outcome.split()[1] for e in refusals(demo)) == ["other_household", "other_household", "revoked"]
+
+
+async def test_door_card_button_only_where_the_area_uses_cards(user: TestUser, demo: Session) -> None:
+    household = paired_household(demo, account(demo, "member1"))
+    await sign_in(user, "member1")
+    await user.open(f"/households/{household.id}/visit")
+    await user.should_see("Save visit", retries=40)
+    await user.should_not_see("Scan door card")
