@@ -41,7 +41,9 @@ class DoorCardScan:
         background_tasks.create(self.build(), name="door card control")
 
     async def build(self) -> None:
-        if not await run.io_bound(_uses_cards, self.household):
+        uses_cards = await run.io_bound(_uses_cards, self.household)
+        self.slot.mark("door-card-checked")  # the page knows now whether to offer a scan
+        if not uses_cards:
             return
         with self.slot:
             self.button = ui.button(_("Scan door card"), icon="qr_code_scanner", on_click=self.scan).props(

@@ -121,5 +121,5 @@ async def test_door_card_button_only_where_the_area_uses_cards(user: TestUser, d
     household = paired_household(demo, account(demo, "member1"))
     await sign_in(user, "member1")
     await user.open(f"/households/{household.id}/visit")
-    await user.should_see("Save visit", retries=40)
+    await user.should_see(marker="door-card-checked", retries=40)
     await user.should_not_see("Scan door card")
