@@ -146,3 +146,26 @@ def test_door_card_scan_on_the_offline_page_is_checked_on_sync(camera_page, live
     shot(page, "door-card-6-offline-sent")
     visit = stored_visit(live_server.engine, "Door card visit from the offline page")
     assert visit.location_source == LocationSource.door_card and visit.verified
+
+
+def test_door_card_printed_by_a_coordinator(camera_page, live_server, card) -> None:  # noqa: ANN001
+    page, household = camera_page, card[0]
+    page.goto("/login")
+    page.get_by_label("Phone number or username").fill("coord")
+    page.get_by_label("Password").fill("doorstep-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: not url.split("?")[0].endswith("/login"), timeout=30_000)
+    page.goto("/door-cards")
+    page.get_by_role("switch").first.wait_for()
+    shot(page, "door-card-7-areas")
+    page.goto(f"/households/{household.id}/door-card")
+    expect(page.get_by_text("in use, printed")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Print a new card").click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    expect(page.get_by_text("Revoked cards: 1")).to_be_visible()
+    shot(page, "door-card-8-card-page")
+    with Session(live_server.engine) as s:
+        cards = s.exec(select(DoorCard).where(DoorCard.household_id == household.id)).all()
+    assert [c.revoked_at is None for c in cards] == [False, True]
