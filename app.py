@@ -46,6 +46,8 @@ def serve() -> None:
     import pages.annual_record  # noqa: F401
     import pages.commitments  # noqa: F401
     import pages.coverage  # noqa: F401
+    import pages.door_cards.areas_page  # noqa: F401
+    import pages.door_cards.card_page  # noqa: F401
     import pages.events  # noqa: F401
     import pages.events_admin  # noqa: F401
     import pages.field_days  # noqa: F401

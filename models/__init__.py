@@ -2,6 +2,7 @@
 
 from models.api_tokens import ApiToken
 from models.audit import AuditEntry
+from models.door_cards import DoorCard
 from models.events import (
     Attendance,
     CalendarFeed,
@@ -53,6 +54,7 @@ __all__ = [
     "ApiToken",
     "AssignmentStatus",
     "BoardComment",
+    "DoorCard",
     "Commitment",
     "CommitmentNote",
     "CommitmentPhoto",

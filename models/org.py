@@ -24,6 +24,8 @@ class Area(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="area.id", index=True)
     # Materialised path of ids, e.g. "/1/4/9/": a subtree is one LIKE prefix query.
     path: str = Field(default="/", index=True)
+    # Door cards are used in this area and everything below it (see services/door_cards).
+    door_cards: bool = False
 
 
 class NeedCategory(SQLModel, table=True):

@@ -15,6 +15,7 @@ class LocationSource(StrEnum):
     gps = "gps"  # browser geolocation
     pin = "pin"  # dropped by the member on the map
     address = "address"  # the household's registered location
+    door_card = "door_card"  # verified by scanning the household's door card
     none = "none"
 
 

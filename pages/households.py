@@ -59,6 +59,7 @@ def household_page(household_id: int, saved: str = "") -> None:
         else:
             ui.link(_("Edit household and pairings"), f"/admin/households/{household_id}")
             ui.link(_("Privacy and consent"), f"/admin/households/{household_id}/privacy").mark("privacy-link")
+            ui.link(_("Door card"), f"/households/{household_id}/door-card").mark("door-card-link")
         household_requests(user, household_id, visit_id=saved or None)
         ui.label(_("Visits")).classes("text-lg font-medium")
         if not visits:

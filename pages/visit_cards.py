@@ -12,6 +12,7 @@ SOURCE_LABELS = {
     LocationSource.gps: N_("GPS"),
     LocationSource.pin: N_("Pin on map"),
     LocationSource.address: N_("Registered address"),
+    LocationSource.door_card: N_("Verified by door card"),
     LocationSource.none: N_("No location"),
 }
 

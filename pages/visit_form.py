@@ -12,6 +12,8 @@ from core.config import get_settings
 from core.db import session_scope
 from core.i18n import N_, _, format_number
 from models import Household, LocationSource, Role, User
+from pages.door_cards.scan_button import DoorCardScan
+from pages.ethical_line.free_text import warn_on_marking_words
 from pages.frame import frame, not_found_message
 from pages.messages import error_text
 from pages.photo_picker import PhotoPicker
@@ -102,6 +104,7 @@ class VisitForm:
                                  ("help_given", _("Help given"))):
                 area = ui.textarea(label, value=self.draft[field]).props("outlined autogrow").classes("w-full")
                 area.on_value_change(lambda e, f=field: self.remember(f, e.value))
+                warn_on_marking_words(area, f"ethics-warning-{field}")
                 setattr(self, f"{field}_input", area)
         self.build_photos()
         self.error = ui.label().classes("text-negative").mark("visit-error")
@@ -121,6 +124,7 @@ class VisitForm:
                 if self.household.lat is not None:
                     ui.button(_("At the registered address"), icon="home",
                               on_click=self.use_address).props("outline").mark("use-address")
+            self.door_card = DoorCardScan(self.household)
             self.map_slot = ui.column().classes("w-full")
         self.show_location()
 
@@ -231,6 +235,7 @@ class VisitForm:
             location_source=LocationSource(loc["source"]) if loc else LocationSource.none,
             notes=self.notes_input.value or "", needs_raised=self.needs_raised_input.value or "",
             help_given=self.help_given_input.value or "", photo_consent=bool(self.consent.value),
+            door_card_code=self.door_card.code,
         )
 
     async def save(self) -> None:

@@ -17,6 +17,7 @@ from services.access import can_manage_households, household_scope, reads_are_au
 from services.areas import area_within, subtree_ids
 from services.auth import normalise_login
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.ethical_line.guard import refuse_marking_names
 from services.users import PHONE_RE
 
 
@@ -142,6 +143,7 @@ def add_need_category(session: Session, actor: User, name_en: str, name_zh: str)
         raise Forbidden(N_("You cannot edit the list of needs."))
     if not name_en.strip() or not name_zh.strip():
         raise InvalidInput(N_("Enter the name in both languages."))
+    refuse_marking_names(name_en, name_zh)
     category = NeedCategory(name_en=name_en.strip(), name_zh=name_zh.strip())
     session.add(category)
     session.flush()

@@ -32,6 +32,7 @@ from services import audit
 from services.access import household_scope, reads_are_audited
 from services.areas import area_within, subtree_ids
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.ethical_line.guard import refuse_marking_names
 from services.households import get_household
 from services.photo_files import store_photo_files
 from services.photo_pipeline import ProcessedPhoto
@@ -117,6 +118,7 @@ def save_category(session: Session, actor: User, name_en: str, name_zh: str, res
         raise Forbidden(N_("You cannot edit the list of request categories."))
     if not name_en.strip() or not name_zh.strip():
         raise InvalidInput(N_("Enter the name in both languages."))
+    refuse_marking_names(name_en, name_zh)
     if not 1 <= response_hours <= 24 * 90:
         raise InvalidInput(N_("The response time must be between 1 hour and 90 days."))
     category = session.get(RequestCategory, category_id) if category_id else RequestCategory(name_en="", name_zh="")

@@ -14,6 +14,7 @@ from models.common import utcnow
 from services import audit
 from services.areas import area_within, subtree_ids
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.ethical_line.guard import refuse_marking_names
 
 ASSIGNMENT_LABELS = {
     AssignmentStatus.applied: N_("Applied"),
@@ -53,6 +54,7 @@ def save_post(session: Session, actor: User, area_id: int, name: str, duties: st
         raise InvalidInput(N_("Name the post."))
     if len(name) > 100 or len(duties) > 2000:
         raise InvalidInput(N_("The name or duties are too long."))
+    refuse_marking_names(name)
     if not 1 <= seats <= 100:
         raise InvalidInput(N_("A post has between 1 and 100 places."))
     post = session.get(ServicePost, post_id) if post_id else ServicePost(area_id=area_id, name=name,

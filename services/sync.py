@@ -14,6 +14,7 @@ from core.db import session_scope
 from core.i18n import N_
 from models import Photo, Role, User, Visit
 from models.common import utcnow
+from services.door_cards.areas import areas_using_door_cards
 from services.errors import InvalidInput, NotFound
 from services.households import list_households
 from services.photo_pipeline import ProcessedPhoto
@@ -41,8 +42,10 @@ def offline_households(session: Session, actor: User) -> list[dict]:
     if actor.role != Role.member:
         return []  # only members log visits
     rows = list_households(session, actor, limit=1000)
+    with_cards = areas_using_door_cards(session, {r.household.area_id for r in rows})
     return [{"id": r.household.id, "head_name": r.household.head_name, "address": r.household.address,
-             "lat": r.household.lat, "lng": r.household.lng} for r in rows]
+             "lat": r.household.lat, "lng": r.household.lng, "door_cards": r.household.area_id in with_cards}
+            for r in rows]
 
 
 def check_photo_hashes(hashes: list[str], consent: bool) -> list[str]:

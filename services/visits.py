@@ -18,8 +18,10 @@ from models import Household, LocationSource, Photo, Role, User, Visit
 from models.common import utcnow
 from services import audit
 from services.access import household_scope, reads_are_audited
+from services.door_cards.scans import check_scan, refusals_audited
 from services.errors import InvalidInput, NotFound
-from services.geo import verify_location
+from services.ethical_line.guard import audit_free_text
+from services.geo import Verification, verify_location
 from services.households import get_household, is_paired
 from services.photo_files import store_photo_files
 from services.photo_pipeline import ProcessedPhoto, hamming, process_photo
@@ -42,6 +44,7 @@ class VisitInput(BaseModel):
     needs_raised: str = ""
     help_given: str = ""
     photo_consent: bool = False
+    door_card_code: str | None = None  # what "Scan door card" read; checked, never stored
 
 
 @dataclass
@@ -110,15 +113,24 @@ def record_visit(
     point = (data.lat, data.lng) if data.lat is not None and data.lng is not None else None
     home = (household.lat, household.lng) if household.lat is not None and household.lng is not None else None
     check = verify_location(point, home, data.location_source, data.accuracy_m, settings.verify_radius_m)
+    if data.door_card_code:  # the household's own card at its door: the best evidence of presence
+        check_scan(session, household, data.door_card_code)
+        data = data.model_copy(update={"location_source": LocationSource.door_card, "lat": household.lat,
+                                       "lng": household.lng, "accuracy_m": None})
+        check = Verification(None, True)
+    elif data.location_source == LocationSource.door_card:
+        raise InvalidInput(N_("Scan the door card to record the visit as verified by door card."))
     visit = Visit(
-        **data.model_dump(), member_id=actor.id, distance_m=check.distance_m, verified=check.verified,
-        created_at=now,
+        **data.model_dump(exclude={"door_card_code"}), member_id=actor.id, distance_m=check.distance_m,
+        verified=check.verified, created_at=now,
     )
     session.add(visit)
     if household.last_visit_at is None or visit.visited_at > household.last_visit_at:
         household.last_visit_at = visit.visited_at
         session.add(household)
     session.flush()
+    audit_free_text(session, actor, "visit", visit.id,
+                    {"notes": visit.notes, "needs_raised": visit.needs_raised, "help_given": visit.help_given})
     for photo in photos:
         add_photo(session, actor, visit, photo, store)
     return visit
@@ -132,7 +144,7 @@ def save_visit(actor: User, data: VisitInput, photos: list[ProcessedPhoto] | Non
     """
     for attempt in range(2):
         try:
-            with session_scope() as session:
+            with refusals_audited(actor), session_scope() as session:
                 return record_visit(session, actor, data, photos)
         except IntegrityError:
             if attempt:

@@ -214,7 +214,8 @@
     const draft = {
       id: uuid(), status: "draft", user_id: state.account ? state.account.id : null,
       household_id: household.id,
-      household: { head_name: household.head_name, address: household.address, lat: household.lat, lng: household.lng },
+      household: { head_name: household.head_name, address: household.address, lat: household.lat, lng: household.lng,
+                   door_cards: !!household.door_cards },
       visited_at: now.toISOString(), location_source: "none", lat: null, lng: null, accuracy_m: null,
       notes: "", needs_raised: "", help_given: "", photo_consent: false, photos: [],
       created_at: now.toISOString(),
@@ -235,6 +236,9 @@
     $("needs").value = draft.needs_raised;
     $("help").value = draft.help_given;
     $("consent").checked = draft.photo_consent;
+    $("door-card-code").value = draft.door_card_code || "";
+    $("door-card").hidden = !draft.household.door_cards;
+    $("door-card-code").dispatchEvent(new Event("door-card-shown")); // static/js/door-card.js
     $("loc-address").disabled = draft.household.lat === null || draft.household.lat === undefined;
     $(`loc-${draft.location_source}`).checked = true;
     $("form-error").textContent = "";
@@ -260,6 +264,7 @@
     d.needs_raised = $("needs").value;
     d.help_given = $("help").value;
     d.photo_consent = $("consent").checked;
+    d.door_card_code = $("door-card-code").value || null;
     clearTimeout(saveTimer);
     saveTimer = setTimeout(() => saveVisit(d), 250);
   }
@@ -410,7 +415,8 @@
     return JSON.stringify({
       household_id: v.household_id, visited_at: v.visited_at, location_source: v.location_source,
       lat: v.lat, lng: v.lng, accuracy_m: v.accuracy_m, notes: v.notes, needs_raised: v.needs_raised,
-      help_given: v.help_given, photo_consent: v.photo_consent, photos: (v.photos || []).map((p) => p.sha256),
+      help_given: v.help_given, photo_consent: v.photo_consent, door_card_code: v.door_card_code || null,
+      photos: (v.photos || []).map((p) => p.sha256),
     });
   }
 
@@ -513,7 +519,7 @@
     $("save-visit").addEventListener("click", finishVisit);
     $("close-form").addEventListener("click", () => { rememberForm(); closeForm(); });
     $("discard-draft").addEventListener("click", discardDraft);
-    for (const id of ["visited-at", "notes", "needs", "help", "consent"]) $(id).addEventListener("input", rememberForm);
+    for (const id of ["visited-at", "notes", "needs", "help", "consent", "door-card-code"]) $(id).addEventListener("input", rememberForm);
     $("consent").addEventListener("change", rememberForm);
     for (const radio of document.querySelectorAll("input[name=loc]")) radio.addEventListener("change", () => chooseLocation(radio.value));
     $("photo-input").addEventListener("change", (e) => { const files = [...e.target.files]; e.target.value = ""; addPhotos(files); });

@@ -75,6 +75,8 @@ ENTRIES: list[Entry] = [
           lambda w: f"/admin/households/{w['household']}"),
     Entry("/admin/households/{household_id}/privacy", "page", "household",
           lambda w: f"/admin/households/{w['household']}/privacy"),
+    Entry("/households/{household_id}/door-card", "page", "household",
+          lambda w: f"/households/{w['household']}/door-card"),
     Entry("/admin/users/{user_id}", "page", "member account", lambda w: f"/admin/users/{w['member']}",
           marker=lambda w: w["member_phone"]),
     Entry("/records/{member_id}", "page", "member's year record", lambda w: f"/records/{w['member']}",

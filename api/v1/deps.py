@@ -38,8 +38,10 @@ class ApiError(Exception):
 
     @classmethod
     def from_service(cls, exc: ServiceError) -> ApiError:
-        status, code = {NotFound: (404, "not_found"), Forbidden: (403, "forbidden"),
-                        InvalidInput: (422, "invalid"), Throttled: (429, "throttled")}.get(type(exc), (400, "invalid"))
+        answers = {NotFound: (404, "not_found"), Forbidden: (403, "forbidden"),
+                   InvalidInput: (422, "invalid"), Throttled: (429, "throttled")}
+        # The nearest class that has an answer: a refined error (e.g. a refused door card) keeps its kind's status.
+        status, code = next((answers[k] for k in type(exc).__mro__ if k in answers), (400, "invalid"))
         return cls(status, code, exc.message, **exc.params)
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from nicegui import app
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.v1.deps import NO_STORE, ApiError, CurrentUser, bearer, call_service
 from core.db import session_scope
@@ -43,6 +43,7 @@ class HouseholdOut(BaseModel):
     address: str
     lat: float | None
     lng: float | None
+    door_cards: bool = Field(default=False, description="The household's area uses door cards: offer Scan door card")
 
 
 class HouseholdsOut(BaseModel):

@@ -37,6 +37,8 @@ class VisitBody(BaseModel):
     needs_raised: str = Field(default="", max_length=MAX_TEXT)
     help_given: str = Field(default="", max_length=MAX_TEXT)
     photo_consent: bool = False
+    door_card_code: str | None = Field(default=None, max_length=200,
+                                       description="What the phone read from the household's door card, if scanned")
     photos: list[str] = Field(default=[], max_length=20,
                               description="SHA-256 of each photo's bytes, exactly as they will be uploaded")
 
