@@ -1,12 +1,13 @@
 // Doorstep service worker: keeps the offline visit page and its assets, and serves that page
 // when a navigation fails. It never touches NiceGUI's socket, uploads, the API or photos:
 // those requests are not intercepted at all (no respondWith), so they behave as without it.
-const VERSION = "doorstep-offline-v1";
+const VERSION = "doorstep-offline-v2";
 const OFFLINE_URL = "/offline";
 const ASSETS = [
   OFFLINE_URL,
   "/static/offline.js",
   "/static/js/doorstep-store.js",
+  "/static/js/image-size.js",
   "/static/icons/icon-192.png",
   "/static/icons/apple-touch-icon.png",
   "/manifest.webmanifest",
