@@ -97,7 +97,7 @@ def one_upload(tree: Path, path: Path) -> tuple[float, float, str]:
 class RunningApp:
     """``python app.py --demo`` of one tree on a free port, with its own data folder."""
 
-    def __init__(self, tree: Path, workdir: Path, **env: str) -> None:
+    def __init__(self, tree: Path, workdir: Path, argv: list[str] | None = None, **env: str) -> None:
         import socket
 
         with socket.socket() as s:
@@ -109,7 +109,7 @@ class RunningApp:
                             "DOORSTEP_HOST": "127.0.0.1", "DOORSTEP_DEMO": "1", "DOORSTEP_SECRET_KEY": "bench",
                             "DOORSTEP_SCHEDULED_JOBS": "false", "PYTHONPATH": str(tree), **env})
         self.log = (workdir / f"app-{self.port}.log").open("w")
-        self.process = subprocess.Popen([sys.executable, "app.py"], cwd=tree, env=environment,
+        self.process = subprocess.Popen([sys.executable, *(argv or ["app.py"])], cwd=tree, env=environment,
                                         stdout=self.log, stderr=subprocess.STDOUT)
         self.base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 120
@@ -151,9 +151,15 @@ def public_upload_url(client: httpx.Client, base: str) -> str:
     return match.group(0)
 
 
-def concurrent_uploads(tree: Path, workdir: Path, data: bytes, count: int = 10) -> dict[str, float | str]:
+# The app with malloc_trim turned off, to measure what returning memory to the OS is worth.
+NO_TRIM = ["-c", "import runpy, services.photo_guard.decoding as d; d.return_memory_to_os = lambda: False; "
+                 "runpy.run_path('app.py', run_name='__main__')"]
+
+
+def concurrent_uploads(tree: Path, workdir: Path, data: bytes, count: int = 10,
+                       argv: list[str] | None = None) -> dict[str, float | str]:
     """``count`` anonymous uploads of ``data`` at once, each from its own public form."""
-    app = RunningApp(tree, workdir)
+    app = RunningApp(tree, workdir, argv)
     try:
         with httpx.Client(timeout=60) as client:
             warm = io.BytesIO()
@@ -207,8 +213,10 @@ def main(baseline_rev: str | None = None) -> None:
         print("\n10 concurrent anonymous uploads of the 16-bit grey PNG to the public request form (MiB above idle)")
         print("| tree | idle RSS | peak above idle | after | HTTP statuses | seconds |")
         print("| --- | ---: | ---: | ---: | --- | ---: |")
-        for label, tree in trees.items():
-            r = concurrent_uploads(tree, workdir, worst)
+        runs = [(label, tree, None) for label, tree in trees.items()]
+        runs.insert(1, ("current without malloc_trim", ROOT, NO_TRIM))
+        for label, tree, argv in runs:
+            r = concurrent_uploads(tree, workdir, worst, argv=argv)
             print(f"| {label} | {r['idle']:.0f} | {r['peak_above_idle']:.0f} | {r['after_above_idle']:.0f} | "
                   f"{r['statuses']} | {r['seconds']:.1f} |", flush=True)
 
