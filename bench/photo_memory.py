@@ -26,6 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SIDE = 6300  # 39.7 MP: under the 40 MP pixel limit
 
 
+def grey16_png() -> bytes:
+    buf = io.BytesIO()
+    Image.new("I;16", (SIDE, SIDE), 1000).save(buf, "PNG")
+    return buf.getvalue()
+
+
 def hostile_inputs() -> dict[str, bytes]:
     """The worst input of each kind that passes the pixel limit, all small on the wire."""
     out: dict[str, bytes] = {}
@@ -35,7 +41,7 @@ def hostile_inputs() -> dict[str, bytes]:
         im.save(buf, fmt, **kw)
         out[name] = buf.getvalue()
 
-    save("16-bit grey PNG", Image.new("I;16", (SIDE, SIDE), 1000), "PNG")
+    out["16-bit grey PNG"] = grey16_png()
     save("palette PNG + transparency", Image.new("P", (SIDE, SIDE), 3), "PNG", transparency=0)
     save("CMYK JPEG, progressive", Image.new("CMYK", (SIDE, SIDE), (10, 20, 30, 40)), "JPEG", progressive=True)
     save("huge JPEG, progressive 4:4:4", Image.new("RGB", (SIDE, SIDE), (90, 120, 150)), "JPEG",
@@ -104,7 +110,8 @@ class RunningApp:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         data = workdir / f"data-{self.port}"
-        environment = {k: v for k, v in os.environ.items() if not k.startswith(("DOORSTEP", "NICEGUI", "PYTEST"))}
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("DOORSTEP", "NICEGUI", "PYTEST"))
+                       or k == "DOORSTEP_MAX_DECODE_BYTES"}
         environment.update({"DOORSTEP_DATA_DIR": str(data), "DOORSTEP_PORT": str(self.port),
                             "DOORSTEP_HOST": "127.0.0.1", "DOORSTEP_DEMO": "1", "DOORSTEP_SECRET_KEY": "bench",
                             "DOORSTEP_SCHEDULED_JOBS": "false", "PYTHONPATH": str(tree), **env})
@@ -188,28 +195,32 @@ def concurrent_uploads(tree: Path, workdir: Path, data: bytes, count: int = 10,
         app.stop()
 
 
-def main(baseline_rev: str | None = None) -> None:
+def single_uploads(inputs: dict[str, bytes], trees: dict[str, Path], workdir: Path) -> None:
+    print(f"peak RSS above idle (MiB), one upload per fresh process; trees: {', '.join(trees)}")
+    print("| input | bytes | " + " | ".join(f"{name}: peak / after" for name in trees) + " | current outcome |")
+    print("| --- | ---: | " + " | ".join("---:" for _ in trees) + " | --- |")
+    for name, data in inputs.items():
+        path = workdir / "input.bin"
+        path.write_bytes(data)
+        cells, outcome = [], ""
+        for label, tree in trees.items():
+            peak, after, result = one_upload(tree, path)
+            cells.append(f"{peak:.0f} / {after:.0f}")
+            if label == "current":
+                outcome = result
+        print(f"| {name} | {len(data):,} | " + " | ".join(cells) + f" | {outcome} |", flush=True)
+
+
+def main(baseline_rev: str | None = None, server_only: bool = False) -> None:
     rev = baseline_rev or subprocess.run(["git", "merge-base", "HEAD", "main"], cwd=ROOT, check=True,
                                          capture_output=True, text=True).stdout.strip()
-    inputs = hostile_inputs()
     with tempfile.TemporaryDirectory(prefix="doorstep-bench-") as tmp:
         workdir = Path(tmp)
         baseline = extract_baseline(rev, workdir / "baseline")
         trees = {"current": ROOT, f"baseline {rev[:7]}": baseline}
-        print(f"peak RSS above idle (MiB), one upload per fresh process; baseline = {rev[:7]}")
-        print("| input | bytes | " + " | ".join(f"{name}: peak / after" for name in trees) + " | current outcome |")
-        print("| --- | ---: | " + " | ".join("---:" for _ in trees) + " | --- |")
-        for name, data in inputs.items():
-            path = workdir / "input.bin"
-            path.write_bytes(data)
-            cells, outcome = [], ""
-            for label, tree in trees.items():
-                peak, after, result = one_upload(tree, path)
-                cells.append(f"{peak:.0f} / {after:.0f}")
-                if label == "current":
-                    outcome = result
-            print(f"| {name} | {len(data):,} | " + " | ".join(cells) + f" | {outcome} |", flush=True)
-        worst = inputs["16-bit grey PNG"]
+        if not server_only:
+            single_uploads(hostile_inputs(), trees, workdir)
+        worst = grey16_png()
         print("\n10 concurrent anonymous uploads of the 16-bit grey PNG to the public request form (MiB above idle)")
         print("| tree | idle RSS | peak above idle | after | HTTP statuses | seconds |")
         print("| --- | ---: | ---: | ---: | --- | ---: |")
@@ -226,4 +237,5 @@ if __name__ == "__main__":
         sys.path.insert(0, os.getcwd())
         child(sys.argv[2])
     else:
-        main(sys.argv[1] if len(sys.argv) > 1 else None)
+        args = [a for a in sys.argv[1:] if not a.startswith("--")]
+        main(args[0] if args else None, server_only="--server-only" in sys.argv)

@@ -148,6 +148,7 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "memory":
         from bench.photo_memory import main as memory_main
 
-        memory_main(sys.argv[2] if len(sys.argv) > 2 else None)
+        args = [a for a in sys.argv[2:] if not a.startswith("--")]
+        memory_main(args[0] if args else None, server_only="--server-only" in sys.argv)
     else:
         main(int(sys.argv[1]) if len(sys.argv) > 1 else 10)

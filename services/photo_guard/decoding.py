@@ -30,32 +30,41 @@ def _cores() -> int:
 DECODE_SLOTS = threading.BoundedSemaphore(_cores())
 
 
-def _load_malloc_trim() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, or None (musl, macOS, Windows: nothing to call)."""
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
+MMAP_THRESHOLD = 1024 * 1024
+
+
+def _glibc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
     if not name:
         return None
     try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):
+        libc = ctypes.CDLL(name)
+        libc.malloc_trim.argtypes, libc.malloc_trim.restype = [ctypes.c_size_t], ctypes.c_int
+        libc.mallopt.argtypes, libc.mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    except (OSError, AttributeError):  # musl, macOS, Windows: nothing to call
         return None
-    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
-    return trim
+    return libc
 
 
-_malloc_trim = _load_malloc_trim()
+_libc = _glibc()
+if _libc is not None:
+    # Pillow keeps pixels in blocks of up to 16 MB. glibc serves the first from mmap, then raises
+    # its mmap threshold to that size, so later blocks come from the decoding thread's arena, and a
+    # thread arena's free top is never trimmed: 10 sequential bomb decodes in a thread pool
+    # left ~190 MB resident. A fixed threshold (which also turns the raising off) keeps every big
+    # block in its own mapping, unmapped on free (bench/photo_memory.py, docs/BENCHMARKS.md).
+    _libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
 
 
 def return_memory_to_os() -> bool:
-    """Give freed heap pages back to the OS (glibc keeps them in per-thread arenas otherwise).
+    """Give freed heap pages back to the OS (glibc keeps them in its arenas otherwise).
 
-    Pillow frees a decoded image with free(); glibc raises its mmap threshold after the first big
-    free, so later images come from the thread's arena and stay resident after the decode
-    (measured in bench/photos.py: docs/BENCHMARKS.md). Returns False where there is no malloc_trim.
+    Returns False where there is no glibc malloc_trim.
     """
-    if _malloc_trim is None:
+    if _libc is None:
         return False
-    _malloc_trim(0)
+    _libc.malloc_trim(0)
     return True
 
 
@@ -126,7 +135,8 @@ class RecentOutcomes:
             try:
                 outcome: ProcessedPhoto | InvalidInput = compute()
             except InvalidInput as exc:
-                outcome = exc
+                # A fresh copy without the traceback: its frames would keep the decoded pixels alive.
+                outcome = InvalidInput(exc.message, **exc.params)
             with self._lock:
                 self._done[key] = outcome
                 while len(self._done) > self.size:
