@@ -225,7 +225,7 @@ def main(baseline_rev: str | None = None, server_only: bool = False) -> None:
         print("| tree | idle RSS | peak above idle | after | HTTP statuses | seconds |")
         print("| --- | ---: | ---: | ---: | --- | ---: |")
         runs = [(label, tree, None) for label, tree in trees.items()]
-        runs.insert(1, ("current without malloc_trim", ROOT, NO_TRIM))
+        runs.insert(1, ("current, mmap threshold only (no malloc_trim)", ROOT, NO_TRIM))
         for label, tree, argv in runs:
             r = concurrent_uploads(tree, workdir, worst, argv=argv)
             print(f"| {label} | {r['idle']:.0f} | {r['peak_above_idle']:.0f} | {r['after_above_idle']:.0f} | "
