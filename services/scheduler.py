@@ -46,8 +46,12 @@ def sweep_at_start() -> None:
         log.warning("start-up sweep of orphan photo files failed: %s", exc)
 
 
-async def scheduler_loop(start_delay: float = START_DELAY_S, wake_every: float = WAKE_EVERY_S) -> None:
+async def sweep_at_start_in_background() -> None:
+    """Started by app.py on every start, whether or not this instance runs the daily jobs."""
     await asyncio.to_thread(sweep_at_start)
+
+
+async def scheduler_loop(start_delay: float = START_DELAY_S, wake_every: float = WAKE_EVERY_S) -> None:
     await asyncio.sleep(start_delay)
     while True:
         await asyncio.to_thread(run_due_jobs)

@@ -79,7 +79,7 @@ def test_orphan_left_by_kill_9_at_the_rename_is_swept_at_the_next_start(demo: Se
     os.utime(stale_temp, (then, then))
 
     time.sleep(1.1)  # older than the longest transaction below
-    with running_app_process(data_dir, DOORSTEP_LONGEST_TRANSACTION_SECONDS="1"):
+    with running_app_process(data_dir, DOORSTEP_LONGEST_TRANSACTION_SECONDS="1", DOORSTEP_SCHEDULED_JOBS="false"):
         assert _wait_for(lambda: not any(p.exists() for p in left) and not stale_temp.exists(), 30), \
             "the start-up sweep left the orphan behind"
         assert before <= _photo_files(photo_dir)
