@@ -75,7 +75,7 @@ def serve() -> None:
     from pages.auth_middleware import AuthMiddleware
     from pages.pwa import install_pwa
     from pages.theme import install_theme
-    from services.scheduler import scheduler_loop
+    from services.scheduler import scheduler_loop, sweep_at_start_in_background
 
     api.register(app)
     install_pwa(app)
@@ -87,6 +87,8 @@ def serve() -> None:
     app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url, https=settings.cookie_secure)
     app.add_static_files("/static", STATIC_DIR)  # stable URLs (service worker, manifest icons)
     app.add_static_files(assets_mount(), STATIC_DIR, max_cache_age=ONE_YEAR)  # versioned, cached for a year
+    # Photo files a crash left between landing and commit (services/photo_guard/orphans.py).
+    app.on_startup(lambda: background_tasks.create(sweep_at_start_in_background(), name="orphan sweep"))
     if settings.scheduled_jobs:
         app.on_startup(lambda: background_tasks.create(scheduler_loop(), name="scheduled jobs"))
     ui.run(

@@ -1,6 +1,8 @@
 """Benchmark: services.photo_pipeline.process_photo against a naive Pillow resize, on a 12 MP JPEG.
 
 Run from the repository root: ``python bench/photos.py [runs]``. Results go in docs/BENCHMARKS.md.
+``python bench/photos.py memory [baseline-rev]`` measures peak memory for hostile inputs instead
+(bench/photo_memory.py).
 """
 
 from __future__ import annotations
@@ -143,4 +145,10 @@ def main(runs: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10)
+    if len(sys.argv) > 1 and sys.argv[1] == "memory":
+        from bench.photo_memory import main as memory_main
+
+        args = [a for a in sys.argv[2:] if not a.startswith("--")]
+        memory_main(args[0] if args else None, server_only="--server-only" in sys.argv)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 10)

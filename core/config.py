@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     photo_long_side: int = 1600
     thumb_long_side: int = 320
     max_image_pixels: int = 40_000_000
+    # Memory photo decodes may take, one alone or several together (mode and bit depth counted,
+    # not only pixels); at most one decode per core runs at a time (services/photo_guard). 128 MiB
+    # takes a 12 MP HEIC from a phone (~117 MiB estimated) and refuses 6300x6300 RGBA or CMYK.
+    max_decode_bytes: int = 128 * 1024 * 1024
+    # The longest a transaction that writes photo files may take: an unreferenced photo file older
+    # than this is left by a crash, and is deleted at start-up and daily (services/photo_guard/orphans.py).
+    longest_transaction_seconds: int = 3600
 
     # Visits
     visit_interval_days: int = 30

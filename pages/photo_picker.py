@@ -8,6 +8,7 @@ answers 403); the buttons are plain file inputs whose files static/js/photos.js 
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Callable
 
 from nicegui import events, run, ui
@@ -16,8 +17,9 @@ from core.config import get_settings
 from core.i18n import N_, _
 from pages.assets import asset_url
 from pages.messages import notify_error
-from services.errors import InvalidInput, ServiceError
-from services.photo_pipeline import ProcessedPhoto
+from services.errors import InvalidInput, ServiceError, Throttled
+from services.photo_pipeline import MSG_TOO_MANY_PIXELS, ProcessedPhoto
+from services.rate_limit import PUBLIC_UPLOADS_PER_PAGE
 from services.visits import prepare_photo
 
 CAMERA = (N_("Take photo"), "photo_camera", "capture=environment")
@@ -39,18 +41,29 @@ class PhotoPicker:
         self.uploader = ui.upload(on_upload=self.receive, multiple=True, auto_upload=True).classes(
             "ds-hidden-upload").mark(marker)
         url = self.uploader.props["url"]
+        max_pixels = int(get_settings().max_image_pixels)
         with ui.row().classes("gap-2") as self.buttons:
             for label, icon, capture in buttons:
                 with ui.element("label").classes(BUTTON_CLASSES):
                     ui.icon(icon)
                     ui.label(_(label))
                     ui.element("input").props(f'type=file accept="image/*" {capture} multiple').classes(
-                        "hidden").on("change", js_handler=f'(e) => doorstepSendPhotos(e.target, "{url}")')
+                        "hidden").on("change", js_handler=f'(e) => doorstepSendPhotos(e.target, "{url}", {max_pixels})')
         self.preview = ui.row().classes("gap-2")
-        ui.add_body_html(f'<script src="{asset_url("js/photos.js")}"></script>')
-        ui.on("photo_upload_failed", lambda e: ui.notify(
-            _("A photo could not be sent ({name}). Check the connection and add it again.").format(
-                name=e.args.get("name", "")), type="warning"))
+        ui.add_body_html(f'<script src="{asset_url("js/image-size.js")}"></script>'
+                         f'<script src="{asset_url("js/photos.js")}"></script>')
+        ui.on("photo_upload_failed", self.upload_failed)
+        ui.on("photo_too_large", lambda e: notify_error(InvalidInput(
+            MSG_TOO_MANY_PIXELS, w=int(e.args.get("width", 0)), h=int(e.args.get("height", 0)))))
+
+    @staticmethod
+    def upload_failed(e: events.GenericEventArguments) -> None:
+        if e.args.get("status") == 429:  # the per-address or per-page limit on photos (api/rate_limits.py)
+            minutes = max(1, math.ceil(float(e.args.get("retry_after") or 60) / 60))
+            notify_error(Throttled(PUBLIC_UPLOADS_PER_PAGE.message, minutes=minutes))
+            return
+        ui.notify(_("A photo could not be sent ({name}). Check the connection and add it again.").format(
+            name=e.args.get("name", "")), type="warning")
 
     async def receive(self, e: events.UploadEventArguments) -> None:
         if not self.allowed():

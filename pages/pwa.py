@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from nicegui import ui
 
+from core.config import get_settings
 from core.i18n import match_language
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -71,9 +72,11 @@ def service_worker() -> FileResponse:
                         headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"})
 
 
-def offline_page() -> FileResponse:
-    return FileResponse(STATIC / "offline.html", media_type="text/html",
-                        headers={"Cache-Control": "no-cache"})
+def offline_page() -> HTMLResponse:
+    # The page refuses oversized photos before decoding them, with the server's own pixel limit.
+    limit = f'<meta name="doorstep-max-pixels" content="{int(get_settings().max_image_pixels)}">'
+    html = (STATIC / "offline.html").read_text(encoding="utf-8").replace("</head>", limit + "\n</head>", 1)
+    return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
 
 
 def install_pwa(app: FastAPI) -> None:

@@ -36,6 +36,7 @@ from sqlmodel import SQLModel
 
 from core.config import get_settings
 from models.common import utcnow
+from services.photo_guard.orphans import referenced_keys
 
 FORMAT = 1
 PHOTOS = "photos"
@@ -63,11 +64,6 @@ def _counts(conn: Connection) -> dict[str, int]:
     present = set(inspect(conn).get_table_names())
     names = [n for n in _table_names() if n in present] + (["alembic_version"] if "alembic_version" in present else [])
     return {name: int(conn.execute(text(f'SELECT COUNT(*) FROM "{name}"')).scalar_one()) for name in names}
-
-
-def _photo_keys(conn: Connection) -> set[str]:
-    rows = conn.execute(text("SELECT file_key, thumb_key FROM photo")).all()
-    return {key for row in rows for key in row}
 
 
 def _pg_env(url: str) -> dict[str, str]:
@@ -155,14 +151,18 @@ def create_backup(dest: Path, database_url: str | None = None, photo_dir: Path |
         workdir = Path(tmp)
         with _snapshot(url, workdir) as (db_name, conn):
             counts = _counts(conn)
-            referenced = _photo_keys(conn) if "photo" in counts else set()
+            referenced = referenced_keys(conn)
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar() \
                 if "alembic_version" in counts else None
-        # Photos are copied after the snapshot: a newer file is an unused extra, a file deleted in
-        # between is listed as missing (its row then points at nothing after a restore).
+        # Photos are copied after the snapshot: a file deleted in between is listed as missing (its
+        # row then points at nothing after a restore). Files no row of the snapshot references
+        # (a crash's orphans, or newer than the snapshot) are left out: residents' deletions and
+        # retention never reach such files, so a backup must not keep them either.
         photos: dict[str, str] = {}
         staged = workdir / PHOTOS
         for rel, path in _photo_files(photo_dir):
+            if rel not in referenced:
+                continue
             target = staged / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             try:

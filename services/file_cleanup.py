@@ -3,7 +3,8 @@
 Rows are deleted inside the caller's transaction; the files go after the commit, so a rollback
 never leaves a row pointing at a missing file, and a committed deletion leaves no file behind.
 A failed file delete is retried once and then logged: the file is unreachable from then on
-(no row names it) and `orphan_files` finds it.
+(no row names it), `services.photo_guard.orphans.orphan_files` finds it, and the sweep at start-up
+and daily (`sweep_orphans`) deletes it.
 """
 
 from __future__ import annotations

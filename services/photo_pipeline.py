@@ -7,6 +7,8 @@ import io
 import math
 import struct
 import warnings
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import imagehash
@@ -16,6 +18,7 @@ from PIL.JpegImagePlugin import JpegImageFile
 
 from core.i18n import N_
 from services.errors import InvalidInput
+from services.photo_guard.budget import RESIZABLE, decode_cost
 
 MSG_TOO_MANY_BYTES = N_("The photo is larger than {mb} MB.")
 MSG_NOT_A_PHOTO = N_("This file is not a photo (JPEG, PNG, WebP or HEIC).")
@@ -40,6 +43,13 @@ pillow_heif.register_heif_opener()
 warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
 
 
+Reserve = Callable[[int], AbstractContextManager[object]]
+
+
+def _no_reservation(_nbytes: int) -> AbstractContextManager[object]:
+    return nullcontext()
+
+
 @dataclass(frozen=True, slots=True)
 class ProcessedPhoto:
     image: bytes  # JPEG, long side <= long_side, no metadata
@@ -51,12 +61,16 @@ class ProcessedPhoto:
 
 
 def process_photo(
-    data: bytes, *, long_side: int, thumb_long_side: int, max_bytes: int, max_pixels: int
+    data: bytes, *, long_side: int, thumb_long_side: int, max_bytes: int, max_pixels: int,
+    max_decode_bytes: int | None = None, reserve: Reserve | None = None,
 ) -> ProcessedPhoto:
     """Check an uploaded photo and return an upright, metadata-free JPEG and thumbnail.
 
-    Raises InvalidInput (with a msgid) for files that are too big, not photos, or unreadable.
-    CPU-bound: call it off the event loop.
+    Raises InvalidInput (with a msgid) for files that are too big, not photos, or unreadable, and
+    for images whose decoding would take more than ``max_decode_bytes`` of memory (mode and bit
+    depth counted, not only pixels). ``reserve(nbytes)`` is held while the pixels are in memory
+    (services/photo_guard shares one budget between concurrent decodes). CPU-bound: call it off
+    the event loop.
     """
     if len(data) > max_bytes:
         raise InvalidInput(MSG_TOO_MANY_BYTES, mb=f"{max_bytes / _MIB:.3g}")
@@ -66,7 +80,8 @@ def process_photo(
     try:
         # No close(): the source is an in-memory buffer, and close() would also invalidate
         # the pixels when no resize made a new image.
-        image = _shrink_upright_rgb(_open_checked(data, image_format, max_pixels), long_side)
+        opened = _open_checked(data, image_format, max_pixels)
+        image = _shrink_upright_rgb(opened, image_format, long_side, max_decode_bytes, reserve or _no_reservation)
         thumb = image.resize(_fit(image.size, thumb_long_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
     except _DECODE_ERRORS as exc:
         raise InvalidInput(MSG_UNREADABLE) from exc
@@ -128,12 +143,26 @@ def _header_size(data: bytes, image_format: str) -> tuple[int, int]:
         return header.size
 
 
-def _shrink_upright_rgb(im: Image.Image, long_side: int) -> Image.Image:
-    """Decode at the smallest useful size, resize, rotate upright, flatten to RGB."""
+def _shrink_upright_rgb(im: Image.Image, image_format: str, long_side: int,
+                        max_decode_bytes: int | None, reserve: Reserve) -> Image.Image:
+    """Decode at the smallest useful size within the memory budget, resize, rotate upright, flatten to RGB."""
+    full_size = im.size
     target = _fit(im.size, long_side)
     if isinstance(im, JpegImageFile):
         # libjpeg scales by 1/2, 1/4 or 1/8 while decoding: a 12 MP photo decodes as 3 MP.
         im.draft("RGB", target)
+    _decode_16bit_grey_as_8bit(im, image_format)
+    cost = decode_cost(im, image_format, target, full_size)
+    if max_decode_bytes is not None and cost > max_decode_bytes:
+        raise InvalidInput(MSG_TOO_MANY_PIXELS, w=full_size[0], h=full_size[1])
+    with reserve(cost):
+        return _decode_upright_rgb(im, target)
+
+
+def _decode_upright_rgb(im: Image.Image, target: tuple[int, int]) -> Image.Image:
+    if im.mode in RESIZABLE and im.mode not in ("RGB", "RGBA", "L") and im.size != target:
+        # CMYK, LA, 32-bit: resized in their own mode, so only the small image is converted.
+        im = im.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
     im = _normalise_mode(im)
     if im.size != target:
         # reducing_gap: a cheap integer box reduce first, then LANCZOS for the last factor < 3.
@@ -148,6 +177,19 @@ def _shrink_upright_rgb(im: Image.Image, long_side: int) -> Image.Image:
     elif im.mode != "RGB":
         im = im.convert("RGB")
     return im
+
+
+def _decode_16bit_grey_as_8bit(im: Image.Image, image_format: str) -> None:
+    """Have the PNG decoder keep the high byte of each 16-bit grey sample (value / 256).
+
+    Decoded as Pillow's I;16 and converted, a 6300x6300 grey PNG passed through two 32-bit copies
+    (~160 MB each); unpacked straight to 8-bit it is one 40 MB image.
+    """
+    if image_format != "PNG" or im.mode != "I;16" or not all(t.args == "I;16B" for t in im.tile):
+        return
+    im._mode = "L"
+    im.tile = [t._replace(args="L;16B") for t in im.tile]
+    im.info.pop("transparency", None)  # a 16-bit grey value: meaningless for the 8-bit image
 
 
 def _normalise_mode(im: Image.Image) -> Image.Image:

@@ -7,9 +7,12 @@ import os
 import re
 import secrets
 import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from core.config import get_settings
 
@@ -19,8 +22,13 @@ _KEY_RE = re.compile(r"[0-9a-f]{2}/[0-9a-f]{8,64}(?:\.[a-z0-9]{1,10}){1,3}")
 _SUFFIX_RE = re.compile(r"(?:\.[a-z0-9]{1,10}){1,3}")
 
 
+class StoredFile(NamedTuple):
+    key: str
+    modified: datetime  # UTC
+
+
 class PhotoStore(Protocol):
-    """Bytes by key. A bucket-backed store (S3-compatible) fits the same four methods."""
+    """Bytes by key. A bucket-backed store (S3-compatible) fits the same methods."""
 
     def put(self, key: str, data: bytes) -> None: ...
 
@@ -33,6 +41,14 @@ class PhotoStore(Protocol):
         ...
 
     def exists(self, key: str) -> bool: ...
+
+    def list_files(self) -> Iterator[StoredFile]:
+        """Every stored photo file with its last change; names not shaped like keys are skipped."""
+        ...
+
+    def remove_stale_temp_files(self, older_than: datetime) -> int:
+        """Delete half-written uploads left by a crash; returns how many."""
+        ...
 
 
 def new_key(suffix: str = ".jpg") -> str:
@@ -80,6 +96,7 @@ class LocalPhotoStore:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp_name)
             raise
+        _hold_for_crash_test()
         _fsync_dir(path.parent)
 
     def get(self, key: str) -> bytes:
@@ -90,6 +107,38 @@ class LocalPhotoStore:
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def list_files(self) -> Iterator[StoredFile]:
+        if not self.root.is_dir():
+            return
+        for folder in self.root.iterdir():
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                key = f"{folder.name}/{path.name}"
+                if _KEY_RE.fullmatch(key) and path.is_file():
+                    with contextlib.suppress(FileNotFoundError):  # deleted meanwhile
+                        yield StoredFile(key, datetime.fromtimestamp(path.stat().st_mtime, UTC))
+
+    def remove_stale_temp_files(self, older_than: datetime) -> int:
+        removed = 0
+        for path in self.root.glob("*/.upload-*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                if datetime.fromtimestamp(path.stat().st_mtime, UTC) < older_than:
+                    path.unlink()
+                    removed += 1
+        return removed
+
+
+def _hold_for_crash_test() -> None:
+    """Tests only: with DOORSTEP_TEST_HOLD_AFTER_PHOTO_RENAME set to a path, a photo that has just
+    landed under its name marks that path and waits there, so a test can kill -9 the server at the
+    moment between the file landing and the database commit (tests/photo_guard/test_orphan_kill.py)."""
+    marker = os.environ.get("DOORSTEP_TEST_HOLD_AFTER_PHOTO_RENAME")
+    if not marker:
+        return
+    Path(marker).touch()
+    time.sleep(120)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -6,9 +6,11 @@ instance role, ~/.aws). Objects are private; the app serves them after its own a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
-from services.photo_store import check_key
+from services.photo_store import StoredFile, check_key
 
 
 class S3PhotoStore:
@@ -47,3 +49,17 @@ class S3PhotoStore:
                 return False
             raise
         return True
+
+    def list_files(self) -> Iterator[StoredFile]:
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix):
+            for item in page.get("Contents", []):
+                key = item["Key"][len(self.prefix):]
+                try:
+                    check_key(key)
+                except ValueError:
+                    continue  # not one of ours
+                modified = item["LastModified"]
+                yield StoredFile(key, modified if modified.tzinfo else modified.replace(tzinfo=UTC))
+
+    def remove_stale_temp_files(self, older_than: datetime) -> int:
+        return 0  # a PUT is atomic: a bucket never holds half an upload

@@ -99,6 +99,13 @@ PUBLIC_LOOKUPS = FixedWindowLimiter(name="public-lookups", limit=30, window_seco
 # Page loads of the public pages (/public/...) per client address per minute: a burst gets 429.
 PUBLIC_PAGES = FixedWindowLimiter(name="public-pages", limit=60, window_seconds=60, message=N_(
     "Too many requests from this connection. Try again in {minutes} minutes."))
+# Photos sent into public pages (no account), per client address and per open page per hour: each
+# one costs a decode, and NiceGUI's upload route answers before the photo is processed.
+_PHOTO_MESSAGE = N_("Too many photos sent from this connection. Try again in {minutes} minutes.")
+PUBLIC_UPLOADS_PER_ADDRESS = FixedWindowLimiter(name="public-uploads-address", limit=20, window_seconds=3600,
+                                                message=_PHOTO_MESSAGE)
+PUBLIC_UPLOADS_PER_PAGE = FixedWindowLimiter(name="public-uploads-page", limit=8, window_seconds=3600,
+                                             message=_PHOTO_MESSAGE)
 # Sign-in tries per client address per 10 minutes (DOORSTEP_SIGN_IN_ATTEMPTS_PER_ADDRESS, 30 by
 # default), on top of the per-account throttle in services.auth: one address guessing passwords
 # for many accounts is slowed too.
@@ -112,7 +119,8 @@ API_CALLS = FixedWindowLimiter(name="api", limit=120, window_seconds=60, message
 EXPORTS = FixedWindowLimiter(name="exports", limit=10, window_seconds=60, message=N_(
     "Too many exports in a short time. Try again in {minutes} minutes."))
 
-ALL = (PUBLIC_SUBMISSIONS, PUBLIC_ATTEMPTS, PUBLIC_LOOKUPS, PUBLIC_PAGES, SIGN_IN_ATTEMPTS, API_CALLS, EXPORTS)
+ALL = (PUBLIC_SUBMISSIONS, PUBLIC_ATTEMPTS, PUBLIC_LOOKUPS, PUBLIC_PAGES, PUBLIC_UPLOADS_PER_ADDRESS,
+       PUBLIC_UPLOADS_PER_PAGE, SIGN_IN_ATTEMPTS, API_CALLS, EXPORTS)
 
 
 def reset_all() -> None:

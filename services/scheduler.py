@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from services.jobs import retention_job, run_once_per_interval
+from services.photo_guard.orphans import orphan_sweep_job, sweep_orphans
 
 log = logging.getLogger(__name__)
 START_DELAY_S = 300.0  # let the app settle after a (re)start before the first job
@@ -21,6 +22,7 @@ WAKE_EVERY_S = 3600.0
 # (lease name, interval, job): jobs receive the current UTC time.
 JOBS: list[tuple[str, timedelta, Callable[[datetime], Any]]] = [
     ("retention", timedelta(days=1), retention_job),
+    ("orphan-photo-files", timedelta(days=1), orphan_sweep_job),
 ]
 
 
@@ -34,6 +36,19 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, bool]:
             log.exception("scheduled job %s failed", name)
             ran[name] = False
     return ran
+
+
+def sweep_at_start() -> None:
+    """Files a crash (kill -9, power loss) left between a photo landing and its commit."""
+    try:
+        sweep_orphans()
+    except Exception as exc:  # the app must start even if the bucket or folder is unreachable now
+        log.warning("start-up sweep of orphan photo files failed: %s", exc)
+
+
+async def sweep_at_start_in_background() -> None:
+    """Started by app.py on every start, whether or not this instance runs the daily jobs."""
+    await asyncio.to_thread(sweep_at_start)
 
 
 async def scheduler_loop(start_delay: float = START_DELAY_S, wake_every: float = WAKE_EVERY_S) -> None:

@@ -24,6 +24,7 @@ from services.ethical_line.guard import audit_free_text
 from services.geo import Verification, verify_location
 from services.households import get_household, is_paired
 from services.photo_files import store_photo_files
+from services.photo_guard.decoding import decode_once
 from services.photo_pipeline import ProcessedPhoto, hamming, process_photo
 from services.photo_quota import check_daily_photo_quota
 from services.photo_store import PhotoStore
@@ -258,9 +259,13 @@ def visit_dates(session: Session, visit_ids: list[str]) -> dict[str, datetime]:
 
 
 def prepare_photo(data: bytes) -> ProcessedPhoto:
-    """Run an uploaded photo through the pipeline with the configured limits (CPU-bound)."""
+    """Run an uploaded photo through the pipeline with the configured limits (CPU-bound).
+
+    Every upload path comes here: decodes share the process's slots and memory budget, and the
+    same bytes sent again are answered from their hash without a second decode.
+    """
     settings = get_settings()
-    return process_photo(
-        data, long_side=settings.photo_long_side, thumb_long_side=settings.thumb_long_side,
-        max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels,
-    )
+    limits = {"long_side": settings.photo_long_side, "thumb_long_side": settings.thumb_long_side,
+              "max_bytes": settings.max_upload_bytes, "max_pixels": settings.max_image_pixels,
+              "max_decode_bytes": settings.max_decode_bytes}
+    return decode_once(data, tuple(limits.values()), lambda raw, reserve: process_photo(raw, **limits, reserve=reserve))

@@ -28,6 +28,7 @@
       need_location: "请先获取定位，或选择其他地点方式。", bad_time: "时间无效或在将来。",
       too_many_photos: (n) => `每次走访最多 ${n} 张照片。`, shrinking: "正在压缩照片…",
       photo_failed: "这张照片无法读取。",
+      too_large: (w, h) => `图片尺寸过大（${w}x${h} 像素）。`,
       status_draft: "草稿", status_queued: "等待发送", status_sent: "已发送", status_rejected: "未被接受",
       photos_n: (n) => `${n} 张照片`,
       receipt: (id, t) => `回执：${id} · 服务器时间 ${t}`,
@@ -59,6 +60,7 @@
       need_location: "Find your location first, or choose another option.", bad_time: "The time is not valid or in the future.",
       too_many_photos: (n) => `At most ${n} photos per visit.`, shrinking: "Shrinking photos…",
       photo_failed: "This photo could not be read.",
+      too_large: (w, h) => `This image is too large (${w}x${h} pixels).`,
       status_draft: "Draft", status_queued: "Waiting to be sent", status_sent: "Sent", status_rejected: "Not accepted",
       photos_n: (n) => `${n} photo${n === 1 ? "" : "s"}`,
       receipt: (id, t) => `Receipt: ${id} · server time ${t}`,
@@ -113,6 +115,10 @@
     } catch (err) {
       return file.type && file.type.startsWith("image/") ? file : null;
     }
+  }
+  function maxPixels() {
+    const meta = document.querySelector('meta[name="doorstep-max-pixels"]');
+    return meta ? Number(meta.content) || 0 : 0; // 0: image-size.js's default
   }
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -317,6 +323,9 @@
     $("photo-status").textContent = t("shrinking");
     for (const file of files) {
       if (d.photos.length >= MAX_PHOTOS) { $("form-error").textContent = t("too_many_photos", MAX_PHOTOS); break; }
+      // Refused from its header before the phone decodes it (the server's limit and message).
+      const big = window.DoorstepImageSize ? await window.DoorstepImageSize.tooLarge(file, maxPixels()) : null;
+      if (big) { $("form-error").textContent = t("too_large", big.width, big.height); continue; }
       const blob = await shrink(file);
       if (!blob) { $("form-error").textContent = t("photo_failed"); continue; }
       const hash = await sha256Hex(blob);

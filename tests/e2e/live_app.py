@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -33,9 +34,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass
+class AppProcess:
+    url: str
+    process: subprocess.Popen
+
+
 @contextmanager
 def running_app(data_dir: Path, **env: str) -> Iterator[str]:
     """Start `python app.py --demo` on a free loopback port; yield its base URL."""
+    with running_app_process(data_dir, **env) as app:
+        yield app.url
+
+
+@contextmanager
+def running_app_process(data_dir: Path, **env: str) -> Iterator[AppProcess]:
+    """Like running_app, also giving the process (a test may kill -9 it; then it is not stopped again)."""
     port = free_port()
     # Without the test runner's variables (NiceGUI would start in its own test mode) or the
     # settings a unit test left behind; the database is the app's own unless ``env`` says otherwise.
@@ -59,9 +73,10 @@ def running_app(data_dir: Path, **env: str) -> Iterator[str]:
                 time.sleep(0.3)
         else:
             raise RuntimeError("app did not start within 60 s")
-        yield base
+        yield AppProcess(base, process)
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:

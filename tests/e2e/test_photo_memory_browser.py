@@ -1,0 +1,69 @@
+"""On the phone, a 20000x20000 image is refused from its header, before the browser decodes it, with
+the server's own message: on the public request form and on the offline page (issue 16, item 1)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.e2e.browser import sign_in, wait_until_ready_for_offline
+from tests.e2e.test_offline import member_households
+
+pytestmark = pytest.mark.e2e
+SCREENS = Path("/work/notes/screens/h16-photos")
+MESSAGE = "This image is too large (20000x20000 pixels)."
+
+
+def huge_jpeg(side: int = 20000) -> bytes:
+    """A small JPEG whose frame header says side x side: what a browser would try to decode."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(out, "JPEG", exif=Image.Exif().tobytes())
+    data = bytearray(out.getvalue())
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = side.to_bytes(2, "big") + side.to_bytes(2, "big")
+    return bytes(data)
+
+
+def _shot(page, name: str) -> None:  # noqa: ANN001
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / f"{name}.png"))
+
+
+def test_memory_public_form_refuses_a_huge_image_before_decoding(page) -> None:  # noqa: ANN001
+    uploads: list[str] = []
+    page.on("request", lambda r: uploads.append(r.url) if "/upload/" in r.url else None)
+    page.goto("/public/request")
+    page.get_by_text("No account is needed").wait_for()
+    # Counts full-size decodes: a refused image must never reach createImageBitmap.
+    page.evaluate("""() => { window.decodes = 0; const real = window.createImageBitmap;
+        window.createImageBitmap = (...a) => { window.decodes += 1; return real(...a); }; }""")
+    page.locator("label", has_text="Add a photo").locator("input[type=file]").set_input_files(
+        [{"name": "huge.jpg", "mimeType": "image/jpeg", "buffer": huge_jpeg()}])
+    page.get_by_text(MESSAGE).wait_for()
+    page.get_by_text("Photo (optional)").scroll_into_view_if_needed()
+    _shot(page, "public-form-huge-image-refused")
+    assert page.evaluate("window.decodes") == 0
+    assert uploads == []
+
+
+def test_memory_offline_page_refuses_a_huge_image_before_decoding(context, page, live_server) -> None:  # noqa: ANN001
+    household = member_households(live_server, "member1")[0]
+    sign_in(page, "member1")
+    wait_until_ready_for_offline(page)
+    page.goto("/offline")
+    page.locator("body[data-ready=true]").wait_for()
+    assert page.evaluate("document.querySelector('meta[name=doorstep-max-pixels]').content") == "40000000"
+    page.evaluate("""() => { window.decodes = 0; const real = window.createImageBitmap;
+        window.createImageBitmap = (...a) => { window.decodes += 1; return real(...a); }; }""")
+    page.get_by_test_id(f"log-{household.id}").click()
+    page.locator("#form-card").wait_for()
+    page.locator("#photo-input").set_input_files([{"name": "huge.jpg", "mimeType": "image/jpeg",
+                                                   "buffer": huge_jpeg()}])
+    page.locator("#form-error").filter(has_text=MESSAGE).wait_for()
+    page.locator("#form-error").scroll_into_view_if_needed()
+    _shot(page, "offline-huge-image-refused")
+    assert page.evaluate("window.decodes") == 0
+    assert page.locator("#thumbs img").count() == 0
