@@ -60,7 +60,7 @@ def seed_demo(session: Session, seed: int = 7) -> list[str]:
                      f"{rng.randint(1, 6)}栋{rng.randint(1, 30)}0{rng.randint(1, 4)}"),
             phone=f"138{rng.randint(10000000, 99999999)}", members_count=rng.randint(1, 5),
             lat=round(lat0 + rng.uniform(-0.006, 0.006), 6), lng=round(lng0 + rng.uniform(-0.006, 0.006), 6),
-            geocode_status=GeocodeStatus.manual, created_at=now - timedelta(days=365),
+            geocode_status=GeocodeStatus.manual, created_at=now - timedelta(days=3 * 365),
         )
         session.add(household)
         session.flush()

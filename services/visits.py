@@ -95,7 +95,10 @@ def _check_input(data: VisitInput, household: Household, photo_count: int, now: 
     if source == LocationSource.none:
         lat = lng = None
     accuracy = data.accuracy_m if source == LocationSource.gps else None
-    return data.model_copy(update={"visited_at": visited_at, "lat": lat, "lng": lng, "accuracy_m": accuracy})
+    # A phone's clock is its own: the queue time is kept between the visit and the arrival.
+    queued = min(max(data.queued_at, visited_at), now) if data.queued_at else None
+    return data.model_copy(update={"visited_at": visited_at, "lat": lat, "lng": lng, "accuracy_m": accuracy,
+                                   "queued_at": queued})
 
 
 def record_visit(
