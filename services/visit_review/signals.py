@@ -112,6 +112,19 @@ def add_signal(visit: Visit, signal: dict) -> bool:
     return True
 
 
+# Short labels by key (see signal_keys), for places that get keys rather than full reasons (the map).
+KEY_LABELS = {
+    **SIGNAL_LABELS,
+    f"{UNVERIFIED}:address": N_("At the registered address (not measured)"),
+}
+
+
+def signal_keys(signals: list[dict] | None) -> list[str]:
+    """``code``, or ``unverified:address`` for the registered address (not a measurement)."""
+    return [f"{UNVERIFIED}:address" if s.get("code") == UNVERIFIED and s.get("reason") == "address"
+            else s.get("code", "") for s in signals or []]
+
+
 def codes(signals: list[dict] | None) -> list[str]:
     return [s.get("code", "") for s in signals or []]
 

@@ -1,0 +1,82 @@
+"""The review queue (/review): visits of an area waiting for a coordinator, filterable by signal and state."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from core.db import session_scope
+from core.i18n import _
+from models import ReviewState, Role, User
+from pages.frame import frame
+from pages.session import require_user
+from pages.visit_cards import visit_card
+from pages.visit_review.controls import card_actions
+from services.areas import areas_visible_to
+from services.visit_review.review import STATE_LABELS, review_details
+from services.visit_review.signals import SIGNAL_LABELS
+from services.visits import VisitFilters, list_visits, photos_of, visit_dates
+
+PENDING = "pending"
+
+
+def load_cards(actor: User, filters: VisitFilters, limit: int = 100) -> tuple[list, dict, dict, dict]:
+    """(rows, photos, earlier dates, review details) of a list of visit cards."""
+    with session_scope() as session:
+        rows = list_visits(session, actor, filters, limit=limit)
+        ids = [v.id for v, _h, _u in rows]
+        photos = photos_of(session, ids)
+        earlier = visit_dates(session, [p.duplicate_of_visit_id for ps in photos.values() for p in ps
+                                        if p.duplicate_of_visit_id])
+        return rows, photos, earlier, review_details(session, ids)
+
+
+def signal_options() -> dict:
+    return {None: _("All signals"), **{code: _(label) for code, label in SIGNAL_LABELS.items()}}
+
+
+def state_options(with_pending: bool) -> dict:
+    pending = {PENDING: _("Waiting for review")} if with_pending else {}
+    return {**pending, None: _("All review states"), **{s.value: _(label) for s, label in STATE_LABELS.items()}}
+
+
+def state_filters(value: str | None) -> dict:
+    if value == PENDING:
+        return {"pending_only": True}
+    return {"review_state": ReviewState(value)} if value else {}
+
+
+@ui.page("/review")
+async def review_queue_page() -> None:
+    user = require_user(Role.coordinator, Role.admin)
+    if user is None:
+        return
+    with session_scope() as session:
+        areas = {a.id: a.name for a in areas_visible_to(session, user)}
+    with frame(_("Review queue"), user):
+        with ui.card().classes("ds-card"), ui.row().classes("w-full gap-2 items-end"):
+            area = ui.select({None: _("All my areas"), **areas}, value=None, label=_("Area")).classes(
+                "min-w-40").mark("filter-area")
+            signal = ui.select(signal_options(), value=None, label=_("Signal")).classes("min-w-40").mark(
+                "filter-signal")
+            state = ui.select(state_options(True), value=PENDING, label=_("Review state")).classes(
+                "min-w-40").mark("filter-review-state")
+
+        @ui.refreshable
+        async def results() -> None:
+            actor = require_user(Role.coordinator, Role.admin)
+            if actor is None:
+                return
+            filters = VisitFilters(area_id=area.value, signal=signal.value, **state_filters(state.value))
+            rows, photos, earlier, details = await run.io_bound(load_cards, actor, filters)
+            ui.label(_("{n} visits").format(n=len(rows))).classes("text-sm text-gray-600").mark("visit-count")
+            if not rows:
+                ui.label(_("Nothing is waiting for review.")).mark("queue-empty")
+            actions = card_actions(actor, details, results.refresh)
+            for visit, hh, member in rows:
+                visit_card(visit, member.name, photos.get(visit.id, []), earlier,
+                           title=f"{hh.head_name} · {hh.address}", title_link=f"/households/{hh.id}",
+                           review=details.get(visit.id), actions=actions)
+
+        for control in (area, signal, state):
+            control.on_value_change(results.refresh)
+        await results()
