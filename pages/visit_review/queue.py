@@ -35,7 +35,7 @@ def signal_options() -> dict:
 
 
 def state_options(with_pending: bool) -> dict:
-    pending = {PENDING: _("Waiting for review")} if with_pending else {}
+    pending = {PENDING: _("Pending review")} if with_pending else {}
     return {**pending, None: _("All review states"), **{s.value: _(label) for s, label in STATE_LABELS.items()}}
 
 
