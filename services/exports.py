@@ -60,7 +60,8 @@ def _visit_query(session: Session, actor: User, filters: MapFilters):  # noqa: A
     )
 
 
-def visit_rows(session: Session, actor: User, filters: MapFilters) -> Iterator[list]:
+def visit_rows(session: Session, actor: User, filters: MapFilters, lang: str | None = None) -> Iterator[list]:
+    """Header then one row per visit; the signals' reasons in ``lang`` (default: the current language)."""
     check_may_export(actor)
     tz = ZoneInfo(get_settings().time_zone)
     yield list(VISIT_HEADER)
@@ -69,7 +70,7 @@ def visit_rows(session: Session, actor: User, filters: MapFilters) -> Iterator[l
                visit.lat, visit.lng, visit.location_source.value, visit.verified,
                round(visit.distance_m) if visit.distance_m is not None else None, photos, visit.notes,
                visit.needs_raised, visit.help_given, visit.review_state.value, visit.counts,
-               " ".join(codes(visit.signals)), "; ".join(describe_all(visit.signals))]
+               " ".join(codes(visit.signals)), "; ".join(describe_all(visit.signals, lang))]
 
 
 def household_rows(session: Session, actor: User, filters: MapFilters, translate=lambda s: s) -> Iterator[list]:  # noqa: ANN001

@@ -127,3 +127,21 @@ async def test_review_api_refuses_a_visit_before_registration_with_422(user, dem
     body["visited_at"] = (utcnow() + timedelta(days=1)).isoformat()
     response = await user.http_client.put(f"/api/v1/visits/{uuid.uuid4()}", json=body, headers=headers)
     assert response.status_code == 422 and "future" in response.json()["detail"]
+
+
+async def test_review_offline_sync_keeps_the_queue_time_for_late_entry(user, demo: Session) -> None:  # noqa: ANN001
+    member = account(demo, "member1")
+    home = homes_of(demo, member)[0]
+    with session_scope() as s:
+        headers = {"Authorization": f"Bearer {issue_token(s, member).raw}", "Accept-Language": "en"}
+    visited = utcnow() - timedelta(days=5)
+    on_time, late = str(uuid.uuid4()), str(uuid.uuid4())
+    for vid, queued in ((on_time, visited + timedelta(minutes=20)), (late, None)):
+        body = {"household_id": home.id, "visited_at": visited.isoformat(), "location_source": "gps",
+                "lat": home.lat + 0.0003, "lng": home.lng, "accuracy_m": 12,
+                "queued_at": queued.isoformat() if queued else None}
+        response = await user.http_client.put(f"/api/v1/visits/{vid}", json=body, headers=headers)
+        assert response.status_code == 200, response.text
+    queued_visit, arrived_late = fresh(demo, Visit, on_time), demo.get(Visit, late)
+    assert queued_visit.queued_at is not None and queued_visit.signals == [] and queued_visit.counts
+    assert codes(arrived_late.signals) == ["late"] and not arrived_late.counts

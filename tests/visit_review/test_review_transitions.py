@@ -198,3 +198,22 @@ async def test_review_coordinator_of_another_area_gets_not_found(user: TestUser,
     await user.should_see("Not found")
     await user.open("/review")
     await user.should_not_see(home.head_name)
+
+
+def test_review_state_and_signals_reach_the_map_popup_and_the_export(demo: Session) -> None:
+    from services.exports import VISIT_HEADER, visit_rows
+    from services.map_data import build_map_payload
+
+    member, coord = account(demo, "member1"), account(demo, "coord")
+    home = homes_of(demo, member)[0]
+    visit = store(member, visit_input(home, "pin"))
+    demo.rollback()
+    payload = build_map_payload(demo, coord, layers=["visits"])
+    popup = next(f["properties"] for f in payload["features"] if f["properties"].get("id") == visit.id)
+    assert popup["signals"] == ["unverified"] and popup["review"] == "received" and popup["counts"] is False
+    rows = list(visit_rows(demo, coord, MapFilters(), "en"))
+    header = rows[0]
+    assert header[-4:] == VISIT_HEADER[-4:] == ["Review state", "Counts", "Signals", "Signal reasons"]
+    row = next(r for r in rows if r[0] == visit.id)
+    assert row[-4:-1] == ["received", False, "unverified"]
+    assert row[-1].startswith("Location not verified: pin on the map, no GPS fix")
