@@ -217,3 +217,32 @@ def test_review_state_and_signals_reach_the_map_popup_and_the_export(demo: Sessi
     row = next(r for r in rows if r[0] == visit.id)
     assert row[-4:-1] == ["received", False, "unverified"]
     assert row[-1].startswith("Location not verified: pin on the map, no GPS fix")
+
+
+def test_review_history_and_answer_go_with_a_deleted_household_and_expired_photos(demo: Session) -> None:
+    from core.config import get_settings
+    from models import Photo, VisitAnswer
+    from services import resident_data
+    from services.retention import expire_photos
+    from services.visits import prepare_photo
+    from tests.photos import photo_bytes
+
+    member, coord = account(demo, "member1"), account(demo, "coord")
+    first, second = homes_of(demo, member)[:2]
+    answered = []
+    for home in (first, second):
+        visit = store(member, visit_input(home, "pin", photo_consent=True))
+        review(coord, visit.id, ReviewState.has_issues, "Where was this?")
+        with session_scope() as s:
+            answer_visit(s, member, visit.id, "In the courtyard.", prepare_photo(photo_bytes(7 + len(answered))))
+        answered.append(visit)
+    with session_scope() as s:  # the photos expire: the answer keeps its note
+        expire_photos(s, utcnow() + timedelta(days=get_settings().photo_retention_days + 1), get_settings())
+    answer = fresh(demo, VisitAnswer, answered[1].id)
+    assert answer.note == "In the courtyard." and answer.photo_id is None
+    assert demo.exec(select(Photo).where(Photo.visit_id == answered[1].id)).all() == []
+    with session_scope() as s:  # the household's data is deleted on request: review rows included
+        resident_data.delete_household_data(s, coord, first.id)
+    demo.rollback()
+    assert demo.get(Visit, answered[0].id) is None and demo.get(VisitAnswer, answered[0].id) is None
+    assert demo.exec(select(VisitReview).where(VisitReview.visit_id == answered[0].id)).all() == []
