@@ -14,7 +14,7 @@ from pages.frame import frame
 from pages.request_cards import home_requests
 from pages.session import require_user
 from services.households import coverage_counts, list_households
-from services.visit_review.review import issues_for_member
+from services.visit_review.review import issues_for_member, pending_review_count
 
 
 @ui.page("/")
@@ -93,10 +93,12 @@ def coordinator_home(user: User) -> None:
     settings = get_settings()
     with session_scope() as session:
         total, overdue = coverage_counts(session, user, settings.visit_interval_days)
+        pending = pending_review_count(session, user)
     with ui.row().classes("w-full gap-3"):
         for label, value, link in (
             (_("Households"), total, "/admin/households"),
             (_("Overdue for a visit"), overdue, "/admin/households?overdue=1"),
+            (_("Pending review"), pending, "/review"),
         ):
             with ui.link(target=link).classes("no-underline text-inherit"), ui.card().classes("min-w-40"):
                 ui.label(str(value)).classes("text-3xl font-bold")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, cast
+from sqlalchemy import String, cast, func
 from sqlmodel import Session, col, select
 
 from core.db import session_scope
@@ -201,3 +201,13 @@ def save_clean_approvals(actor: User, visit_ids: list[str]) -> int:
 def save_answer(actor: User, visit_id: str, note: str, photo: ProcessedPhoto | None = None) -> None:
     with session_scope() as session:
         answer_visit(session, actor, visit_id, note, photo)
+
+
+def pending_review_count(session: Session, actor: User) -> int:
+    """Visits the actor may review that wait for a coordinator (the home page's figure)."""
+    if not may_review(actor):
+        return 0
+    return int(session.exec(
+        select(func.count()).select_from(Visit).join(Household, Household.id == Visit.household_id)
+        .where(household_scope(session, actor), visit_pending())
+    ).one())
