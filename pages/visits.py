@@ -14,9 +14,7 @@ from models import ReviewState, Role
 from pages.frame import frame
 from pages.messages import error_text
 from pages.session import require_user
-from pages.visit_cards import visit_card
-from pages.visit_review.controls import card_actions
-from pages.visit_review.queue import load_cards, signal_options, state_filters, state_options
+from pages.visit_review.queue import load_cards, review_selects, show_cards, state_filters
 from services.errors import ServiceError
 from services.households import list_households, members_for_pairing
 from services.visit_review.review import save_clean_approvals
@@ -51,10 +49,7 @@ async def visits_page() -> None:
             date_to = ui.input(_("To")).props("type=date dense").mark("filter-to")
             verified = ui.select({None: _("All"), True: _("Verified"), False: _("Not verified")}, value=None,
                                  label=_("Verification")).classes("min-w-32").mark("filter-verified")
-            signal = ui.select(signal_options(), value=None, label=_("Signal")).classes("min-w-40").mark(
-                "filter-signal")
-            state = ui.select(state_options(True), value=None, label=_("Review state")).classes(
-                "min-w-40").mark("filter-review-state")
+            signal, state = review_selects(None)
 
         @ui.refreshable
         async def results() -> None:
@@ -66,18 +61,15 @@ async def visits_page() -> None:
                                    date_from=_day_start(date_from.value, tz),
                                    date_to=end + timedelta(days=1) if end else None, verified=verified.value,
                                    signal=signal.value, **state_filters(state.value))
-            rows, photos, earlier, details = await run.io_bound(load_cards, actor, filters, 200)
+            cards = await run.io_bound(load_cards, actor, filters, 200)
+            rows = cards[0]
             clean = [v.id for v, _h, _u in rows if v.review_state == ReviewState.received and not v.signals]
             with ui.row().classes("w-full items-center justify-between"):
                 ui.label(_("{n} visits").format(n=len(rows))).classes("text-sm text-gray-600").mark("visit-count")
                 if clean:
                     ui.button(_("Approve the {n} clean visits listed").format(n=len(clean)), icon="done_all",
                               on_click=lambda: approve(clean)).props("outline").mark("approve-clean")
-            actions = card_actions(actor, details, results.refresh)
-            for visit, hh, member_user in rows:
-                visit_card(visit, member_user.name, photos.get(visit.id, []), earlier,
-                           title=f"{hh.head_name} · {hh.address}", title_link=f"/households/{hh.id}",
-                           review=details.get(visit.id), actions=actions)
+            show_cards(actor, cards, results.refresh)
 
         async def approve(ids: list[str]) -> None:
             actor = require_user(Role.coordinator, Role.admin)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nicegui import run, ui
 
 from core.db import session_scope
@@ -17,6 +19,15 @@ from services.visit_review.signals import SIGNAL_LABELS
 from services.visits import VisitFilters, list_visits, photos_of, visit_dates
 
 PENDING = "pending"
+
+
+def show_cards(actor: User, cards: tuple[list, dict, dict, dict], refresh: Callable[[], None]) -> None:
+    """Visit cards with the review controls or the answer box this viewer gets."""
+    rows, photos, earlier, details = cards
+    actions = card_actions(actor, details, refresh)
+    for visit, hh, member in rows:
+        visit_card(visit, member.name, photos.get(visit.id, []), earlier, title=f"{hh.head_name} · {hh.address}",
+                   title_link=f"/households/{hh.id}", review=details.get(visit.id), actions=actions)
 
 
 def load_cards(actor: User, filters: VisitFilters, limit: int = 100) -> tuple[list, dict, dict, dict]:
@@ -39,6 +50,14 @@ def state_options(with_pending: bool) -> dict:
     return {**pending, None: _("All review states"), **{s.value: _(label) for s, label in STATE_LABELS.items()}}
 
 
+def review_selects(state: str | None) -> tuple[ui.select, ui.select]:
+    """The signal and review-state filters of a visit list (``state``: the one selected first)."""
+    signal = ui.select(signal_options(), value=None, label=_("Signal")).classes("min-w-40").mark("filter-signal")
+    review = ui.select(state_options(True), value=state, label=_("Review state")).classes("min-w-40").mark(
+        "filter-review-state")
+    return signal, review
+
+
 def state_filters(value: str | None) -> dict:
     if value == PENDING:
         return {"pending_only": True}
@@ -56,10 +75,7 @@ async def review_queue_page() -> None:
         with ui.card().classes("ds-card"), ui.row().classes("w-full gap-2 items-end"):
             area = ui.select({None: _("All my areas"), **areas}, value=None, label=_("Area")).classes(
                 "min-w-40").mark("filter-area")
-            signal = ui.select(signal_options(), value=None, label=_("Signal")).classes("min-w-40").mark(
-                "filter-signal")
-            state = ui.select(state_options(True), value=PENDING, label=_("Review state")).classes(
-                "min-w-40").mark("filter-review-state")
+            signal, state = review_selects(PENDING)
 
         @ui.refreshable
         async def results() -> None:
@@ -67,15 +83,11 @@ async def review_queue_page() -> None:
             if actor is None:
                 return
             filters = VisitFilters(area_id=area.value, signal=signal.value, **state_filters(state.value))
-            rows, photos, earlier, details = await run.io_bound(load_cards, actor, filters)
-            ui.label(_("{n} visits").format(n=len(rows))).classes("text-sm text-gray-600").mark("visit-count")
-            if not rows:
+            cards = await run.io_bound(load_cards, actor, filters)
+            ui.label(_("{n} visits").format(n=len(cards[0]))).classes("text-sm text-gray-600").mark("visit-count")
+            if not cards[0]:
                 ui.label(_("Nothing is waiting for review.")).mark("queue-empty")
-            actions = card_actions(actor, details, results.refresh)
-            for visit, hh, member in rows:
-                visit_card(visit, member.name, photos.get(visit.id, []), earlier,
-                           title=f"{hh.head_name} · {hh.address}", title_link=f"/households/{hh.id}",
-                           review=details.get(visit.id), actions=actions)
+            show_cards(actor, cards, results.refresh)
 
         for control in (area, signal, state):
             control.on_value_change(results.refresh)

@@ -44,14 +44,11 @@ def may_review(actor: User) -> bool:
 
 
 def _reviewable(session: Session, actor: User, visit_id: str) -> Visit:
+    from services.visits import get_visit  # services.visits imports this package
+
     if not may_review(actor):
         raise NotFound(N_("Visit not found."))
-    visit = session.exec(
-        select(Visit).join(Household, Household.id == Visit.household_id)
-        .where(Visit.id == visit_id, household_scope(session, actor))
-    ).first()
-    if visit is None:
-        raise NotFound(N_("Visit not found."))
+    visit = get_visit(session, actor, visit_id, audit_read=False)  # the area scope: others get "not found"
     if visit.member_id == actor.id:
         raise Forbidden(N_("Nobody reviews their own visits."))
     return visit
