@@ -21,6 +21,20 @@ from services.visits import VisitFilters, list_visits, photos_of, visit_dates
 PENDING = "pending"
 
 
+class LatestCall:
+    """Numbers the loads of a refreshable list, so that a slow earlier load does not draw over a newer one."""
+
+    def __init__(self) -> None:
+        self.current = 0
+
+    def start(self) -> int:
+        self.current += 1
+        return self.current
+
+    def is_current(self, call: int) -> bool:
+        return call == self.current
+
+
 def show_cards(actor: User, cards: tuple[list, dict, dict, dict], refresh: Callable[[], None]) -> None:
     """Visit cards with the review controls or the answer box this viewer gets."""
     rows, photos, earlier, details = cards
@@ -77,13 +91,18 @@ async def review_queue_page() -> None:
                 "min-w-40").mark("filter-area")
             signal, state = review_selects(PENDING)
 
+        latest = LatestCall()
+
         @ui.refreshable
         async def results() -> None:
             actor = require_user(Role.coordinator, Role.admin)
             if actor is None:
                 return
+            call = latest.start()
             filters = VisitFilters(area_id=area.value, signal=signal.value, **state_filters(state.value))
             cards = await run.io_bound(load_cards, actor, filters)
+            if not latest.is_current(call):  # a newer filter change is loading: draw only that
+                return
             ui.label(_("{n} visits").format(n=len(cards[0]))).classes("text-sm text-gray-600").mark("visit-count")
             if not cards[0]:
                 ui.label(_("Nothing is waiting for review.")).mark("queue-empty")

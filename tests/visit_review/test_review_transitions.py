@@ -246,3 +246,26 @@ def test_review_history_and_answer_go_with_a_deleted_household_and_expired_photo
     demo.rollback()
     assert demo.get(Visit, answered[0].id) is None and demo.get(VisitAnswer, answered[0].id) is None
     assert demo.exec(select(VisitReview).where(VisitReview.visit_id == answered[0].id)).all() == []
+
+
+async def test_review_visit_list_filters_by_signal_and_state_and_bulk_approves(user: TestUser, demo: Session) -> None:
+    from tests.helpers import choose
+
+    member = account(demo, "member1")
+    first, second = homes_of(demo, member)[:2]
+    clean = store(member, visit_input(first))
+    flagged = late_visit(member, second)
+    await sign_in(user, "coord")
+    await user.open("/visits")
+    choose(user, "filter-signal", "Entered late")
+    await user.should_see("1 visits", retries=40)
+    await user.should_see(marker=f"visit-{flagged.id}")
+    await user.should_not_see(marker=f"visit-{clean.id}")
+    choose(user, "filter-signal", "All signals")
+    choose(user, "filter-review-state", "Received")
+    await user.should_see(marker=f"visit-{clean.id}")
+    user.find(marker="approve-clean").click()
+    await user.should_see("visits approved.", retries=40)
+    demo.rollback()
+    assert demo.get(Visit, clean.id).review_state == ReviewState.approved
+    assert demo.get(Visit, flagged.id).review_state == ReviewState.received  # a signal: reviewed one by one
