@@ -66,12 +66,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('review_state', sa.Enum(*STATES, name='reviewstate'), nullable=False,
                                       server_default='received'))
         batch_op.add_column(sa.Column('counts', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.drop_index('ix_visit_map')
         batch_op.drop_index('ix_visit_period')
     _backfill()
     with op.batch_alter_table('visit', schema=None) as batch_op:
-        batch_op.create_index('ix_visit_map', ['lat', 'lng', 'household_id', 'verified', 'visited_at', 'member_id',
-                                               'counts', 'review_state'], unique=False)
         batch_op.create_index('ix_visit_period', ['visited_at', 'household_id', 'verified', 'member_id', 'counts',
                                                   'review_state'], unique=False)
         batch_op.create_index('ix_visit_household_counted', ['household_id', 'counts', 'visited_at'], unique=False)
@@ -158,14 +155,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_visit_counts'))
         batch_op.drop_index('ix_visit_household_counted')
         batch_op.drop_index('ix_visit_period')
-        batch_op.drop_index('ix_visit_map')
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.drop_column('counts')
         batch_op.drop_column('review_state')
         batch_op.drop_column('signals')
         batch_op.drop_column('queued_at')
-        batch_op.create_index('ix_visit_map', ['lat', 'lng', 'household_id', 'verified', 'visited_at', 'member_id'],
-                              unique=False)
         batch_op.create_index('ix_visit_period', ['visited_at', 'household_id', 'verified', 'member_id'],
                               unique=False)
     op.drop_table('visitanswer')
