@@ -269,3 +269,14 @@ async def test_review_visit_list_filters_by_signal_and_state_and_bulk_approves(u
     demo.rollback()
     assert demo.get(Visit, clean.id).review_state == ReviewState.approved
     assert demo.get(Visit, flagged.id).review_state == ReviewState.received  # a signal: reviewed one by one
+
+
+async def test_review_queue_in_chinese(user: TestUser, demo: Session) -> None:
+    member = account(demo, "member1")
+    late_visit(member, homes_of(demo, member)[0], days=12)
+    await sign_in(user, "coord")
+    await user.open("/review")
+    user.find(marker="language-switch").click()
+    await user.should_see("审核队列", retries=20)
+    await user.should_see("补录过晚：走访后 12 天才录入")
+    await user.should_see("待审核")
