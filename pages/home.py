@@ -14,7 +14,7 @@ from pages.frame import frame
 from pages.request_cards import home_requests
 from pages.session import require_user
 from services.households import coverage_counts, list_households
-from services.visit_review.review import issues_for_member, pending_review_count
+from services.visit_review.review import issues_for_member, pending_by_household, pending_review_count
 
 
 @ui.page("/")
@@ -47,6 +47,7 @@ def member_home(user: User) -> None:
         with session_scope() as session:
             rows = list_households(session, user, search.value or "", settings.visit_interval_days,
                                    lang=current_language())
+            pending = pending_by_household(session, user, [r.household.id for r in rows])
         if not rows:
             ui.label(_("No households found.") if search.value else _("No households are paired with you yet."))
             return
@@ -66,6 +67,9 @@ def member_home(user: User) -> None:
                             ui.badge(_("{days} days since last visit").format(days=row.days_since_visit),
                                      color="positive")
                     ui.label(household.address).classes("text-gray-600 text-sm")
+                    if pending.get(household.id):  # why the days above did not restart after a visit
+                        ui.label(_("{n} of your visits here pending review").format(n=pending[household.id])) \
+                            .classes("text-sm text-orange-700").mark(f"pending-visits-{household.id}")
                     if row.needs:
                         ui.label(" · ".join(row.needs)).classes("text-sm text-primary")
 

@@ -208,3 +208,15 @@ def pending_review_count(session: Session, actor: User) -> int:
         select(func.count()).select_from(Visit).join(Household, Household.id == Visit.household_id)
         .where(household_scope(session, actor), visit_pending())
     ).one())
+
+
+def pending_by_household(session: Session, actor: User, household_ids: list[int]) -> dict[int, int]:
+    """How many of the actor's own visits to each household wait for review (why a clock did not move)."""
+    if not household_ids:
+        return {}
+    rows = session.exec(
+        select(Visit.household_id, func.count()).where(
+            Visit.member_id == actor.id, col(Visit.household_id).in_(household_ids), visit_pending())
+        .group_by(Visit.household_id)
+    ).all()
+    return {hid: int(n) for hid, n in rows}

@@ -280,3 +280,12 @@ async def test_review_queue_in_chinese(user: TestUser, demo: Session) -> None:
     await user.should_see("审核队列", retries=20)
     await user.should_see("补录过晚：走访后 12 天才录入")
     await user.should_see("待审核")
+
+
+async def test_review_member_home_says_why_the_clock_did_not_move(user: TestUser, demo: Session) -> None:
+    member = account(demo, "member1")
+    home = homes_of(demo, member)[0]
+    store(member, visit_input(home, "pin"))
+    await sign_in(user, "member1")
+    await user.should_see(marker=f"pending-visits-{home.id}")
+    await user.should_see("1 of your visits here pending review")
