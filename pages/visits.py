@@ -14,7 +14,7 @@ from models import ReviewState, Role
 from pages.frame import frame
 from pages.messages import error_text
 from pages.session import require_user
-from pages.visit_review.queue import LatestCall, load_cards, review_selects, show_cards, state_filters
+from pages.visit_review.queue import LatestLoad, review_selects, show_cards, state_filters
 from services.errors import ServiceError
 from services.households import list_households, members_for_pairing
 from services.visit_review.review import save_clean_approvals
@@ -51,21 +51,20 @@ async def visits_page() -> None:
                                  label=_("Verification")).classes("min-w-32").mark("filter-verified")
             signal, state = review_selects(None)
 
-        latest = LatestCall()
+        latest = LatestLoad()
 
         @ui.refreshable
         async def results() -> None:
             actor = require_user(Role.coordinator, Role.admin)
             if actor is None:
                 return
-            call = latest.start()
             end = _day_start(date_to.value, tz)
             filters = VisitFilters(member_id=member.value, household_id=household.value,
                                    date_from=_day_start(date_from.value, tz),
                                    date_to=end + timedelta(days=1) if end else None, verified=verified.value,
                                    signal=signal.value, **state_filters(state.value))
-            cards = await run.io_bound(load_cards, actor, filters, 200)
-            if not latest.is_current(call):  # a newer filter change is loading: draw only that
+            cards = await latest.cards(actor, filters, 200)
+            if cards is None:  # a newer filter change is loading: draw only that
                 return
             rows = cards[0]
             clean = [v.id for v, _h, _u in rows if v.review_state == ReviewState.received and not v.signals]

@@ -21,18 +21,18 @@ from services.visits import VisitFilters, list_visits, photos_of, visit_dates
 PENDING = "pending"
 
 
-class LatestCall:
-    """Numbers the loads of a refreshable list, so that a slow earlier load does not draw over a newer one."""
+class LatestLoad:
+    """Loads a refreshable list's cards off the event loop; a slow earlier load that a newer filter
+    change overtook comes back as None, so that it does not draw over the newer list."""
 
     def __init__(self) -> None:
         self.current = 0
 
-    def start(self) -> int:
+    async def cards(self, actor: User, filters: VisitFilters, limit: int = 100) -> tuple | None:
         self.current += 1
-        return self.current
-
-    def is_current(self, call: int) -> bool:
-        return call == self.current
+        call = self.current
+        cards = await run.io_bound(load_cards, actor, filters, limit)
+        return cards if call == self.current else None
 
 
 def show_cards(actor: User, cards: tuple[list, dict, dict, dict], refresh: Callable[[], None]) -> None:
@@ -91,17 +91,16 @@ async def review_queue_page() -> None:
                 "min-w-40").mark("filter-area")
             signal, state = review_selects(PENDING)
 
-        latest = LatestCall()
+        latest = LatestLoad()
 
         @ui.refreshable
         async def results() -> None:
             actor = require_user(Role.coordinator, Role.admin)
             if actor is None:
                 return
-            call = latest.start()
             filters = VisitFilters(area_id=area.value, signal=signal.value, **state_filters(state.value))
-            cards = await run.io_bound(load_cards, actor, filters)
-            if not latest.is_current(call):  # a newer filter change is loading: draw only that
+            cards = await latest.cards(actor, filters)
+            if cards is None:
                 return
             ui.label(_("{n} visits").format(n=len(cards[0]))).classes("text-sm text-gray-600").mark("visit-count")
             if not cards[0]:
