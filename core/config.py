@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     # Visits
     visit_interval_days: int = 30
     verify_radius_m: float = 150.0
+    # Hours after saving during which a member may correct their own visit (an audited edit).
+    visit_edit_hours: float = Field(default=24.0, ge=0)
 
     # Password hashing: Argon2id with RFC 9106's low-memory profile (pwdlib's and argon2-cffi's
     # defaults). Lower them only for tests: every sign-in costs this much CPU and memory on purpose.

@@ -33,7 +33,7 @@ from models.requests import (
     Visibility,
 )
 from models.users import LoginAttempt, Role, User
-from models.visits import LocationSource, Photo, Visit
+from models.visits import LocationSource, Photo, Visit, VisitRevision
 from models.year import (
     AssignmentStatus,
     BoardComment,
@@ -101,4 +101,5 @@ __all__ = [
     "User",
     "Visibility",
     "Visit",
+    "VisitRevision",
 ]
