@@ -22,7 +22,8 @@ from models.common import utcnow
 from services import audit
 from services.errors import Forbidden, NotFound
 from services.geo import verify_location
-from services.visits import VisitInput, check_visit_input
+from services.photo_pipeline import ProcessedPhoto
+from services.visits import VisitInput, add_photo, check_visit_input
 
 CORRECTABLE = ("visited_at", "lat", "lng", "accuracy_m", "location_source", "notes", "needs_raised",
                "help_given", "photo_consent")
@@ -114,16 +115,19 @@ def apply_correction(session: Session, actor: User, visit: Visit, data: VisitInp
     return True
 
 
-def correct_visit(actor: User, data: VisitInput, now: datetime | None = None) -> Visit:
-    """A member's explicit correction of their stored visit, in its own transaction."""
-    now = now or utcnow()
+def correct_visit(actor: User, data: VisitInput, photos: list[ProcessedPhoto] | None = None,
+                  now: datetime | None = None) -> Visit:
+    """A member's explicit correction of their stored visit (photos may be added), in its own transaction."""
+    now, photos = now or utcnow(), photos or []
     with session_scope() as session:
         visit = session.get(Visit, data.id)
         if visit is None or visit.member_id != actor.id:
             raise NotFound(N_("Visit not found."))
         check_may_correct(actor, visit, now)
-        count = session.exec(select(func.count(Photo.id)).where(Photo.visit_id == visit.id)).one()
-        apply_correction(session, actor, visit, data, int(count), now)
+        stored = set(session.exec(select(Photo.upload_sha256).where(Photo.visit_id == visit.id)).all())
+        apply_correction(session, actor, visit, data, len(stored | {p.sha256 for p in photos}), now)
+        for photo in photos:
+            add_photo(session, actor, visit, photo)
         return visit
 
 
