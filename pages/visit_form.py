@@ -275,9 +275,14 @@ class VisitForm:
             local = datetime.strptime(f"{self.date_input.value} {self.time_input.value}", "%Y-%m-%d %H:%M")
         except ValueError as exc:
             raise InvalidInput(N_("Enter the date and time of the visit.")) from exc
+        visited_at = local.replace(tzinfo=self.tz)
+        if self.stored is not None:  # the form shows minutes: an unchanged time keeps the stored one exactly
+            before = stored_values(self.stored.visit, self.tz)
+            if (before["date"], before["time"]) == (self.date_input.value, self.time_input.value):
+                visited_at = self.stored.visit.visited_at
         loc = self.location
         return VisitInput(
-            id=self.visit_id, household_id=self.household.id, visited_at=local.replace(tzinfo=self.tz),
+            id=self.visit_id, household_id=self.household.id, visited_at=visited_at,
             lat=loc.get("lat"), lng=loc.get("lng"), accuracy_m=loc.get("accuracy"),
             location_source=LocationSource(loc["source"]) if loc else LocationSource.none,
             notes=self.notes_input.value or "", needs_raised=self.needs_raised_input.value or "",
