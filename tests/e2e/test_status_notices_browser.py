@@ -34,9 +34,11 @@ def assert_buttons_reachable(page, labels: tuple[str, ...]) -> None:  # noqa: AN
             box = button.bounding_box()
             assert box is not None
             points = [[box["x"] + box["width"] / 2, box["y"] + box["height"] * f] for f in (0.25, 0.5, 0.75)]
-            points = [p for p in points if 0 <= p[1] < 844]
+            # Content scrolls under the page's header, whose height the layout reserves: points there are out of view.
+            header = page.evaluate("document.querySelector('.q-header').getBoundingClientRect().bottom")
+            points = [p for p in points if header <= p[1] < 844]
             hits = page.evaluate(HIT, [label, points])
-            assert all(label in hit for hit in hits), f"{label!r} at {scroll}: covered by {hits}"
+            assert all(label.lower() in hit.lower() for hit in hits), f"{label!r} at {scroll}: covered by {hits}"
 
 
 def open_visit_form(page, live_server) -> None:  # noqa: ANN001
@@ -59,7 +61,7 @@ def test_unsent_banner_does_not_cover_save(page, live_server) -> None:  # noqa: 
     box = save.bounding_box()
     centre = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('button')?.innerText.trim()",
                            [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
-    assert centre and "Save visit" in centre
+    assert centre and "save visit" in centre.lower()
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     page.screenshot(path=screenshot_path("unsent-banner-form-bottom"))  # where the banner covered Save
     screenshot(page, "unsent-banner-form-top")
