@@ -27,6 +27,9 @@ def saved_visit_view(stored: StoredVisit, household: Household, unsaved_changes:
     base = f"/households/{household.id}"
     with ui.card().classes("ds-card").mark("visit-saved-state"):
         ui.label(saved_at_text(stored.saved_at, tz)).classes("text-lg font-medium text-positive").mark("saved-at")
+        if stored.corrected_at is not None:
+            ui.label(_("Corrected: {when}").format(when=format_datetime(stored.corrected_at, tz))).classes(
+                "text-sm").mark("corrected-at")
         ui.label(household.head_name).classes("font-medium")
         ui.label(_("Visited: {when}").format(when=format_datetime(visit.visited_at, tz))).classes("text-sm")
         for label, text in ((_("Notes"), visit.notes), (_("Needs raised"), visit.needs_raised),

@@ -38,6 +38,8 @@ class StoredVisit:
     saved_at: datetime  # aware UTC
     editable_until: datetime  # aware UTC
     editable: bool
+    corrected_at: datetime | None = None  # aware UTC, the latest correction
+
 
 
 def _utc(moment: datetime) -> datetime:
@@ -56,7 +58,9 @@ def own_stored_visit(session: Session, actor: User, visit_id: str, now: datetime
         return None
     count = session.exec(select(func.count(Photo.id)).where(Photo.visit_id == visit.id)).one()
     deadline = edit_deadline(visit)
-    return StoredVisit(visit, int(count), _utc(visit.created_at), deadline, _utc(now or utcnow()) <= deadline)
+    corrected = session.exec(select(func.max(VisitRevision.edited_at)).where(VisitRevision.visit_id == visit.id)).one()
+    return StoredVisit(visit, int(count), _utc(visit.created_at), deadline, _utc(now or utcnow()) <= deadline,
+                       _utc(corrected) if corrected else None)
 
 
 def check_may_correct(actor: User, visit: Visit, now: datetime) -> None:

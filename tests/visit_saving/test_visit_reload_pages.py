@@ -89,6 +89,7 @@ async def test_own_visit_corrected_within_24_hours_is_audited_with_old_and_new_v
     user.find(marker="save-visit").click()
     await user.should_see("Correction saved.", retries=40)
     await user.should_see("Notes: Talked about rent arrears")
+    await user.should_see(marker="corrected-at")
     after = stored(visit.id)
     assert after is not None and after.notes == "Talked about rent arrears"
     revisions, audits = corrections(visit.id)
