@@ -20,14 +20,14 @@ async def test_no_location_asks_once_and_saves_only_when_confirmed(user: TestUse
     visit_id = form_visit_id(user)
     user.find("Notes").type("Met on the stairs")
     user.find(marker="save-visit").click()
-    await user.should_see("Save without a location?")
+    await user.should_see("Save without a location?", retries=40)
     user.find(marker="add-location").click()
     await user.should_not_see("Save without a location?")
     assert stored(visit_id) is None
     await user.should_see("Met on the stairs")  # nothing typed is lost
 
     user.find(marker="save-visit").click()
-    await user.should_see("Save without a location?")
+    await user.should_see("Save without a location?", retries=40)
     user.find(marker="save-without-location").click()
     await user.should_see("Visit saved at", retries=40)
     visit = stored(visit_id)
@@ -42,7 +42,7 @@ async def test_confirmed_once_is_not_asked_again_after_a_refused_save(user: Test
     user.find("Date").clear()
     user.find("Date").type("2099-01-01")  # the server refuses this: the member corrects it and saves again
     user.find(marker="save-visit").click()
-    await user.should_see("Save without a location?")
+    await user.should_see("Save without a location?", retries=40)
     user.find(marker="save-without-location").click()
     await user.should_see("The visit time is in the future.", retries=40)
     assert stored(visit_id) is None
@@ -70,7 +70,7 @@ async def test_no_location_question_in_chinese(user: TestUser, demo: Session) ->
     await sign_in(user, "member1")
     await user.open(f"/households/{household.id}/visit")
     user.find(marker="language-switch").click()
-    await user.should_see("保存走访")
+    await user.should_see("保存走访", retries=40)
     user.find(marker="save-visit").click()
-    await user.should_see("不记录位置就保存吗？")
-    await user.should_see("不记录位置，直接保存")
+    await user.should_see("不记录位置就保存吗？", retries=40)
+    await user.should_see("不记录位置，直接保存", retries=40)

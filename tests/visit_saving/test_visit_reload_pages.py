@@ -25,7 +25,7 @@ from tests.visit_saving.builders import (
 
 async def open_form(user: TestUser, household_id: int) -> str:
     await user.open(f"/households/{household_id}/visit")
-    await user.should_see(marker="draft-state")
+    await user.should_see(marker="draft-state", retries=40)
     return form_visit_id(user)
 
 
@@ -41,12 +41,12 @@ async def test_reload_after_the_save_landed_shows_saved_at_not_an_empty_or_edita
     await user.open(f"/households/{household.id}/visit?visit={visit_id}")
     visit = stored(visit_id)
     assert visit is not None
-    await user.should_see(f"Visit saved at {hh_mm(visit.created_at)}.")
-    await user.should_see("Notes: Heating subsidy form")
+    await user.should_see(f"Visit saved at {hh_mm(visit.created_at)}.", retries=40)
+    await user.should_see("Notes: Heating subsidy form", retries=40)
     await user.should_not_see(marker="save-visit")
     await user.should_not_see(marker="unsaved-changes")
     await user.open(f"/households/{household.id}/visit?visit={visit_id}")  # a second reload: the same state
-    await user.should_see(f"Visit saved at {hh_mm(visit.created_at)}.")
+    await user.should_see(f"Visit saved at {hh_mm(visit.created_at)}.", retries=40)
     # Once the saved state was seen, "Log visit" starts the next visit.
     assert await open_form(user, household.id) != visit_id
 
@@ -58,8 +58,8 @@ async def test_reload_before_the_save_landed_then_edit_is_stored_not_dropped(use
     visit_id = await open_form(user, household.id)
     user.find("Notes").type("First version")
     await user.open(f"/households/{household.id}/visit?visit={visit_id}")  # the reload
-    await user.should_see(marker="draft-state")
-    await user.should_see("First version")
+    await user.should_see(marker="draft-state", retries=40)
+    await user.should_see("First version", retries=40)
     # The first save completes after the reloaded page was built.
     store_visit(member, visit_input(household, id=visit_id, notes="First version"))
     user.find(marker="use-address").click()
@@ -82,14 +82,14 @@ async def test_own_visit_corrected_within_24_hours_is_audited_with_old_and_new_v
     await user.open(f"/households/{household.id}/visit?visit={visit.id}")
     await user.should_see("Visit saved on")  # yesterday or today, but with its date when not today
     user.find(marker="correct-visit").click()
-    await user.should_see(marker="correcting-visit")
-    await user.should_see("Talked about rent")
+    await user.should_see(marker="correcting-visit", retries=40)
+    await user.should_see("Talked about rent", retries=40)
     user.find("Notes").clear()
     user.find("Notes").type("Talked about rent arrears")
     user.find(marker="save-visit").click()
     await user.should_see("Correction saved.", retries=40)
-    await user.should_see("Notes: Talked about rent arrears")
-    await user.should_see(marker="corrected-at")
+    await user.should_see("Notes: Talked about rent arrears", retries=40)
+    await user.should_see(marker="corrected-at", retries=40)
     after = stored(visit.id)
     assert after is not None and after.notes == "Talked about rent arrears"
     revisions, audits = corrections(visit.id)
@@ -103,7 +103,7 @@ async def test_correction_after_24_hours_is_refused_with_a_clear_message(user: T
     visit = store_visit(member, visit_input(household, notes="Old visit"), saved_hours_ago=25)
     await sign_in(user, "member1")
     await user.open(f"/households/{household.id}/visit?visit={visit.id}&edit=1")
-    await user.should_see("The time for corrections (24 hours after saving) is over.")
+    await user.should_see("The time for corrections (24 hours after saving) is over.", retries=40)
     await user.should_not_see(marker="correct-visit")
     await user.should_not_see(marker="save-visit")
 
@@ -114,7 +114,7 @@ async def test_correction_when_the_window_closes_while_editing_is_refused_and_no
     visit = store_visit(member, visit_input(household, notes="Almost a day ago"), saved_hours_ago=23.99)
     await sign_in(user, "member1")
     await user.open(f"/households/{household.id}/visit?visit={visit.id}&edit=1")
-    await user.should_see(marker="correcting-visit")
+    await user.should_see(marker="correcting-visit", retries=40)
     age_visit(visit.id, hours=1)  # the member leaves the form open past the window
     user.find("Notes").type(" changed")
     user.find(marker="save-visit").click()
@@ -131,11 +131,11 @@ async def test_another_members_visit_cannot_be_corrected(user: TestUser, demo: S
     _member, own_household = member_and_household(demo, "member1")
     await sign_in(user, "member1")
     await user.open(f"/households/{foreign_household.id}/visit?visit={visit.id}&edit=1")
-    await user.should_see("Not found")
+    await user.should_see("Not found", retries=40)
     await user.should_not_see("Member 2's visit")
     # The foreign id under the member's own household is not their visit: a save is refused.
     await user.open(f"/households/{own_household.id}/visit?visit={visit.id}&edit=1")
-    await user.should_see(marker="draft-state")
+    await user.should_see(marker="draft-state", retries=40)
     await user.should_not_see("Member 2's visit")
     user.find(marker="use-address").click()
     user.find("Notes").type("Overwrite attempt")
@@ -153,4 +153,4 @@ async def test_photos_picked_before_a_reload_are_asked_for_again(user: TestUser,
     await upload(user, photo_bytes(0))
     await wait_for_images(user, 1)
     await user.open(f"/households/{household.id}/visit?visit={visit_id}")
-    await user.should_see("Photos picked before the page was reloaded were not kept (1). Add them again.")
+    await user.should_see("Photos picked before the page was reloaded were not kept (1). Add them again.", retries=40)
