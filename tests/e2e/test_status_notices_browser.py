@@ -21,7 +21,17 @@ HIT = """([label, points]) => points.map(([x, y]) => {
 })"""
 
 
-def assert_buttons_reachable(page, labels: tuple[str, ...]) -> None:  # noqa: ANN001
+# Whether a notice is drawn over the control: elementFromPoint misses notices with pointer-events: none.
+OVERLAPS = """([selector, b]) => {
+  const n = document.querySelector(selector);
+  if (!n) return false;
+  const r = n.getBoundingClientRect();
+  return r.width > 0 && r.height > 0
+    && r.left < b.x + b.width && b.x < r.right && r.top < b.y + b.height && b.y < r.bottom;
+}"""
+
+
+def assert_buttons_reachable(page, labels: tuple[str, ...], notice: str) -> None:  # noqa: ANN001
     for label in labels:
         button = page.get_by_role("button", name=label)
         for scroll in ("top", "button", "bottom"):
@@ -39,6 +49,7 @@ def assert_buttons_reachable(page, labels: tuple[str, ...]) -> None:  # noqa: AN
             points = [p for p in points if header <= p[1] < 844]
             hits = page.evaluate(HIT, [label, points])
             assert all(label.lower() in hit.lower() for hit in hits), f"{label!r} at {scroll}: covered by {hits}"
+            assert not page.evaluate(OVERLAPS, [notice, box]), f"{notice} drawn over {label!r} at {scroll}"
 
 
 def open_visit_form(page, live_server) -> None:  # noqa: ANN001
@@ -55,7 +66,7 @@ def test_unsent_banner_does_not_cover_save(page, live_server) -> None:  # noqa: 
     page.reload()
     banner = page.locator("#ds-unsent-banner")
     expect(banner).to_contain_text("1 visit not sent yet")
-    assert_buttons_reachable(page, FORM_BUTTONS)
+    assert_buttons_reachable(page, FORM_BUTTONS, "#ds-unsent-banner")
     save = page.get_by_role("button", name="Save visit")
     save.scroll_into_view_if_needed()
     box = save.bounding_box()
@@ -73,7 +84,7 @@ def test_connection_lost_box_does_not_cover_the_form_buttons(page, live_server) 
     page.evaluate("window.socket.disconnect()")
     box = page.locator("#popup")
     expect(box).to_be_visible()
-    assert_buttons_reachable(page, FORM_BUTTONS)
+    assert_buttons_reachable(page, FORM_BUTTONS, "#popup")
     screenshot(page, "connection-lost-form-top")
     page.evaluate("window.socket.connect()")
     expect(box).to_be_hidden()
