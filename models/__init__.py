@@ -34,7 +34,7 @@ from models.requests import (
     Visibility,
 )
 from models.users import LoginAttempt, Role, User
-from models.visits import LocationSource, Photo, ReviewState, Visit, VisitAnswer, VisitReview
+from models.visits import LocationSource, Photo, ReviewState, Visit, VisitAnswer, VisitReview, VisitRevision
 from models.year import (
     AssignmentStatus,
     BoardComment,
@@ -106,4 +106,5 @@ __all__ = [
     "Visit",
     "VisitAnswer",
     "VisitReview",
+    "VisitRevision",
 ]

@@ -67,7 +67,8 @@ class VisitFilters:
     area_id: int | None = None  # this area's subtree
 
 
-def _check_input(data: VisitInput, household: Household, photo_count: int, now: datetime) -> VisitInput:
+def check_visit_input(data: VisitInput, household: Household, photo_count: int, now: datetime) -> VisitInput:
+    """The submitted visit validated and normalised (time, location by its source); InvalidInput if wrong."""
     try:
         uuid.UUID(data.id)
     except ValueError as exc:
@@ -112,7 +113,9 @@ def record_visit(
     """Store a visit once, whatever the number of submissions with the same client-made id.
 
     A repeated submission returns the stored visit and adds only the photos it does not have yet
-    (resume after a cut-off upload). Files are written before the commit and removed again if
+    (resume after a cut-off upload). When it carries different values (typed after a reload while
+    the first save was under way), they are applied as the member's audited correction, or
+    refused after the edit window: never silently dropped. Files are written before the commit and removed again if
     anything fails, so there is never a half-saved visit or an orphan file.
     """
     now = now or utcnow()
@@ -121,13 +124,17 @@ def record_visit(
     if existing is not None:
         if existing.member_id != actor.id:
             raise NotFound(N_("Visit not found."))
+        from services.visit_corrections import apply_correction  # it builds on this module
+
+        stored = set(session.exec(select(Photo.upload_sha256).where(Photo.visit_id == existing.id)).all())
+        apply_correction(session, actor, existing, data, len(stored | {p.sha256 for p in photos}), now)
         for photo in photos:
             add_photo(session, actor, existing, photo, store)
         return existing
     if actor.role != Role.member or not is_paired(session, actor.id, data.household_id):  # type: ignore[arg-type]
         raise NotFound(N_("Household not found."))
     household = get_household(session, actor, data.household_id, audit_read=False)
-    data = _check_input(data, household, len(photos), now)
+    data = check_visit_input(data, household, len(photos), now)
     settings = get_settings()
     point = (data.lat, data.lng) if data.lat is not None and data.lng is not None else None
     home = (household.lat, household.lng) if household.lat is not None and household.lng is not None else None
