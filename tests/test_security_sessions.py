@@ -123,6 +123,22 @@ def test_brute_force_is_slowed_for_unknown_accounts_too(demo: Session) -> None:
             authenticate(demo, login, "doorstep-demo", now=now + timedelta(minutes=1))
 
 
+def test_throttle_counts_per_account_not_per_name_typed(demo: Session) -> None:
+    """Five wrong passwords as member5, then more as member5's phone number: the same account, one counter."""
+    from services.auth import authenticate
+    from services.errors import InvalidInput, Throttled
+
+    now = utcnow()
+    for login in ("member5", "member5", "MEMBER5", "139 0000 0005", "13900000005"):
+        with pytest.raises(InvalidInput):
+            authenticate(demo, login, "guess-guess", now=now)
+    for login in ("13900000005", "member5"):
+        with pytest.raises(Throttled):
+            authenticate(demo, login, "doorstep-demo", now=now + timedelta(minutes=1))
+    # Another account is not slowed by member5's failures.
+    assert authenticate(demo, "13900000006", "doorstep-demo", now=now).username == "member6"
+
+
 async def test_photo_urls_refuse_an_idle_session(user: TestUser, demo: Session,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from models import Photo
