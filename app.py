@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from nicegui import app, ui
+from core.session_dir import use_private_session_dir
 
-from core.config import get_settings
-from core.db import session_scope, upgrade_schema
+use_private_session_dir()  # before NiceGUI is imported: it reads NICEGUI_STORAGE_PATH once
+
+from nicegui import app, ui  # noqa: E402
+
+from core.config import get_settings  # noqa: E402
+from core.db import session_scope, upgrade_schema  # noqa: E402
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from nicegui import app, run
 
 from api.filters import filters_from_request
 from core.db import session_scope
-from core.i18n import DEFAULT_LANGUAGE, translate
+from core.i18n import current_language, translate
 from models import User
 from services import audit
 from services.auth import session_user_from
@@ -86,7 +86,7 @@ async def export(kind: str, fmt: str, request: Request) -> Response:
     if kind not in ("visits", "households", "coverage") or fmt not in MEDIA or (fmt == "geojson" and kind != "visits"):
         raise HTTPException(status_code=404)
     filters = filters_from_request(request)
-    lang = app.storage.user.get("lang", DEFAULT_LANGUAGE)
+    lang = current_language()
     user_id = await run.io_bound(_authorise, dict(app.storage.user),
                                  f"{kind}.{fmt}", request.url.query)
     try:

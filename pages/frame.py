@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from nicegui import app, ui
 
 from core.config import get_settings
-from core.i18n import LANGUAGES, _
+from core.i18n import LANGUAGES, _, current_language
 from models import Role, User
 
 # (path, label msgid, icon, roles allowed); the drawer shows what the user's role may open.
@@ -86,7 +86,7 @@ def switch_language(lang: str) -> None:
 
 
 def language_toggle() -> None:
-    current = app.storage.user.get("lang", "zh_CN")
+    current = current_language()
     other = "en" if current == "zh_CN" else "zh_CN"
     ui.button(LANGUAGES[other], on_click=lambda: switch_language(other)).props(
         "flat dense color=white no-caps"

@@ -109,12 +109,7 @@ def session_user(
     """
     if not user_id or issued_at is None:
         return None
-    settings = get_settings()
-    now = now_ts() if now is None else now
-    started = signed_in_at if signed_in_at is not None else issued_at
-    if now - started > settings.session_max_hours * 3600:
-        return None
-    if last_seen is not None and now - last_seen > settings.session_idle_minutes * 60:
+    if session_timed_out(issued_at, signed_in_at, last_seen, now):
         return None
     user = session.get(User, user_id)
     if user is None or not user.active:
@@ -122,6 +117,17 @@ def session_user(
     if datetime.fromtimestamp(issued_at, UTC) < user.sessions_valid_after - timedelta(seconds=1):
         return None
     return user
+
+
+def session_timed_out(issued_at: float | None, signed_in_at: float | None = None, last_seen: float | None = None,
+                      now: float | None = None) -> bool:
+    """True once a session is older than ``session_max_hours`` or unused for ``session_idle_minutes``."""
+    settings = get_settings()
+    now = now_ts() if now is None else now
+    started = signed_in_at if signed_in_at is not None else issued_at
+    if started is None or now - started > settings.session_max_hours * 3600:
+        return True
+    return last_seen is not None and now - last_seen > settings.session_idle_minutes * 60
 
 
 def session_user_from(session: Session, data: Mapping[str, Any], now: float | None = None) -> User | None:

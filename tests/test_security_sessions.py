@@ -61,6 +61,19 @@ async def test_expired_session_is_sent_to_sign_in(user: TestUser, demo: Session,
     await user.should_not_see("My households")
 
 
+async def test_timed_out_session_redirects_to_sign_in_with_the_page_it_was_on(
+        user: TestUser, demo: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    await sign_in(user, "coord")
+    assert (await user.http_client.get("/visits?member=3", follow_redirects=False)).status_code == 200
+    idle = config.get_settings().session_idle_minutes * 60
+    real = time.time
+    monkeypatch.setattr(auth, "now_ts", lambda: real() + idle + 60)
+    response = await user.http_client.get("/visits?member=3", follow_redirects=False)
+    # The address bar shows the sign-in page, which leads back to the page afterwards.
+    assert response.status_code in (302, 303, 307)
+    assert response.headers["location"] == "/login?redirect_to=/visits%3Fmember%3D3"
+
+
 async def test_signing_in_gives_a_new_session_id_and_the_old_one_is_worthless(user: TestUser, demo: Session) -> None:
     await user.http_client.get("/logout")
     await user.open("/login")
@@ -153,4 +166,6 @@ async def test_photo_urls_refuse_an_idle_session(user: TestUser, demo: Session,
     idle = config.get_settings().session_idle_minutes * 60
     real = time.time
     monkeypatch.setattr(auth, "now_ts", lambda: real() + idle + 60)
-    assert (await user.http_client.get(f"/photos/{photo_id}/thumb")).status_code == 404
+    # Refused: the session has ended, so the browser is sent to sign in (before: a 404 here).
+    response = await user.http_client.get(f"/photos/{photo_id}/thumb", follow_redirects=False)
+    assert response.status_code == 307 and response.headers["location"].startswith("/login")
