@@ -1,6 +1,6 @@
 """OpenAPI description of /api/v1 at /api/openapi.json, browsable at /api/docs.
 
-Swagger UI's files are served by the app itself from the swagger-ui-bundle package (a CDN is
+Swagger UI's files are served by the app itself from the swagger-ui-bundle-v2 package (a CDN is
 blocked by the app's own Content-Security-Policy, and slow or unreachable in mainland China).
 """
 
@@ -22,8 +22,9 @@ ASSETS = "/api/docs/assets"
 DESCRIPTION = """The JSON API used by Doorstep's offline visit page and by integrations.
 
 Authentication: `Authorization: Bearer <token>`; a signed-in browser gets its token from
-`POST /api/v1/session-token`. Tokens expire (setting `api_token_hours`) and are revoked at sign-out
-and when the account is deactivated. Errors are `{"detail": "...", "code": "..."}`, in the language
+`POST /api/v1/session-token`. Tokens expire (setting `api_token_hours`), end when unused for the
+session idle limit (`session_idle_minutes`) and are revoked at sign-out, when the account is
+deactivated and when a backup is restored. Errors are `{"detail": "...", "code": "..."}`, in the language
 of `Accept-Language` (Chinese or English).
 
 Sync protocol: `PUT /api/v1/visits/{id}` with a client-made UUID and the SHA-256 of each photo,
