@@ -100,7 +100,7 @@ def switch_language(lang: str) -> None:
 
 
 def language_toggle() -> None:
-    current = app.storage.user.get("lang", "zh_CN")
+    current = current_language()
     other = "en" if current == "zh_CN" else "zh_CN"
     ui.button(LANGUAGES[other], on_click=lambda: switch_language(other)).props(
         "flat dense color=white no-caps"

@@ -23,11 +23,11 @@ import uuid
 from collections.abc import Collection
 from urllib.parse import quote
 
-from nicegui import app, ui
+from nicegui import app, storage, ui
 from starlette.requests import Request
 
 from core.db import session_scope
-from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language_getter
+from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, match_language, set_language_getter
 from models import Role, User
 from services import auth
 
@@ -37,10 +37,18 @@ TOUCH_SECONDS = 60
 
 
 def _storage_language() -> str:
+    """The language chosen in this browser's storage, else the one its Accept-Language asks for.
+
+    Nothing is written for a browser that chose none: an anonymous request creates no session file.
+    """
     try:
-        return app.storage.user.get("lang", DEFAULT_LANGUAGE)
-    except (AssertionError, RuntimeError):  # no request context (CLI, startup)
+        chosen = app.storage.user.get("lang")
+    except (AssertionError, RuntimeError, KeyError):  # no request context (CLI, startup)
         return DEFAULT_LANGUAGE
+    if chosen:
+        return chosen
+    request = storage.request_contextvar.get()
+    return match_language(request.headers.get("accept-language")) if request is not None else DEFAULT_LANGUAGE
 
 
 set_language_getter(_storage_language)
@@ -112,6 +120,20 @@ def record_use(now: float) -> None:
         storage["last_seen"] = now
 
 
+def login_url(target: str) -> str:
+    """The sign-in page that returns to ``target`` (a path with its query) afterwards."""
+    return f"/login?redirect_to={quote(target)}"
+
+
+def _this_page() -> str:
+    """The path and query of the page this code runs for ("/" outside a page)."""
+    try:
+        url = ui.context.client.request.url
+    except Exception:
+        return "/"
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
 def current_user(touch: bool = True) -> User | None:
     """The signed-in, still active user, read fresh from the database; None once the session ended.
 
@@ -134,7 +156,7 @@ def admit(user: User | None, roles: Collection[Role] = ()) -> User | None:
     """
     if user is None:
         sign_out()
-        ui.navigate.to("/login")
+        ui.navigate.to(login_url(_this_page()))
         return None
     if user.must_change_password and not _on_path("/profile"):
         ui.navigate.to("/profile?must_change=1")
@@ -162,7 +184,7 @@ def check_open_page() -> bool:
     if current_user(touch=False) is not None:
         return True
     sign_out()
-    ui.navigate.to("/login")
+    ui.navigate.to(login_url(_this_page()))
     return False
 
 

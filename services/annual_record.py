@@ -3,7 +3,6 @@ year, the coordinator's area summary, and the XLSX / PDF exports."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +40,7 @@ from services.attendance import attendance_hours
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.field_days import quota_for
 from services.org_year import year_bounds
+from services.spreadsheets.writer import Sheet, xlsx_bytes
 from services.visit_review.counting import tally_columns
 
 PDF_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -280,25 +280,8 @@ def summary_table(records: list[AnnualRecord], tr: Translate = lambda s: s) -> l
     return table
 
 
-def _safe(value: object) -> object:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
-
-
 def to_xlsx(title: str, table: list[list[str | int | float]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Record"
-    sheet.append([_safe(title)])
-    for row in table:
-        sheet.append([_safe(v) for v in row])
-    for column in "ABCDEFGHIJKL":
-        sheet.column_dimensions[column].width = 22
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(Sheet("Record", [[title], *table], dict.fromkeys("ABCDEFGHIJKL", 22)))
 
 
 def to_pdf(title: str, table: list[list[str | int | float]], font: Path = PDF_FONT) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -133,6 +134,8 @@ def _clean(session: Session, actor: User, form: EventForm) -> EventForm:
     title = form.title.strip()
     if not title:
         raise InvalidInput(N_("Enter a title."))
+    if any(unicodedata.category(ch) == "Cc" for ch in title):
+        raise InvalidInput(N_("A title fits on one line: remove line breaks and tabs from it."))
     if form.starts_at.tzinfo is None or form.ends_at.tzinfo is None:
         raise InvalidInput(N_("Enter the start and end."))
     if form.ends_at <= form.starts_at:

@@ -141,6 +141,7 @@ PUBLIC = {
     "/calendar/{token}.ics": "a volunteer's calendar feed; the random token is the credential",
     "/api/openapi.json": "the API description; no data",
     "/api/docs": "the API description; no data",
+    "/api/docs/assets/{name}": "Swagger UI's own files for /api/docs (a fixed list from a package)",
     "/api/v1/session-token": "hands the signed-in browser a token for its own account; no record in the URL",
     "/static/{path:path}": "app assets",
     "/assets/{version}/{path:path}": "app assets under a versioned prefix",
