@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 from sqlalchemy import case, func, nulls_first
@@ -18,6 +18,7 @@ from services.areas import area_within, subtree_ids
 from services.auth import normalise_login
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.users import PHONE_RE
+from services.visit_status import household_status, status_code
 
 
 class HouseholdForm(BaseModel):
@@ -38,8 +39,16 @@ class HouseholdRow:
 
     household: Household
     days_since_visit: int | None
-    overdue: bool
+    status: str  # services.visit_status: on_time / due_soon / overdue
     needs: list[str]
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == "overdue"
+
+    @property
+    def due_soon(self) -> bool:
+        return self.status == "due_soon"
 
 
 def get_household(session: Session, actor: User, household_id: int, audit_read: bool = True) -> Household:
@@ -170,7 +179,8 @@ def list_households(
     rows = []
     for household in households:
         days = (now - household.last_visit_at).days if household.last_visit_at else None
-        rows.append(HouseholdRow(household, days, days is None or days >= interval_days, names.get(household.id, [])))
+        status = household_status(household.last_visit_at, now, interval_days)
+        rows.append(HouseholdRow(household, days, status, names.get(household.id, [])))
     return rows
 
 
@@ -252,8 +262,7 @@ def members_for_pairing(session: Session, actor: User) -> list[User]:
 def coverage_counts(session: Session, actor: User, interval_days: int, now: datetime | None = None) -> tuple[int, int]:
     """(households visible, of which overdue)."""
     now = now or utcnow()
-    cutoff = now - timedelta(days=interval_days)
-    overdue = case((col(Household.last_visit_at).is_(None) | (col(Household.last_visit_at) < cutoff), 1), else_=0)
+    overdue = case((status_code(now, interval_days) == 2, 1), else_=0)  # noqa: PLR2004 - 2: overdue
     total, late = session.exec(
         select(func.count(Household.id), func.coalesce(func.sum(overdue), 0)).where(household_scope(session, actor))
     ).one()
