@@ -40,9 +40,28 @@ return await new Promise((resolve) => {
 """
 
 
+def report_problem_entry() -> None:
+    """The residents' way in, on pages without an account: a clear button to the public request form."""
+    with ui.column().classes("w-full gap-1 items-stretch").mark("report-problem"):
+        ui.button(_("Report a problem"), icon="campaign", on_click=lambda: ui.navigate.to("/public/request")).props(
+            "outline no-caps size=lg").classes("w-full")
+        ui.label(_("For residents: no account needed; you get a tracking code.")).classes(
+            "text-xs text-gray-600 text-center")
+
+
+def promised_response_text(hours: int) -> str:
+    """The category's promised response time, in days when it is whole days."""
+    if hours % 24 == 0:
+        days = hours // 24
+        span = _("1 day") if days == 1 else _("{n} days").format(n=days)
+    else:
+        span = _("1 hour") if hours == 1 else _("{n} hours").format(n=hours)
+    return _("We promise an answer within {time}.").format(time=span)
+
+
 @ui.page("/public/request", reconnect_timeout=get_settings().reconnect_timeout)
 def public_request_page() -> None:
-    with frame(_("Report a concern")):
+    with frame(_("Report a problem")):
         PublicForm().build()
 
 
@@ -170,7 +189,7 @@ def public_status_page(code: str, new: str = "", rated: str = "") -> None:
             with ui.card().classes("ds-card items-center"):
                 ui.icon("search_off", size="48px").classes("text-gray-400")
                 ui.label(error_text(exc)).classes("text-center").mark("public-not-found")
-                ui.link(_("Report a concern"), "/public/request")
+                ui.link(_("Report a problem"), "/public/request")
             return
         tz = get_settings().time_zone
         lang = current_language()
@@ -180,6 +199,9 @@ def public_status_page(code: str, new: str = "", rated: str = "") -> None:
                 ui.label(_("Your request was received.")).classes("text-lg font-medium")
                 ui.label(_("Keep this tracking code to follow your request:")).classes("text-sm text-center")
                 ui.label(view.code).classes("text-3xl font-mono font-bold tracking-widest").mark("tracking-code")
+                if view.category is not None:
+                    ui.label(promised_response_text(view.category.response_hours)).classes(
+                        "font-medium text-center").mark("promised-response")
                 ui.label(_("Bookmark this page or write the code down.")).classes("text-xs text-gray-600")
         with ui.card().classes("ds-card"):
             with ui.row().classes("w-full items-center justify-between no-wrap"):
