@@ -26,6 +26,11 @@ def household_status(last_visit_at: datetime | None, now: datetime, interval_day
     return "on_time"
 
 
+def due_soon_after_days(interval_days: int) -> float:
+    """Days since the last visit after which a household is due soon (the offline page applies it on the phone)."""
+    return interval_days * DUE_SOON_SHARE
+
+
 def status_thresholds(now: datetime, interval_days: int) -> tuple[datetime, datetime]:
     """(overdue at or before, due soon at or before) for a household's last visit."""
     return now - timedelta(days=interval_days), now - timedelta(days=interval_days * DUE_SOON_SHARE)

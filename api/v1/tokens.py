@@ -43,6 +43,9 @@ class HouseholdOut(BaseModel):
     address: str
     lat: float | None
     lng: float | None
+    last_visit_at: datetime | None = None  # the last visit that counts; None: never visited
+    interval_days: int = 30  # target interval between visits
+    due_soon_after_days: float = 22.5  # "due soon" from this many days since the last visit
 
 
 class HouseholdsOut(BaseModel):
