@@ -49,6 +49,7 @@ class Settings(BaseSettings):
 
     # Visits
     visit_interval_days: int = 30
+    list_page_size: int = Field(default=20, ge=5, le=200)  # visits and households per page on the paged lists
     verify_radius_m: float = 150.0
 
     # Password hashing: Argon2id with RFC 9106's low-memory profile (pwdlib's and argon2-cffi's

@@ -1,71 +1,130 @@
-"""Coordinator's list of visits in their area, with filters."""
+"""Coordinator's list of visits in their area: filters and the page position live in the URL."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from urllib.parse import urlencode
 
-from nicegui import ui
+from nicegui import run, ui
+from starlette.requests import Request
 
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _
-from models import Role
+from models import Photo, Role, User
 from pages.frame import frame
 from pages.session import require_user
 from pages.visit_cards import visit_card
-from services.households import list_households, members_for_pairing
-from services.visits import VisitFilters, list_visits, photos_of, visit_dates
+from services.households import members_for_pairing
+from services.org_time import org_zone
+from services.paging.cursor import Page
+from services.paging.visits import VisitRow, count_visits, visit_page
+from services.visits import VisitFilters, photos_of, visit_dates
+
+FILTER_KEYS = ("member", "household", "q", "from", "to", "verified")
 
 
-def _day_start(text: str | None, tz: ZoneInfo) -> datetime | None:
+def _day_start(text: str | None) -> datetime | None:
     try:
-        return datetime.combine(date.fromisoformat(text or ""), time(0), tzinfo=tz)
+        return datetime.combine(date.fromisoformat(text or ""), time(0), tzinfo=org_zone())
     except ValueError:
         return None
 
 
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+def filters_from(params: dict[str, str]) -> VisitFilters:
+    end = _day_start(params.get("to"))
+    verified = {"1": True, "0": False}.get(params.get("verified", ""))
+    return VisitFilters(member_id=_int(params.get("member")), household_id=_int(params.get("household")),
+                        date_from=_day_start(params.get("from")), date_to=end + timedelta(days=1) if end else None,
+                        verified=verified, search=params.get("q", "")[:100])
+
+
+@dataclass
+class Loaded:
+    page: Page[VisitRow]
+    total: int
+    photos: dict[str, list[Photo]]
+    earlier: dict[str, datetime]
+    members: dict[int, str]
+
+
+def load(actor: User, filters: VisitFilters, after: str | None, before: str | None) -> Loaded:
+    with session_scope(read_only=True) as session:
+        page = visit_page(session, actor, filters, after, before, get_settings().list_page_size)
+        photos = photos_of(session, [v.id for v, _h, _u in page.rows])
+        earlier = visit_dates(session, [p.duplicate_of_visit_id for ps in photos.values() for p in ps
+                                        if p.duplicate_of_visit_id])
+        members = {m.id: m.name for m in members_for_pairing(session, actor) if m.id is not None}
+        return Loaded(page, count_visits(session, actor, filters), photos, earlier, members)
+
+
+def url_with(params: dict[str, str], **changes: str | None) -> str:
+    merged = {k: v for k, v in {**params, **changes}.items() if v}
+    return "/visits" + (f"?{urlencode(merged)}" if merged else "")
+
+
 @ui.page("/visits")
-def visits_page() -> None:
+async def visits_page(request: Request) -> None:
     user = require_user(Role.coordinator, Role.admin)
     if user is None:
         return
-    settings = get_settings()
-    tz = ZoneInfo(settings.time_zone)
-    with session_scope() as session:
-        members = {m.id: m.name for m in members_for_pairing(session, user)}
-        households = {r.household.id: f"{r.household.head_name} · {r.household.address}"
-                      for r in list_households(session, user, limit=5000)}
+    params = {k: v for k, v in request.query_params.items() if k in (*FILTER_KEYS, "after", "before", "page")}
+    filters_only = {k: v for k, v in params.items() if k in FILTER_KEYS}
+    number = max(1, _int(params.get("page")) or 1)
+    data = await run.io_bound(load, user, filters_from(params), params.get("after"), params.get("before"))
     with frame(_("Visits"), user):
         with ui.card().classes("ds-card"), ui.row().classes("w-full gap-2 items-end"):
-            member = ui.select({None: _("All members"), **members}, value=None, label=_("Member"),
-                               with_input=True).classes("min-w-40").mark("filter-member")
-            household = ui.select({None: _("All households"), **households}, value=None, label=_("Household"),
-                                  with_input=True).classes("min-w-60").mark("filter-household")
-            date_from = ui.input(_("From")).props("type=date dense").mark("filter-from")
-            date_to = ui.input(_("To")).props("type=date dense").mark("filter-to")
-            verified = ui.select({None: _("All"), True: _("Verified"), False: _("Not verified")}, value=None,
+            member = ui.select({None: _("All members"), **data.members}, label=_("Member"), with_input=True,
+                               value=_int(params.get("member")) if _int(params.get("member")) in data.members
+                               else None).classes("min-w-40").mark("filter-member")
+            search = ui.input(_("Household name or address"), value=params.get("q", "")).props(
+                "clearable debounce=500").classes("min-w-60").mark("filter-household")
+            date_from = ui.input(_("From"), value=params.get("from", "")).props("type=date dense").mark("filter-from")
+            date_to = ui.input(_("To"), value=params.get("to", "")).props("type=date dense").mark("filter-to")
+            verified = ui.select({"": _("All"), "1": _("Verified"), "0": _("Not verified")},
+                                 value=params.get("verified", "") if params.get("verified") in ("1", "0") else "",
                                  label=_("Verification")).classes("min-w-32").mark("filter-verified")
+            if params.get("household"):
+                ui.button(_("All households"), icon="close",
+                          on_click=lambda: ui.navigate.to(url_with(filters_only, household=None))).props(
+                    "outline no-caps").mark("filter-household-clear")
 
-        @ui.refreshable
-        def results() -> None:
-            actor = require_user(Role.coordinator, Role.admin)
-            if actor is None:
-                return
-            end = _day_start(date_to.value, tz)
-            filters = VisitFilters(member_id=member.value, household_id=household.value,
-                                   date_from=_day_start(date_from.value, tz),
-                                   date_to=end + timedelta(days=1) if end else None, verified=verified.value)
-            with session_scope() as session:
-                rows = list_visits(session, actor, filters, limit=200)
-                photos = photos_of(session, [v.id for v, _h, _u in rows])
-                earlier = visit_dates(session, [p.duplicate_of_visit_id for ps in photos.values() for p in ps
-                                                if p.duplicate_of_visit_id])
-            ui.label(_("{n} visits").format(n=len(rows))).classes("text-sm text-gray-600").mark("visit-count")
-            for visit, hh, member_user in rows:
-                visit_card(visit, member_user.name, photos.get(visit.id, []), earlier,
-                           title=f"{hh.head_name} · {hh.address}", title_link=f"/households/{hh.id}")
+        def apply() -> None:
+            # New filters start again at the first page; the URL keeps them (reload, back, a shared link).
+            ui.navigate.to(url_with({"household": params.get("household", "")}, member=str(member.value or ""),
+                                    q=search.value or "", verified=verified.value or "",
+                                    **{"from": date_from.value or "", "to": date_to.value or ""}))
 
-        for control in (member, household, date_from, date_to, verified):
-            control.on_value_change(results.refresh)
-        results()
+        for control in (member, search, date_from, date_to, verified):
+            control.on_value_change(apply)
+
+        ui.label(_("{n} visits · page {page}").format(n=data.total, page=number)).classes(
+            "text-sm text-gray-600").mark("visit-count")
+        for visit, hh, member_user in data.page.rows:
+            visit_card(visit, member_user.name, data.photos.get(visit.id, []), data.earlier,
+                       title=f"{hh.head_name} · {hh.address}", title_link=f"/households/{hh.id}")
+        pager(filters_only, data.page, number)
+
+
+def pager(filters_only: dict[str, str], page: Page, number: int) -> None:
+    with ui.row().classes("ds-card w-full justify-between items-center no-wrap gap-2").mark("pager"):
+        if page.previous_before:
+            ui.link(_("Newer"), url_with(filters_only, before=page.previous_before, page=str(number - 1))).classes(
+                "text-primary font-medium p-3").mark("page-newer")
+        else:
+            ui.label("")
+        if number > 1:
+            ui.link(_("Newest"), url_with(filters_only)).classes("text-primary p-3").mark("page-first")
+        if page.next_after:
+            ui.link(_("Older"), url_with(filters_only, after=page.next_after, page=str(number + 1))).classes(
+                "text-primary font-medium p-3").mark("page-older")
+        else:
+            ui.label("")

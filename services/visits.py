@@ -51,6 +51,7 @@ class VisitFilters:
     date_from: datetime | None = None  # aware, inclusive
     date_to: datetime | None = None  # aware, exclusive
     verified: bool | None = None
+    search: str = ""  # part of the household's name or address
 
 
 def _check_input(data: VisitInput, household: Household, photo_count: int, now: datetime) -> VisitInput:
@@ -198,8 +199,8 @@ def get_visit(session: Session, actor: User, visit_id: str, audit_read: bool = T
     return visit
 
 
-def list_visits(session: Session, actor: User, filters: VisitFilters | None = None,
-                limit: int = 200, offset: int = 0) -> list[tuple[Visit, Household, User]]:
+def visit_query(session: Session, actor: User, filters: VisitFilters | None = None):  # noqa: ANN201 - a select
+    """Visits the actor may see matching ``filters``, with their household and member; not ordered."""
     filters = filters or VisitFilters()
     query = (
         select(Visit, Household, User)
@@ -217,7 +218,15 @@ def list_visits(session: Session, actor: User, filters: VisitFilters | None = No
         query = query.where(Visit.visited_at < filters.date_to)
     if filters.verified is not None:
         query = query.where(Visit.verified == filters.verified)
-    query = query.order_by(col(Visit.visited_at).desc()).limit(limit).offset(offset)
+    if filters.search.strip():
+        term = f"%{filters.search.strip()}%"
+        query = query.where(col(Household.head_name).ilike(term) | col(Household.address).ilike(term))
+    return query
+
+
+def list_visits(session: Session, actor: User, filters: VisitFilters | None = None,
+                limit: int = 200, offset: int = 0) -> list[tuple[Visit, Household, User]]:
+    query = visit_query(session, actor, filters).order_by(col(Visit.visited_at).desc()).limit(limit).offset(offset)
     return list(session.exec(query).all())
 
 
