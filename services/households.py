@@ -161,20 +161,20 @@ def household_need_ids(session: Session, household_id: int) -> list[int]:
     return list(session.exec(select(HouseholdNeed.category_id).where(HouseholdNeed.household_id == household_id)))
 
 
-def list_households(
-    session: Session, actor: User, search: str = "", interval_days: int = 30, now: datetime | None = None,
-    lang: str = "zh_CN", area_id: int | None = None, limit: int = 500,
-) -> list[HouseholdRow]:
-    """Households the actor may see, most overdue first (never visited counts as most overdue)."""
-    now = now or utcnow()
+def household_query(session: Session, actor: User, search: str = "", area_id: int | None = None):  # noqa: ANN201
+    """Households the actor may see, by area and a part of the name or address; not ordered."""
     query = select(Household).where(household_scope(session, actor))
     if area_id is not None:
         query = query.where(Household.area_id == area_id)
     if search.strip():
         term = f"%{search.strip()}%"
         query = query.where(col(Household.head_name).ilike(term) | col(Household.address).ilike(term))
-    query = query.order_by(nulls_first(col(Household.last_visit_at).asc()), Household.id).limit(limit)
-    households = list(session.exec(query).all())
+    return query
+
+
+def household_rows(session: Session, households: list[Household], interval_days: int, now: datetime,
+                   lang: str) -> list[HouseholdRow]:
+    """What a list shows of each household: days since the last visit, status, needs."""
     names = _need_names(session, [h.id for h in households], lang)  # type: ignore[misc]
     rows = []
     for household in households:
@@ -182,6 +182,16 @@ def list_households(
         status = household_status(household.last_visit_at, now, interval_days)
         rows.append(HouseholdRow(household, days, status, names.get(household.id, [])))
     return rows
+
+
+def list_households(
+    session: Session, actor: User, search: str = "", interval_days: int = 30, now: datetime | None = None,
+    lang: str = "zh_CN", area_id: int | None = None, limit: int = 500,
+) -> list[HouseholdRow]:
+    """Households the actor may see, most overdue first (never visited counts as most overdue)."""
+    query = household_query(session, actor, search, area_id)
+    query = query.order_by(nulls_first(col(Household.last_visit_at).asc()), Household.id).limit(limit)
+    return household_rows(session, list(session.exec(query).all()), interval_days, now or utcnow(), lang)
 
 
 def _need_names(session: Session, household_ids: list[int], lang: str) -> dict[int, list[str]]:
