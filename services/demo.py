@@ -25,8 +25,12 @@ NOTES = ["身体状况良好，精神不错。", "反映楼道灯坏了。", "�
 COMMUNITIES = [("锦江社区", (30.6465, 104.0870)), ("水井坊社区", (30.6520, 104.0935))]
 
 
-def seed_demo(session: Session, seed: int = 7) -> list[str]:
-    """Fill an empty database; returns 'username / password (role)' lines, or [] if not empty."""
+def seed_demo(session: Session, seed: int = 7, month: bool = True) -> list[str]:
+    """Fill an empty database; returns 'username / password (role)' lines, or [] if not empty.
+
+    ``month`` adds a believable month of everything else (services/demo_month); without it, only
+    the organisation, accounts, households and visits (the tests' smaller fixture).
+    """
     if not needs_setup(session):
         return []
     rng = random.Random(seed)
@@ -83,5 +87,9 @@ def seed_demo(session: Session, seed: int = 7) -> list[str]:
         household.last_visit_at = last
         session.add(household)
     session.flush()
+    if month:
+        from services.demo_month import seed_month
+
+        seed_month(session, rng, coordinator, members, volunteers)
     accounts = [admin, coordinator, *members, *volunteers]
     return [f"{u.username} / {DEMO_PASSWORD}  ({u.role.value}, {u.name})" for u in accounts]
