@@ -32,14 +32,15 @@ from sqlmodel import Session, col, select  # noqa: E402
 
 from bench.map import PASSWORD, cpu_model, generate, timed  # noqa: E402
 from core import config, db  # noqa: E402
-from models import User  # noqa: E402
+from models import User, Visit  # noqa: E402
 
 DEEP_PAGE = 2_500  # 50,000 rows in at 20 a page
 
 
 def measure_services(runs: int) -> dict:
+    from services.paging.cursor import encode
     from services.paging.visits import count_visits, visit_page
-    from services.visits import VisitFilters, list_visits
+    from services.visits import VisitFilters, list_visits, visit_query
 
     engine = db.read_only_engine()
     with Session(engine) as session:
@@ -47,14 +48,15 @@ def measure_services(runs: int) -> dict:
         filters = VisitFilters()
         baseline_ms, rows = timed(lambda: list_visits(session, coord, filters, limit=200), runs)
         first_ms, first = timed(lambda: visit_page(session, coord, filters, size=20), runs)
-        # A cursor 50,000 rows in: walk there once by keyset (not timed), then time that page.
-        after, page = None, first
-        for _ in range(DEEP_PAGE - 1):
-            page = visit_page(session, coord, filters, after=page.next_after, size=20)
-        after = page.next_after
+        # The cursor of the row just before page 2,500 (found once by OFFSET, not timed), as the
+        # "older" link of page 2,499 would carry it.
+        edge = session.exec(select(Visit).order_by(col(Visit.visited_at).desc(), col(Visit.id).desc())
+                            .offset(DEEP_PAGE * 20 - 1).limit(1)).one()
+        after = encode(edge.visited_at, edge.id)
         deep_ms, deep = timed(lambda: visit_page(session, coord, filters, after=after, size=20), runs)
-        offset_ms, by_offset = timed(lambda: list_visits(session, coord, filters, limit=20,
-                                                        offset=DEEP_PAGE * 20), runs)
+        offset_ms, by_offset = timed(lambda: list(session.exec(
+            visit_query(session, coord, filters).order_by(col(Visit.visited_at).desc(), col(Visit.id).desc())
+            .limit(20).offset(DEEP_PAGE * 20)).all()), runs)
         count_ms, total = timed(lambda: count_visits(session, coord, filters), runs)
         filtered = VisitFilters(verified=False, search="Household 1")
         filtered_ms, _ = timed(lambda: visit_page(session, coord, filtered, size=20), runs)

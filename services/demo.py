@@ -37,10 +37,11 @@ def seed_demo(session: Session, seed: int = 7, month: bool = True) -> list[str]:
     admin = create_organisation(session, "望江路街道社区服务中心", "望江路街道", "系统管理员", "admin", "13800000001",
                                 DEMO_PASSWORD)
     office_id = admin.area_id
+    shared = admin.password_hash  # one Argon2 hash for every demo account (same password)
     communities = [create_area(session, name, "community", office_id) for name, _ in COMMUNITIES]
     coordinator = create_user(session, None, UserForm(username="coord", name="陈协调", phone="13800000002",
                                                       role=Role.coordinator, area_id=office_id, is_leader=True),
-                              DEMO_PASSWORD, must_change=False)
+                              DEMO_PASSWORD, must_change=False, password_hash=shared)
     members = []
     for i in range(6):
         area = communities[i % 2]
@@ -48,10 +49,11 @@ def seed_demo(session: Session, seed: int = 7, month: bool = True) -> list[str]:
             session, None,
             UserForm(username=f"member{i + 1}", name=rng.choice(SURNAMES) + rng.choice(GIVEN),
                      phone=f"1390000000{i + 1}", role=Role.member, area_id=area.id, is_leader=i == 0),
-            DEMO_PASSWORD, must_change=False))
+            DEMO_PASSWORD, must_change=False, password_hash=shared))
     volunteers = [create_user(session, None, UserForm(username=f"volunteer{i + 1}", name=f"志愿者{i + 1}",
                                                       phone=f"1370000000{i + 1}", role=Role.volunteer,
-                                                      area_id=communities[i].id), DEMO_PASSWORD, must_change=False)
+                                                      area_id=communities[i].id), DEMO_PASSWORD, must_change=False,
+                              password_hash=shared)
                   for i in range(2)]
     now = utcnow()
     for i in range(40):

@@ -12,7 +12,6 @@ from models.common import utcnow
 from services.attendance import set_present
 from services.events import EventForm, RoleForm, create_event, roles_of
 from services.org_time import org_zone
-from services.passwords import hash_password
 from services.signups import sign_up
 
 # (title, category, address, days from today, start hour, hours, capacity, roles)
@@ -27,11 +26,10 @@ EVENTS = [
 EXTRA_VOLUNTEERS = ["刘晓雨", "周明", "吴丹", "郑浩", "孙丽", "何佳"]
 
 
-def _extra_volunteers(session: Session, area_id: int | None) -> list[User]:
-    """Demo volunteers who fill rosters; they cannot sign in (one random password, never shown)."""
-    unusable = hash_password(random.SystemRandom().randbytes(16).hex())
+def _extra_volunteers(session: Session, area_id: int | None, password_hash: str) -> list[User]:
+    """Demo volunteers who fill rosters (the demo password, like every demo account)."""
     people = [User(username=f"demo.v{i + 3}", name=name, role=Role.volunteer, area_id=area_id,
-                   password_hash=unusable, must_change_password=True) for i, name in enumerate(EXTRA_VOLUNTEERS)]
+                   password_hash=password_hash) for i, name in enumerate(EXTRA_VOLUNTEERS)]
     session.add_all(people)
     session.flush()
     return people
@@ -41,7 +39,7 @@ def seed_events(session: Session, rng: random.Random, coordinator: User, members
                 volunteers: list[User]) -> None:
     now = utcnow()
     today = now.astimezone(org_zone()).date()
-    people = [*volunteers, *members[:3], *_extra_volunteers(session, volunteers[0].area_id)]
+    people = [*volunteers, *members[:3], *_extra_volunteers(session, volunteers[0].area_id, coordinator.password_hash)]
     for title, category, address, days, hour, hours, capacity, roles in EVENTS:
         start = datetime.combine(today + timedelta(days=days), datetime.min.time(), tzinfo=org_zone()) \
             .replace(hour=hour)
