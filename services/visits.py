@@ -199,29 +199,42 @@ def get_visit(session: Session, actor: User, visit_id: str, audit_read: bool = T
     return visit
 
 
-def visit_query(session: Session, actor: User, filters: VisitFilters | None = None):  # noqa: ANN201 - a select
-    """Visits the actor may see matching ``filters``, with their household and member; not ordered."""
+def visit_conditions(session: Session, actor: User, filters: VisitFilters | None = None) -> list:
+    """WHERE terms on Visit alone: the actor's households (and the search) as a subquery, then the filters.
+
+    No join is needed to filter, so lists and counts walk the visits in date order and look each
+    household and member up by key (see docs/BENCHMARKS.md "Visit list").
+    """
     filters = filters or VisitFilters()
-    query = (
-        select(Visit, Household, User)
-        .join(Household, Household.id == Visit.household_id)
-        .join(User, User.id == Visit.member_id)
-        .where(household_scope(session, actor))
-    )
-    if filters.member_id is not None:
-        query = query.where(Visit.member_id == filters.member_id)
-    if filters.household_id is not None:
-        query = query.where(Visit.household_id == filters.household_id)
-    if filters.date_from is not None:
-        query = query.where(Visit.visited_at >= filters.date_from)
-    if filters.date_to is not None:
-        query = query.where(Visit.visited_at < filters.date_to)
-    if filters.verified is not None:
-        query = query.where(Visit.verified == filters.verified)
+    households = select(Household.id).where(household_scope(session, actor))
     if filters.search.strip():
         term = f"%{filters.search.strip()}%"
-        query = query.where(col(Household.head_name).ilike(term) | col(Household.address).ilike(term))
-    return query
+        households = households.where(col(Household.head_name).ilike(term) | col(Household.address).ilike(term))
+    # "+ 0": a membership test per visit, not the household index to drive the query (that made
+    # SQLite read every visit of the area and sort them all for one page).
+    where = [(col(Visit.household_id) + 0).in_(households)]
+    if filters.member_id is not None:
+        where.append(Visit.member_id == filters.member_id)
+    if filters.household_id is not None:
+        where.append(Visit.household_id == filters.household_id)
+    if filters.date_from is not None:
+        where.append(Visit.visited_at >= filters.date_from)
+    if filters.date_to is not None:
+        where.append(Visit.visited_at < filters.date_to)
+    if filters.verified is not None:
+        where.append(Visit.verified == filters.verified)
+    return where
+
+
+def visit_query(session: Session, actor: User, filters: VisitFilters | None = None):  # noqa: ANN201 - a select
+    """Visits the actor may see matching ``filters``, with their household and member; not ordered."""
+    # "+ 0": join households and members by their keys, never drive the query from them.
+    return (
+        select(Visit, Household, User)
+        .join(Household, Household.id == col(Visit.household_id) + 0)
+        .join(User, User.id == col(Visit.member_id) + 0)
+        .where(*visit_conditions(session, actor, filters))
+    )
 
 
 def list_visits(session: Session, actor: User, filters: VisitFilters | None = None,

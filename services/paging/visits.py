@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from models import Household, User, Visit
 from services.paging.cursor import Page, decode, encode
-from services.visits import VisitFilters, visit_query
+from services.visits import VisitFilters, visit_conditions, visit_query
 
 VisitRow = tuple[Visit, Household, User]
 PAGE_SIZE = 20
@@ -27,14 +27,14 @@ def visit_page(session: Session, actor: User, filters: VisitFilters | None = Non
     if end is not None and end[0] is not None:
         moment, visit_id = end
         rows = list(session.exec(
-            query.where(or_(at > moment, and_(at == moment, key > visit_id)))
+            query.where(at >= moment, or_(at > moment, key > visit_id))
             .order_by(at.asc(), key.asc()).limit(size + 1)).all())
         more_before = len(rows) > size
         rows = rows[:size][::-1]
         return Page(rows, _cursor(rows[-1]) if rows else None, _cursor(rows[0]) if rows and more_before else None)
     if start is not None and start[0] is not None:
         moment, visit_id = start
-        query = query.where(or_(at < moment, and_(at == moment, key < visit_id)))
+        query = query.where(at <= moment, or_(at < moment, key < visit_id))  # the first term walks the index
     rows = list(session.exec(query.order_by(at.desc(), key.desc()).limit(size + 1)).all())
     more_after = len(rows) > size
     rows = rows[:size]
@@ -44,5 +44,5 @@ def visit_page(session: Session, actor: User, filters: VisitFilters | None = Non
 
 def count_visits(session: Session, actor: User, filters: VisitFilters | None = None) -> int:
     """How many visits match (shown above the list)."""
-    inner = visit_query(session, actor, filters).with_only_columns(Visit.id).subquery()
-    return int(session.exec(select(func.count()).select_from(inner)).one())
+    return int(session.exec(select(func.count()).select_from(Visit).where(*visit_conditions(session, actor, filters)))
+               .one())
