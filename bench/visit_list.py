@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlmodel import Session, col, select  # noqa: E402
 
-from bench.map import PASSWORD, cpu_model, generate, timed  # noqa: E402
+from bench.map import cpu_model, generate, sign_in_browser, timed  # noqa: E402
 from core import config, db  # noqa: E402
 from models import User, Visit  # noqa: E402
 
@@ -89,11 +89,7 @@ async def measure_page(data_dir: Path, page_size: int, runs: int) -> dict:
             browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             context = await browser.new_context(locale="en-GB", **PHONE)
             page = await context.new_page()
-            await page.goto(base + "/login")
-            await page.get_by_label("Phone number or username").fill("coord")
-            await page.get_by_label("Password").fill(PASSWORD)
-            await page.get_by_role("button", name="Sign in").click()
-            await page.wait_for_url(base + "/", timeout=30000)
+            await sign_in_browser(page, base, "coord")
             times, html_ms, html_bytes = [], [], 0
             for _ in range(runs):
                 t = time.perf_counter()

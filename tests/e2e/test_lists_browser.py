@@ -20,6 +20,15 @@ def shot(page, name: str) -> None:  # noqa: ANN001
     page.screenshot(path=str(SCREENS / f"{name}.png"))  # the first screen: what a thumb sees without scrolling
 
 
+def sign_in_as(page, login: str) -> None:  # noqa: ANN001
+    """Sign in and wait to leave the sign-in page (any role; tests.e2e.browser.sign_in waits for a member's list)."""
+    page.goto("/login")
+    page.get_by_label("Phone number or username").fill(login)
+    page.get_by_label("Password").fill("doorstep-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: not url.split("?")[0].endswith("/login"), timeout=30_000)
+
+
 def most_overdue_first(server, username: str) -> list[int]:  # noqa: ANN001
     with Session(server.engine) as s:
         member = s.exec(select(User).where(User.username == username)).one()
@@ -54,21 +63,14 @@ def test_offline_page_lists_most_overdue_first_with_days(page, live_server) -> N
 
 
 def test_volunteer_home_lists_events_with_own_sign_ups(page, live_server) -> None:  # noqa: ANN001
-    page.goto("/login")
-    page.get_by_label("Phone number or username").fill("volunteer1")
-    page.get_by_label("Password").fill("doorstep-demo")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_as(page, "volunteer1")
     page.get_by_text("Today and coming up").wait_for()
     page.get_by_text("You are signed up").first.wait_for()
     shot(page, "volunteer-home")
 
 
 def test_visit_list_first_page_on_a_phone(page, live_server) -> None:  # noqa: ANN001
-    page.goto("/login")
-    page.get_by_label("Phone number or username").fill("coord")
-    page.get_by_label("Password").fill("doorstep-demo")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: not url.split("?")[0].endswith("/login"))
+    sign_in_as(page, "coord")
     page.goto("/visits")
     page.get_by_text("visits · page 1").wait_for()
     shot(page, "visit-list")
