@@ -169,7 +169,7 @@ def household_card(household: Household, days: int | None, overdue: bool, needs:
                 else:
                     text = _("Due soon · {days} days since last visit") if due_soon else _(
                         "{days} days since last visit")
-                    ui.badge(text.format(days=days), color="negative" if overdue else "warning" if due_soon
+                    ui.badge(text.format(days=days), color="negative" if overdue else "orange-9" if due_soon
                              else "positive")
             ui.label(household.address).classes("text-gray-600 text-sm")
             with ui.row().classes("gap-2 items-center"):

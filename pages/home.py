@@ -99,7 +99,7 @@ def member_home(user: User) -> None:
                                      color="negative")
                         elif row.due_soon:
                             ui.badge(_("Due soon · {days} days since last visit").format(
-                                days=row.days_since_visit), color="warning").mark(f"due-soon-{household.id}")
+                                days=row.days_since_visit), color="orange-9").mark(f"due-soon-{household.id}")
                         else:
                             ui.badge(_("{days} days since last visit").format(days=row.days_since_visit),
                                      color="positive")

@@ -81,7 +81,9 @@ async def visits_page(request: Request) -> None:
     number = max(1, _int(params.get("page")) or 1)
     data = await run.io_bound(load, user, filters_from(params), params.get("after"), params.get("before"))
     with frame(_("Visits"), user):
-        with ui.card().classes("ds-card"), ui.row().classes("w-full gap-2 items-end"):
+        # Folded on a phone so the visits come first; open when a filter is set.
+        with ui.expansion(_("Filters"), icon="filter_list", value=bool(filters_only)).classes(
+                "ds-card bg-white rounded").props("dense").mark("filters"), ui.row().classes("w-full gap-2 items-end"):
             member = ui.select({None: _("All members"), **data.members}, label=_("Member"), with_input=True,
                                value=_int(params.get("member")) if _int(params.get("member")) in data.members
                                else None).classes("min-w-40").mark("filter-member")

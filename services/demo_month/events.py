@@ -51,6 +51,8 @@ def seed_events(session: Session, rng: random.Random, coordinator: User, members
         signed_at = min(now, start) - timedelta(days=2)
         # A full event with a waitlist (the meal delivery), the others part filled.
         crowd = people if capacity <= 3 else rng.sample(people, min(len(people), capacity - rng.randint(1, 3)))
+        if days >= 10:  # volunteer1 has not signed up for the last one yet (the start page shows the difference)
+            crowd = [p for p in crowd if p.id != volunteers[0].id]
         role_ids = [r.id for r in roles_of(session, event.id)]
         for i, person in enumerate(crowd):
             signup = sign_up(session, person, event.id, role_ids[i % len(role_ids)] if role_ids else None,
