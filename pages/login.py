@@ -14,7 +14,7 @@ from models import User
 from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
-from pages.public_requests import report_problem_entry
+from pages.report_problem import report_problem_entry
 from pages.session import begin_sign_in, rotate_session_id, sign_in, sign_out, take_ticket
 from services import setup
 from services.api_tokens import revoke_tokens_for

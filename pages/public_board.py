@@ -12,7 +12,7 @@ from models import CommitmentStatus
 from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
-from pages.public_requests import report_problem_entry
+from pages.report_problem import report_problem_entry
 from services.challenge import new_challenge
 from services.commitments import STATUS_LABELS
 from services.errors import NotFound, ServiceError, Throttled

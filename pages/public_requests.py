@@ -13,6 +13,7 @@ from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
 from pages.photo_picker import ADD_PHOTO, PhotoPicker
+from pages.report_problem import REPORT_A_PROBLEM, promised_response_text
 from pages.request_cards import event_text, status_badge
 from pages.service_points import nearest_points_card
 from services.areas import area_label
@@ -40,28 +41,9 @@ return await new Promise((resolve) => {
 """
 
 
-def report_problem_entry() -> None:
-    """The residents' way in, on pages without an account: a clear button to the public request form."""
-    with ui.column().classes("w-full gap-1 items-stretch").mark("report-problem"):
-        ui.button(_("Report a problem"), icon="campaign", on_click=lambda: ui.navigate.to("/public/request")).props(
-            "outline no-caps size=lg").classes("w-full")
-        ui.label(_("For residents: no account needed; you get a tracking code.")).classes(
-            "text-xs text-gray-600 text-center")
-
-
-def promised_response_text(hours: int) -> str:
-    """The category's promised response time, in days when it is whole days."""
-    if hours % 24 == 0:
-        days = hours // 24
-        span = _("1 day") if days == 1 else _("{n} days").format(n=days)
-    else:
-        span = _("1 hour") if hours == 1 else _("{n} hours").format(n=hours)
-    return _("We promise an answer within {time}.").format(time=span)
-
-
 @ui.page("/public/request", reconnect_timeout=get_settings().reconnect_timeout)
 def public_request_page() -> None:
-    with frame(_("Report a problem")):
+    with frame(_(REPORT_A_PROBLEM)):
         PublicForm().build()
 
 
@@ -189,7 +171,7 @@ def public_status_page(code: str, new: str = "", rated: str = "") -> None:
             with ui.card().classes("ds-card items-center"):
                 ui.icon("search_off", size="48px").classes("text-gray-400")
                 ui.label(error_text(exc)).classes("text-center").mark("public-not-found")
-                ui.link(_("Report a problem"), "/public/request")
+                ui.link(_(REPORT_A_PROBLEM), "/public/request")
             return
         tz = get_settings().time_zone
         lang = current_language()
