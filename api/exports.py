@@ -10,7 +10,6 @@ Every export leaves an "export" entry in the audit trail.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
@@ -25,6 +24,7 @@ from services.auth import session_user_from
 from services.errors import Forbidden, Throttled
 from services.exports import check_may_export, coverage_rows, household_rows, visit_geojson, visit_rows
 from services.map_data import MapFilters
+from services.org_time import org_today
 from services.rate_limit import EXPORTS
 from services.spreadsheets.writer import Sheet, csv_chunks, file_chunks, xlsx_temp_file
 
@@ -94,7 +94,7 @@ async def export(kind: str, fmt: str, request: Request) -> Response:
     except Throttled as exc:
         return PlainTextResponse(translate(exc.message, lang).format(**exc.params), status_code=429,
                                  headers={"Retry-After": str(EXPORTS.seconds_left()), "Cache-Control": "no-store"})
-    name = f"doorstep-{kind}-{date.today().isoformat()}.{fmt}"
+    name = f"doorstep-{kind}-{org_today().isoformat()}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
     if fmt == "geojson":
         body: Iterator = (s.encode() for s in _stream(user_id, lambda s, u, f: visit_geojson(s, u, f), filters))

@@ -56,6 +56,7 @@ class Settings(BaseSettings):
 
     # Visits
     visit_interval_days: int = 30
+    list_page_size: int = Field(default=20, ge=5, le=200)  # visits and households per page on the paged lists
     verify_radius_m: float = 150.0
     late_entry_hours: float = 48.0  # a visit stored (or queued offline) later than this after it happened is flagged
     max_travel_kmh: float = 30.0  # faster than this between two of a member's visits is flagged

@@ -16,6 +16,7 @@ from pages.messages import notify_error
 from pages.session import require_user
 from services import audit
 from services.errors import ServiceError
+from services.org_time import org_today
 from services.users import manageable_users
 
 PAGE_SIZE = 50
@@ -108,7 +109,7 @@ def audit_page() -> None:
             except ServiceError as exc:
                 notify_error(exc)
                 return
-            ui.download.content(data, f"doorstep-audit-{date.today().isoformat()}.csv", "text/csv")
+            ui.download.content(data, f"doorstep-audit-{org_today().isoformat()}.csv", "text/csv")
 
         with ui.row().classes("gap-2"):
             ui.button(_("Search"), icon="search", on_click=apply).mark("audit-search")

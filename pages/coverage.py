@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from nicegui import run, ui
 
@@ -28,6 +28,7 @@ from services.coverage import (
     visits_per_member_month,
 )
 from services.map_data import MapFilters
+from services.org_time import org_today
 
 CHART_MEMBERS = 10  # members drawn separately; the rest are summed up
 
@@ -75,7 +76,7 @@ def monthly_chart(monthly: MonthlyVisits) -> None:
 
 
 async def coverage_view(user: User, own: bool) -> None:
-    today = date.today()
+    today = org_today()
     bar = FilterBar(user, (today - timedelta(days=29)).isoformat(), today.isoformat())
     tz = get_settings().time_zone
 

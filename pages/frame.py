@@ -15,6 +15,8 @@ from models import Role, User
 # (path, label msgid, icon, roles allowed); the drawer shows what the user's role may open.
 NAV_ITEMS: list[tuple[str, str, str, set[Role]]] = [
     ("/", "My households", "home", {Role.member}),
+    # A plain page outside NiceGUI (static/offline.html): it works with no signal at all.
+    ("/offline", "Offline visits", "cloud_off", {Role.member}),
     ("/", "Overview", "dashboard", {Role.coordinator, Role.admin}),
     ("/admin/households", "Households", "holiday_village", {Role.coordinator, Role.admin}),
     ("/admin/needs", "Needs", "category", {Role.coordinator, Role.admin}),

@@ -14,6 +14,7 @@ from models import User
 from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
+from pages.report_problem import report_problem_entry
 from pages.safe_redirect import safe_redirect
 from pages.session import begin_sign_in, rotate_session_id, sign_in, sign_out, take_ticket
 from services import setup
@@ -84,6 +85,7 @@ def login_page(redirect_to: str = "/") -> None:
             error = ui.label().classes("text-negative").mark("login-error")
             ui.button(_("Sign in"), on_click=try_login).classes("w-full").props("size=lg").mark("sign-in")
             ui.link(_("New volunteer? Register here"), "/register").classes("text-sm")
+            report_problem_entry()
         with ui.column().classes("w-full") as code_step:
             ui.label(_("Enter the 6-digit code from your authenticator app.")).classes("text-gray-700")
             code = ui.input(_("Code")).props("autocomplete=one-time-code inputmode=numeric outlined maxlength=6")

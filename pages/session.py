@@ -27,13 +27,14 @@ from nicegui import app, storage, ui
 from starlette.requests import Request
 
 from core.db import session_scope
-from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, match_language, set_language_getter
+from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, match_language, set_language_getter
 from models import Role, User
 from services import auth
 
 log = logging.getLogger(__name__)
 TICKET_SECONDS = 60
 TOUCH_SECONDS = 60
+REFUSED_KEY = "refused_page_notice"  # shown once on the start page
 
 
 def _storage_language() -> str:
@@ -165,6 +166,8 @@ def admit(user: User | None, roles: Collection[Role] = ()) -> User | None:
         ui.navigate.to("/profile/2fa")
         return None
     if roles and user.role not in roles:
+        app.storage.user[REFUSED_KEY] = N_("Your account cannot open that page, so you were brought to your start "
+                                           "page. Ask a coordinator if you need it.")
         ui.navigate.to("/")
         return None
     return user
@@ -177,6 +180,11 @@ def require_user(*roles: Role) -> User | None:
     deactivated account stops working at its next click, not only at its next page load.
     """
     return admit(current_user(), roles)
+
+
+def take_refused_notice() -> str | None:
+    """The msgid saying why the last page was refused, once (the start page shows it)."""
+    return app.storage.user.pop(REFUSED_KEY, None)
 
 
 def check_open_page() -> bool:

@@ -65,6 +65,7 @@ class VisitFilters:
     pending_only: bool = False  # the review queue: visits waiting for a coordinator
     signal: str | None = None  # a signal code (services.visit_review.signals.SIGNAL_LABELS)
     area_id: int | None = None  # this area's subtree
+    search: str = ""  # part of the household's name or address
 
 
 def check_visit_input(data: VisitInput, household: Household, photo_count: int, now: datetime) -> VisitInput:
@@ -244,34 +245,55 @@ def get_visit(session: Session, actor: User, visit_id: str, audit_read: bool = T
     return visit
 
 
+def visit_conditions(session: Session, actor: User, filters: VisitFilters | None = None) -> list:
+    """WHERE terms on Visit alone: the actor's households (and the search) as a subquery, then the filters.
+
+    No join is needed to filter, so lists and counts walk the visits in date order and look each
+    household and member up by key (see docs/BENCHMARKS.md "Visit list").
+    """
+    filters = filters or VisitFilters()
+    households = select(Household.id).where(household_scope(session, actor))
+    if filters.area_id is not None:
+        households = households.where(col(Household.area_id).in_(subtree_ids(session, filters.area_id)))
+    if filters.search.strip():
+        term = f"%{filters.search.strip()}%"
+        households = households.where(col(Household.head_name).ilike(term) | col(Household.address).ilike(term))
+    # "+ 0": a membership test per visit, not the household index to drive the query (that made
+    # SQLite read every visit of the area and sort them all for one page).
+    where = [(col(Visit.household_id) + 0).in_(households)]
+    if filters.member_id is not None:
+        where.append(Visit.member_id == filters.member_id)
+    if filters.household_id is not None:
+        where.append(Visit.household_id == filters.household_id)
+    if filters.date_from is not None:
+        where.append(Visit.visited_at >= filters.date_from)
+    if filters.date_to is not None:
+        where.append(Visit.visited_at < filters.date_to)
+    if filters.verified is not None:
+        where.append(Visit.verified == filters.verified)
+    if filters.review_state is not None:
+        where.append(Visit.review_state == filters.review_state)
+    if filters.pending_only:
+        where.append(visit_pending())
+    if filters.signal:
+        where.append(signal_clause(filters.signal))
+    return where
+
+
+def visit_query(session: Session, actor: User, filters: VisitFilters | None = None):  # noqa: ANN201 - a select
+    """Visits the actor may see matching ``filters``, with their household and member; not ordered."""
+    # "+ 0": join households and members by their keys, never drive the query from them.
+    return (
+        select(Visit, Household, User)
+        .join(Household, Household.id == col(Visit.household_id) + 0)
+        .join(User, User.id == col(Visit.member_id) + 0)
+        .where(*visit_conditions(session, actor, filters))
+    )
+
+
 def list_visits(session: Session, actor: User, filters: VisitFilters | None = None,
                 limit: int = 200, offset: int = 0) -> list[tuple[Visit, Household, User]]:
-    filters = filters or VisitFilters()
-    query = (
-        select(Visit, Household, User)
-        .join(Household, Household.id == Visit.household_id)
-        .join(User, User.id == Visit.member_id)
-        .where(household_scope(session, actor))
-    )
-    if filters.member_id is not None:
-        query = query.where(Visit.member_id == filters.member_id)
-    if filters.household_id is not None:
-        query = query.where(Visit.household_id == filters.household_id)
-    if filters.date_from is not None:
-        query = query.where(Visit.visited_at >= filters.date_from)
-    if filters.date_to is not None:
-        query = query.where(Visit.visited_at < filters.date_to)
-    if filters.verified is not None:
-        query = query.where(Visit.verified == filters.verified)
-    if filters.review_state is not None:
-        query = query.where(Visit.review_state == filters.review_state)
-    if filters.pending_only:
-        query = query.where(visit_pending())
-    if filters.signal:
-        query = query.where(signal_clause(filters.signal))
-    if filters.area_id is not None:
-        query = query.where(col(Household.area_id).in_(subtree_ids(session, filters.area_id)))
-    query = query.order_by(col(Visit.visited_at).desc()).limit(limit).offset(offset)
+    query = visit_query(session, actor, filters).order_by(col(Visit.visited_at).desc()).limit(limit).offset(offset)
     return list(session.exec(query).all())
 
 

@@ -128,7 +128,8 @@ ENTRIES: list[Entry] = [
           marker=lambda w: "", method="PUT", body=lambda w: w["new_photo"],
           allowed=allow(admin=NONE, coord_a=NONE, coord_b=NONE, member_paired=A)),
     # Lists and search: the record must not appear in anyone else's results.
-    Entry("/admin/households", "page", "household (list)", lambda w: "/admin/households"),
+    # The list is paged: search for both sides' names, so each must appear only where allowed.
+    Entry("/admin/households", "page", "household (list)", lambda w: "/admin/households?q=户主矩阵"),
     Entry("/requests", "page", "request (list)", lambda w: "/requests", marker=lambda w: w["request_text"],
           allowed=STAFF_HOUSEHOLD),
     Entry("/visits", "page", "visit (list)", lambda w: "/visits", allowed=STAFF_HOUSEHOLD),

@@ -185,7 +185,8 @@ async def test_another_members_household_and_visits_are_refused(api, demo: Sessi
 
     households = (await api.get("/api/v1/me/households", headers=auth(theirs))).json()["households"]
     assert household.id not in {h["id"] for h in households}
-    assert all(set(h) == {"id", "head_name", "address", "lat", "lng", "door_cards"} for h in households)
+    assert all(set(h) == {"id", "head_name", "address", "lat", "lng", "door_cards", "last_visit_at",
+                          "interval_days", "due_soon_after_days"} for h in households)
 
 
 async def test_cookies_never_authorise_api_writes_and_tokens_are_minted_same_origin_only(
