@@ -411,6 +411,7 @@
       household_id: v.household_id, visited_at: v.visited_at, location_source: v.location_source,
       lat: v.lat, lng: v.lng, accuracy_m: v.accuracy_m, notes: v.notes, needs_raised: v.needs_raised,
       help_given: v.help_given, photo_consent: v.photo_consent, photos: (v.photos || []).map((p) => p.sha256),
+      queued_at: v.queued_at || null,  // late entry counts from when the phone queued it, not from arrival
     });
   }
 
