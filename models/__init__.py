@@ -2,6 +2,7 @@
 
 from models.api_tokens import ApiToken
 from models.audit import AuditEntry
+from models.callbacks import Callback, CallbackDraw, CallbackOutcome
 from models.events import (
     Attendance,
     CalendarFeed,
@@ -65,6 +66,9 @@ __all__ = [
     "ServicePost",
     "Area",
     "Attendance",
+    "Callback",
+    "CallbackDraw",
+    "CallbackOutcome",
     "AuditEntry",
     "EventKind",
     "CalendarFeed",
