@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.callbacks.draw import weekly_callback_job
 from services.jobs import retention_job, run_once_per_interval
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,8 @@ WAKE_EVERY_S = 3600.0
 # (lease name, interval, job): jobs receive the current UTC time.
 JOBS: list[tuple[str, timedelta, Callable[[datetime], Any]]] = [
     ("retention", timedelta(days=1), retention_job),
+    # Daily, but it draws last week only once: the first run in a new week (organisation time zone).
+    ("callback_draw", timedelta(days=1), weekly_callback_job),
 ]
 
 
