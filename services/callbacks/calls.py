@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
@@ -22,6 +23,7 @@ from models import (
     CallbackDraw,
     CallbackOutcome,
     Household,
+    Notice,
     ReviewState,
     Role,
     User,
@@ -29,9 +31,9 @@ from models import (
 )
 from models.common import utcnow
 from services import audit
-from services.callbacks.draw import draw_in_scope
+from services.callbacks.draw import draw_in_scope, draws_visible
 from services.errors import InvalidInput, NotFound
-from services.notifications import notify
+from services.notifications import notices_for, notify
 from services.policy import area_scope, may_review_visits
 
 MAX_TRIES = 3
@@ -168,3 +170,30 @@ def _flag_visit(session: Session, callback: Callback, now: datetime) -> None:
     for admin_id in session.exec(select(User.id).where(User.role == Role.admin, col(User.active).is_(True))).all():
         notify(session, admin_id, NO_VISIT_NOTICE, link=f"/callbacks/{callback.draw_id}",  # type: ignore[arg-type]
                area=area.name if area else "", member=member.name if member else "", date=day)
+
+
+@dataclass
+class DrawSummary:
+    draw: CallbackDraw
+    area: str
+    open: int
+
+
+def draw_overview(session: Session, actor: User, limit: int = 60) -> list[DrawSummary]:
+    """The actor's areas' callback lists, newest week first, with how many calls are still open."""
+    if not may_review_visits(actor):
+        return []
+    draws = draws_visible(session, actor, limit)
+    ids = [d.id for d in draws]
+    areas = dict(session.exec(select(Area.id, Area.name).where(col(Area.id).in_({d.area_id for d in draws})))
+                 .all()) if draws else {}
+    still_open: dict[int, int] = dict(session.exec(  # type: ignore[arg-type]
+        select(Callback.draw_id, func.count()).where(col(Callback.draw_id).in_(ids),
+                                                     Callback.outcome == CallbackOutcome.open)
+        .group_by(Callback.draw_id)).all()) if ids else {}
+    return [DrawSummary(d, areas.get(d.area_id, ""), still_open.get(d.id, 0)) for d in draws]  # type: ignore[arg-type]
+
+
+def callback_notices(session: Session, actor: User) -> list[Notice]:
+    """The actor's unread notices about callbacks (an administrator's "no visit" alerts)."""
+    return [n for n in notices_for(session, actor, unread_only=True, limit=50) if n.msgid == NO_VISIT_NOTICE]
