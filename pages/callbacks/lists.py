@@ -114,8 +114,10 @@ def callback_card(entry: CallbackEntry, refresh: Callable[[], object]) -> None:
             ui.label(_("Not reached: try {n} of {max}").format(n=callback.tries, max=MAX_TRIES)).classes("text-sm")
         if callback.outcome == CallbackOutcome.open:
             outcome_form(callback.id or 0, refresh)
-        elif callback.satisfaction is not None:
-            ui.label(labelled(_("Satisfaction with the member"), f"{callback.satisfaction} / 5")).classes("text-sm")
+        else:
+            if callback.satisfaction is not None:
+                ui.label(labelled(_("Satisfaction with the member"), f"{callback.satisfaction} / 5")).classes(
+                    "text-sm")
             if callback.comment:
                 ui.label(callback.comment).classes("text-sm whitespace-pre-wrap")
 

@@ -103,10 +103,8 @@ def _check_satisfaction(outcome: CallbackOutcome, satisfaction: int | None, comm
     if satisfaction is None and not comment:
         return
     if outcome not in REACHED:
-        raise InvalidInput(N_("Satisfaction can be recorded only when the household was reached."))
-    if satisfaction is None:
-        raise InvalidInput(N_("Choose a satisfaction from 1 to 5 for the comment."))
-    if satisfaction not in range(1, 6):
+        raise InvalidInput(N_("Satisfaction and a comment can be recorded only when the household was reached."))
+    if satisfaction is not None and satisfaction not in range(1, 6):
         raise InvalidInput(N_("Satisfaction is a number from 1 to 5."))
     if len(comment) > MAX_COMMENT:
         raise InvalidInput(N_("A text field is longer than {n} characters."), n=MAX_COMMENT)
