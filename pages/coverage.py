@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from nicegui import run, ui
 
 from api.filters import filters_query
 from core.config import get_settings
 from core.db import session_scope
-from core.i18n import _, format_date, format_number
+from core.i18n import _, format_date, format_number, to_local
 from models import Role, User
+from models.common import utcnow
 from pages.callbacks.satisfaction import satisfaction_card
 from pages.filters_bar import FilterBar
 from pages.frame import frame
@@ -76,9 +77,9 @@ def monthly_chart(monthly: MonthlyVisits) -> None:
 
 
 async def coverage_view(user: User, own: bool) -> None:
-    today = date.today()
-    bar = FilterBar(user, (today - timedelta(days=29)).isoformat(), today.isoformat())
     tz = get_settings().time_zone
+    today = to_local(utcnow(), tz).date()  # the organisation's day, not the server's
+    bar = FilterBar(user, (today - timedelta(days=29)).isoformat(), today.isoformat())
 
     @ui.refreshable
     async def content() -> None:
