@@ -27,6 +27,8 @@ from services.notifications import mark_read
 from services.policy import MANAGERS
 
 SCORES = {score: str(score) for score in range(1, 6)}
+OUTCOME_COLOURS = {CallbackOutcome.open: "grey", CallbackOutcome.confirmed: "positive",
+                   CallbackOutcome.no_visit: "negative", CallbackOutcome.unreachable: "secondary"}
 
 
 def draw_facts(drawn: int, counted: int, skipped: int) -> str:
@@ -102,8 +104,8 @@ def callback_card(entry: CallbackEntry, refresh: Callable[[], object]) -> None:
     with ui.card().classes("ds-card gap-2").props("flat bordered").mark(f"callback-{callback.id}"):
         with ui.row().classes("w-full items-center justify-between no-wrap"):
             ui.label(entry.household).classes("text-lg font-medium")
-            ui.badge(_(OUTCOME_LABELS[CallbackOutcome(callback.outcome)]),
-                     color="grey" if callback.outcome == CallbackOutcome.open else "secondary").mark("callback-outcome")
+            outcome = CallbackOutcome(callback.outcome)
+        ui.badge(_(OUTCOME_LABELS[outcome]), color=OUTCOME_COLOURS[outcome]).mark("callback-outcome")
         if entry.phone:
             with ui.link(target=f"tel:{entry.phone}").classes("no-underline text-primary gap-2").mark("callback-phone"):
                 ui.icon("call")
