@@ -22,7 +22,7 @@ from services.callbacks.calls import (
     draw_overview,
     record_outcome,
 )
-from services.errors import NotFound, ServiceError
+from services.errors import ServiceError
 from services.notifications import mark_read
 from services.policy import MANAGERS
 
@@ -77,14 +77,12 @@ async def callback_list_page(draw_id: int) -> None:
     with frame(_("Callbacks"), user):
         @ui.refreshable
         async def content() -> None:
-            actor = await page_user(MANAGERS)
-            if actor is None:
-                return
-            try:
-                data = await load(callback_list, actor, draw_id)
-            except NotFound:
+            # A write session: opening the list (residents' phone numbers) is audited.
+            opened = await perform(callback_list, draw_id, roles=MANAGERS, on_error=lambda _exc: None)
+            if not opened or opened.value is None:
                 not_found_message()
                 return
+            data = opened.value
             draw = data.draw
             with ui.card().classes("ds-card gap-1").props("flat bordered"):
                 ui.label(f"{draw.week} · {data.area}").classes("text-lg font-medium").mark("callback-list-title")

@@ -99,3 +99,6 @@ async def test_callback_list_respects_the_area_scope(user: TestUser, demo: Sessi
     await user.should_see(home.head_name)
     await user.should_see(home.phone)
     await user.should_see(f"by {member.name}")
+    demo.rollback()
+    opened = demo.exec(select(AuditEntry).where(AuditEntry.action == "callback.list.read")).all()
+    assert [(e.actor_id, e.record_id) for e in opened] == [(account(demo, "coord_here").id, str(draw.id))]
