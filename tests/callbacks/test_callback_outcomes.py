@@ -53,6 +53,8 @@ async def test_callback_no_visit_flags_the_visit_and_tells_the_admin(user: TestU
     await user.open("/callbacks")
     await user.should_see(marker="callback-notice")
     await user.should_see("the resident says there was no visit by")
+    act_as(user).find(marker="notice-read").click()
+    await eventually(lambda: fresh(demo, Notice, notices[0].id).read_at is not None)
 
 
 def test_callback_unreachable_three_tries_then_closed(demo: Session) -> None:
