@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from datetime import timedelta
 
 from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
@@ -12,6 +13,7 @@ from core.config import get_settings
 from models import AuditEntry, Callback, Household
 from services.callbacks.draw import Candidate, choose, drawn_visit_ids, redraw
 from services.callbacks.weeks import parse_week, week_before
+from services.scheduler import run_due_jobs
 from tests.callbacks.builders import counted_visits, draws_of, quiet_week, run_draw, without_phone
 from tests.helpers import account, sign_in
 from tests.visit_review.builders import COMMUNITY_A, COMMUNITY_B, coordinator_of, homes_of
@@ -47,6 +49,17 @@ def test_callback_draw_is_reproducible_and_takes_every_member_who_visited(demo: 
     assert run_draw(week) == 0
     assert len(draws_of(demo, week)) == len(draws)
     assert len(demo.exec(select(AuditEntry).where(AuditEntry.action == "callback.draw")).all()) == len(draws)
+
+
+def test_callback_draw_runs_with_the_scheduled_jobs_once_a_week(demo: Session) -> None:
+    week = quiet_week()
+    counted_visits(demo, week, account(demo, "member1"), 2)
+    monday = week.end + timedelta(hours=1)
+    assert run_due_jobs(monday)["callback_draw"] is True
+    assert [d.week for d in draws_of(demo, week)] == [week.label]
+    assert run_due_jobs(monday + timedelta(hours=5))["callback_draw"] is False  # the lease: once a day
+    assert run_due_jobs(monday + timedelta(days=1, minutes=1))["callback_draw"] is True  # nothing new to draw
+    assert len(draws_of(demo, week)) == 1
 
 
 def test_callback_choice_depends_only_on_the_visits_the_week_and_the_area() -> None:
