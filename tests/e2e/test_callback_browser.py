@@ -74,3 +74,7 @@ def test_callback_list_on_a_phone(page, live_server) -> None:  # noqa: ANN001
     with Session(live_server.engine) as s:
         outcomes = sorted(c.outcome for c in s.exec(select(Callback).where(Callback.draw_id == draw_id)).all())
     assert outcomes == ["confirmed", "no_visit", "open"]
+
+    page.locator("[data-testid=language-switch], .q-header button").filter(has_text="中文").click()
+    page.get_by_text("居民表示没有走访").first.wait_for()
+    shot(page, "4-chinese")
