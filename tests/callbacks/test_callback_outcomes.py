@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
+
 import pytest
 from nicegui.testing import User as TestUser
 from sqlmodel import Session, col, select
 
 from core.db import session_scope
 from models import AuditEntry, Callback, CallbackOutcome, Notice, ReviewState, Visit, VisitReview
+from services import resident_data
 from services.callbacks.calls import NO_VISIT_NOTICE, record_outcome
 from services.errors import InvalidInput, NotFound
 from tests.callbacks.builders import counted_visits, draws_of, quiet_week, run_draw
@@ -89,3 +94,18 @@ def test_callback_satisfaction_is_checked_and_outsiders_get_not_found(demo: Sess
     row = fresh(demo, Callback, callback.id)
     assert (row.outcome, row.satisfaction, row.comment) == (CallbackOutcome.confirmed, 5, "Very kind.")
     assert fresh(demo, Visit, callback.visit_id).counts  # a confirmed visit keeps counting
+
+
+def test_callback_goes_into_the_household_archive_and_is_deleted_with_it(demo: Session) -> None:
+    callback = drawn_callback(demo)
+    coord = account(demo, "coord")
+    with session_scope() as s:
+        record_outcome(s, coord, callback.id, CallbackOutcome.confirmed, satisfaction=4, comment="Friendly.")
+    with session_scope() as s:
+        archive = resident_data.export_household_archive(s, account(s, "coord"), callback.household_id)
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        exported = json.loads(z.read("household.json"))["callbacks"]
+    assert [(c["outcome"], c["satisfaction"], c["comment"]) for c in exported] == [("confirmed", 4, "Friendly.")]
+    with session_scope() as s:
+        resident_data.delete_household_data(s, account(s, "coord"), callback.household_id)
+    assert fresh(demo, Callback, callback.id) is None
