@@ -303,6 +303,7 @@ def _safe(value: object) -> object:
 
 def to_xlsx(title: str, table: list[list[str | int | float]]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
@@ -310,8 +311,8 @@ def to_xlsx(title: str, table: list[list[str | int | float]]) -> bytes:
     sheet.append([_safe(title)])
     for row in table:
         sheet.append([_safe(v) for v in row])
-    for column in "ABCDEFGHIJKL":
-        sheet.column_dimensions[column].width = 22
+    for index in range(1, max(len(row) for row in table) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 22
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
