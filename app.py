@@ -48,6 +48,7 @@ def serve() -> None:
     import pages.admin_needs  # noqa: F401
     import pages.admin_users  # noqa: F401
     import pages.annual_record  # noqa: F401
+    import pages.callbacks.lists  # noqa: F401
     import pages.commitments  # noqa: F401
     import pages.coverage  # noqa: F401
     import pages.door_cards.areas_page  # noqa: F401

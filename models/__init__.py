@@ -2,6 +2,7 @@
 
 from models.api_tokens import ApiToken
 from models.audit import AuditEntry
+from models.callbacks import Callback, CallbackDraw, CallbackOutcome
 from models.door_cards import DoorCard
 from models.events import (
     Attendance,
@@ -67,6 +68,9 @@ __all__ = [
     "ServicePost",
     "Area",
     "Attendance",
+    "Callback",
+    "CallbackDraw",
+    "CallbackOutcome",
     "AuditEntry",
     "EventKind",
     "CalendarFeed",

@@ -22,6 +22,7 @@ NAV_ITEMS: list[tuple[str, str, str, set[Role]]] = [
     ("/admin/needs", "Needs", "category", {Role.coordinator, Role.admin}),
     ("/visits", "Visits", "fact_check", {Role.coordinator, Role.admin}),
     ("/review", "Review queue", "rule", {Role.coordinator, Role.admin}),
+    ("/callbacks", "Callbacks", "phone_callback", {Role.coordinator, Role.admin}),
     ("/map", "Map", "map", {Role.coordinator, Role.admin}),
     ("/requests", "Requests", "campaign", {Role.member, Role.coordinator, Role.admin}),
     ("/requests/dashboard", "Request dashboard", "insights", {Role.coordinator, Role.admin}),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
 from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
@@ -37,6 +38,7 @@ from models.common import utcnow
 from services import audit
 from services.areas import area_label, area_within, subtree_ids
 from services.attendance import attendance_hours
+from services.callbacks.satisfaction import Figure, Source, callback_scores, describe, headline, requests_figure
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.field_days import quota_for
 from services.org_year import year_bounds
@@ -73,6 +75,15 @@ class AnnualRecord:
     posts: list[str] = field(default_factory=list)
     field_days: int | None = None  # None: not a leader
     field_day_quota: int | None = None
+    callback_scores: list[int] = field(default_factory=list)  # households' 1-5 on callbacks about this member
+
+    @property
+    def callback_satisfaction(self) -> Figure:
+        return Figure(Source.callbacks, list(self.callback_scores))
+
+    @property
+    def request_satisfaction(self) -> Figure:
+        return requests_figure(self.satisfied, self.basically_satisfied, self.not_satisfied)
 
     @property
     def verified_share(self) -> float | None:
@@ -184,6 +195,9 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
         else:
             record.not_satisfied = n
 
+    for member_id, scores in callback_scores(session, ids, start, end).items():
+        records[member_id].callback_scores = scores
+
     for member_id, status, n in session.exec(
             select(Commitment.member_id, Commitment.status, func.count())
             .where(col(Commitment.member_id).in_(ids), Commitment.year == year)
@@ -251,7 +265,8 @@ def record_rows(record: AnnualRecord, tr: Translate = lambda s: s) -> list[tuple
         (tr(N_("Resolved on time")), f"{record.requests_resolved_on_time} ({_percent(record.on_time_share)})"),
         (tr(N_("Residents' ratings")), tr(N_("{s} satisfied, {b} basically, {n} not satisfied")).format(
             s=record.satisfied, b=record.basically_satisfied, n=record.not_satisfied)),
-        (tr(N_("Residents' satisfaction")), _percent(record.satisfaction_share)),
+        (tr(N_("Residents' satisfaction")), describe(record.request_satisfaction, tr)),
+        (tr(N_("Satisfaction in callbacks")), describe(record.callback_satisfaction, tr)),
         (tr(N_("Commitments kept")), tr(N_("{kept} of {total} ({not_kept} not kept)")).format(
             kept=record.commitments_kept, total=record.commitments, not_kept=record.commitments_not_kept)),
         (tr(N_("Events attended")), str(record.events_attended)),
@@ -266,6 +281,7 @@ def record_rows(record: AnnualRecord, tr: Translate = lambda s: s) -> list[tuple
 SUMMARY_HEADERS = [N_("Member"), N_("Households paired"), N_("Visits"), N_("Visits counted"), N_("Pending review"),
                    N_("Rejected"), N_("Verified visits"), N_("Requests raised"),
                    N_("Requests resolved"), N_("Resolved on time"), N_("Residents' satisfaction"),
+                   N_("Satisfaction in callbacks"),
                    N_("Commitments kept"), N_("Event hours"), N_("Service post"), N_("Field days")]
 
 
@@ -274,14 +290,16 @@ def summary_table(records: list[AnnualRecord], tr: Translate = lambda s: s) -> l
     for r in records:
         table.append([r.name, r.households_paired, r.visits, r.visits_counted, r.visits_pending, r.visits_rejected,
                       _percent(r.verified_share), r.requests_raised,
-                      r.requests_resolved, _percent(r.on_time_share), _percent(r.satisfaction_share),
+                      r.requests_resolved, _percent(r.on_time_share), headline(r.request_satisfaction, tr),
+                      headline(r.callback_satisfaction, tr),
                       f"{r.commitments_kept}/{r.commitments}", r.event_hours, "、".join(r.posts),
                       "" if r.field_days is None else f"{r.field_days}/{r.field_day_quota}"])
     return table
 
 
 def to_xlsx(title: str, table: list[list[str | int | float]]) -> bytes:
-    return xlsx_bytes(Sheet("Record", [[title], *table], dict.fromkeys("ABCDEFGHIJKL", 22)))
+    widths = {get_column_letter(index): 22 for index in range(1, max(len(row) for row in table) + 1)}
+    return xlsx_bytes(Sheet("Record", [[title], *table], widths))
 
 
 def to_pdf(title: str, table: list[list[str | int | float]], font: Path = PDF_FONT) -> bytes:

@@ -218,5 +218,6 @@ def delete_household_data(session: Session, actor: User, household_id: int) -> N
 
 
 # Features that keep rows about a household register here when imported (see the docstring).
+import services.callbacks.privacy  # noqa: E402, F401
 import services.door_cards.privacy  # noqa: E402, F401
 import services.request_privacy  # noqa: E402, F401

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from services.callbacks.draw import weekly_callback_job
 from services.jobs import retention_job, run_once_per_interval
 from services.photo_guard.orphans import orphan_sweep_job, sweep_orphans
 from services.session_files import sweep_session_files
@@ -24,6 +25,8 @@ WAKE_EVERY_S = 3600.0
 JOBS: list[tuple[str, timedelta, Callable[[datetime], Any]]] = [
     ("retention", timedelta(days=1), retention_job),
     ("orphan-photo-files", timedelta(days=1), orphan_sweep_job),
+    # Daily, but it draws last week only once: the first run in a new week (organisation time zone).
+    ("callback_draw", timedelta(days=1), weekly_callback_job),
 ]
 # Jobs on each instance's own files (no lease: every instance runs them), at most once a day.
 LOCAL_JOBS: list[tuple[str, timedelta, Callable[[], Any]]] = [
