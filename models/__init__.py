@@ -18,6 +18,15 @@ from models.events import (
 )
 from models.households import GeocodeStatus, Household, HouseholdNeed, Pairing
 from models.jobs import JobLease
+from models.notify import (
+    AreaBot,
+    Channel,
+    ChannelChoice,
+    OutboxMessage,
+    OutboxStatus,
+    RequestSmsConsent,
+    SmsContact,
+)
 from models.org import Area, NeedCategory, Organisation
 from models.requests import (
     EventKind,
@@ -50,6 +59,13 @@ from models.year import (
 )
 
 __all__ = [
+    "AreaBot",
+    "Channel",
+    "ChannelChoice",
+    "OutboxMessage",
+    "OutboxStatus",
+    "RequestSmsConsent",
+    "SmsContact",
     "ApiToken",
     "AssignmentStatus",
     "BoardComment",
