@@ -46,6 +46,7 @@ class OutboxMessage(SQLModel, table=True):
     status: OutboxStatus = OutboxStatus.pending
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = None  # not worth sending after this (a reminder for a started event)
     lease_holder: str = ""
     lease_expires_at: datetime | None = None
     last_error: str = ""

@@ -56,6 +56,7 @@ def upgrade() -> None:
     sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', 'skipped', name='outboxstatus'), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('lease_holder', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('lease_expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
