@@ -33,6 +33,7 @@ from services import audit
 from services.areas import subtree_ids
 from services.challenge import verify_challenge
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.notify import triggers as notify_triggers
 from services.photo_pipeline import ProcessedPhoto
 from services.photo_store import PhotoStore
 from services.rate_limit import PUBLIC_ATTEMPTS, PUBLIC_LOOKUPS, PUBLIC_SUBMISSIONS
@@ -64,6 +65,7 @@ class PublicRequestInput(BaseModel):
     location_text: str = ""
     lat: float | None = None
     lng: float | None = None
+    sms_consent: bool = False  # "send me SMS about this request", to contact_phone
 
 
 @dataclass
@@ -141,6 +143,8 @@ def submit_public_request(session: Session, data: PublicRequestInput, client_ip:
                              location_text=place, lat=lat, lng=lng)
     for photo in photos:
         add_request_photo(session, None, request, photo, store)
+    if data.sms_consent:
+        notify_triggers.record_sms_consent(session, request, phone)
     return request
 
 
@@ -207,6 +211,7 @@ def _record_rating(session: Session, request: ServiceRequest, satisfaction: Sati
     session.add(request)
     session.flush()
     audit.record(session, recorded_by, "request.rate", "servicerequest", request.id)
+    notify_triggers.rating_recorded(session, request, rating)
     return rating
 
 

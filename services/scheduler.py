@@ -1,7 +1,7 @@
 """The in-process scheduler: daily jobs, safe with several instances (services.jobs leases).
 
 Plain asyncio, no NiceGUI: app.py starts ``scheduler_loop`` as a background task at start-up.
-Every instance wakes hourly; the lease lets only one of them run a job per interval.
+Every instance wakes each minute; the lease lets only one of them run a job per interval.
 """
 
 from __future__ import annotations
@@ -13,14 +13,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from services.jobs import retention_job, run_once_per_interval
+from services.notify.jobs import NOTIFY_JOBS
 
 log = logging.getLogger(__name__)
 START_DELAY_S = 300.0  # let the app settle after a (re)start before the first job
-WAKE_EVERY_S = 3600.0
+WAKE_EVERY_S = 60.0  # each job still runs once per its own interval (its lease)
 
 # (lease name, interval, job): jobs receive the current UTC time.
 JOBS: list[tuple[str, timedelta, Callable[[datetime], Any]]] = [
     ("retention", timedelta(days=1), retention_job),
+    *NOTIFY_JOBS,
 ]
 
 

@@ -26,8 +26,8 @@ TEXTS: dict[str, str] = {
     "event.cancelled": N_("The event {title} on {starts_at} was cancelled."),
     "event.moved": N_("The event {title} has moved: now {starts_at}, {address}."),
     "alert.not_satisfied": N_("A resident was not satisfied with an answer. Please look at it: {link}"),
-    "digest.member_weekly": N_("Your week in Doorstep:"),
-    "digest.coordinator_daily": N_("Today in your area:"),
+    "digest.member_weekly": N_("Your week in Doorstep ({link}):"),
+    "digest.coordinator_daily": N_("Today in your area ({link}):"),
 }
 OPT_OUT_SUFFIX = N_("Stop these SMS: {optout} or reply TD")
 EMAIL_SUBJECT = N_("Doorstep: a message for you")

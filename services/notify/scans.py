@@ -1,0 +1,64 @@
+"""Messages that time brings: event reminders 24 h and 2 h before, and requests that became overdue."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from models import Event, EventStatus, RequestCategory, RequestSmsConsent, ServiceRequest, Signup, SignupStatus, User
+from models.requests import OPEN_STATUSES
+from services.notify.recipients import tell_user
+from services.notify.triggers import _event_params, request_overdue
+
+REMINDERS = (("event.reminder_24h", "reminder-24h", timedelta(hours=24)),
+             ("event.reminder_2h", "reminder-2h", timedelta(hours=2)))
+
+
+def queue_event_reminders(session: Session, now: datetime) -> int:
+    """Each confirmed sign-up gets a reminder once its event is 24 h (and again 2 h) away.
+
+    The 24 h reminder is left out for sign-ups made within the last day before the event (their
+    confirmation just told them); keys carry the start time, so a moved event is reminded anew.
+    """
+    queued = 0
+    rows = session.exec(
+        select(Signup, Event).join(Event, col(Event.id) == Signup.event_id)
+        .where(Event.status == EventStatus.published, col(Event.starts_at) > now,
+               col(Event.starts_at) <= now + timedelta(hours=24), Signup.status == SignupStatus.confirmed)
+        .order_by(col(Signup.id))).all()
+    users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_({s.user_id for s, _ in rows})))}
+    for signup, event in rows:
+        user = users.get(signup.user_id)
+        if user is None:
+            continue
+        for kind, prefix, before in REMINDERS:
+            due = event.starts_at - before
+            if now < due or (before > timedelta(hours=2) and (event.starts_at - now <= timedelta(hours=2)
+                                                                 or signup.created_at > due)):
+                continue
+            tell_user(session, user, kind, f"{prefix}:signup:{signup.id}:{event.starts_at.isoformat()}",
+                      _event_params(event), link=f"/events/{event.id}", in_app=True, expires_at=event.starts_at)
+            queued += 1
+    return queued
+
+
+def queue_overdue_apologies(session: Session, now: datetime) -> int:
+    """Residents who asked for SMS hear once per missed date, with a new date one response time on."""
+    queued = 0
+    rows = session.exec(
+        select(ServiceRequest, RequestCategory)
+        .join(RequestSmsConsent, col(RequestSmsConsent.request_id) == ServiceRequest.id)
+        .join(RequestCategory, col(RequestCategory.id) == ServiceRequest.category_id)
+        .where(col(ServiceRequest.status).in_(OPEN_STATUSES), col(ServiceRequest.due_at) < now)).all()
+    for request, category in rows:
+        request_overdue(session, request, now + timedelta(hours=category.response_hours))
+        queued += 1
+    return queued
+
+
+def scan_job(now: datetime) -> dict[str, int]:
+    from core.db import session_scope
+
+    with session_scope() as session:
+        return {"reminders": queue_event_reminders(session, now), "overdue": queue_overdue_apologies(session, now)}
