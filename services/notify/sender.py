@@ -86,7 +86,7 @@ def deliver_claimed(message: OutboxMessage, holder: str, now: datetime,
     else:
         status, error, retry_at = OutboxStatus.sent, "", None
     with session_scope() as session:
-        if not outbox.mark(session, message.id, holder, status, now=utcnow() if status == OutboxStatus.sent else now,
+        if not outbox.mark(session, message.id, holder, status, now=now,
                            error=error, provider_ref=ref or "", retry_at=retry_at):
             log.warning("outbox row %s: the claim ran out before the outcome was recorded", message.id)
     return status

@@ -83,13 +83,13 @@ def _event_params(event: Event) -> dict[str, str]:
 
 
 def signup_changed(session: Session, signup: Signup, event: Event) -> None:
-    """Signed up (confirmed or on the waitlist)."""
+    """Signed up (confirmed or on the waitlist): by SMS / e-mail; the page the person used already says it."""
     user = session.get(User, signup.user_id)
     if user is None or signup.status == SignupStatus.cancelled:
         return
     kind = "signup.confirmed" if signup.status == SignupStatus.confirmed else "signup.waitlisted"
     tell_user(session, user, kind, f"signup:{signup.id}:{signup.status.value}", _event_params(event),
-              link=f"/events/{event.id}", in_app=True, expires_at=event.starts_at)
+              link=f"/events/{event.id}", expires_at=event.starts_at)
 
 
 def signup_promoted(session: Session, signup: Signup, event: Event) -> None:
