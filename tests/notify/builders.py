@@ -32,7 +32,8 @@ def daytime() -> datetime:
     return local_time(10)
 
 
-def public_request(phone: str = "13812340001", consent: bool = True, description: str = "楼道灯坏了，李阿姨家门口") -> int:
+def public_request(phone: str = "13812340001", consent: bool = True,
+                   description: str = "楼道灯坏了，李阿姨家门口") -> int:
     c = challenge.new_challenge()
     form = PublicRequestInput(category_id=1, description=description, contact_name="李阿姨", contact_phone=phone,
                               sms_consent=consent)

@@ -8,9 +8,9 @@ from sqlmodel import Session, select
 
 from core.db import session_scope
 from models import AuditEntry, OutboxStatus, RequestSmsConsent, RequestStatus, ServiceRequest
+from services.households import list_households
 from services.notify.optout import opt_out
 from services.notify.scans import queue_overdue_apologies
-from services.households import list_households
 from services.requests import RequestInput, change_status, raise_request
 from tests.helpers import account
 from tests.notify.builders import daytime, outbox, public_request, request_code, send_all, template_params
