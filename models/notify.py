@@ -12,6 +12,7 @@ from models.common import utcnow
 
 
 class Channel(StrEnum):
+    in_app = "in_app"  # recorded as sent at once: the notice itself is in services/notifications.py
     sms = "sms"
     email = "email"
     bot = "bot"

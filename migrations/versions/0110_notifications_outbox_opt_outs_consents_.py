@@ -46,7 +46,7 @@ def upgrade() -> None:
     op.create_table('notifyoutbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('channel', sa.Enum('sms', 'email', 'bot', name='channel'), nullable=False),
+    sa.Column('channel', sa.Enum('in_app', 'sms', 'email', 'bot', name='channel'), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('recipient', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),

@@ -8,7 +8,18 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
-from models import Area, AreaBot, Channel, ChannelChoice, RequestSmsConsent, Role, ServiceRequest, User
+from models import (
+    Area,
+    AreaBot,
+    Channel,
+    ChannelChoice,
+    OutboxStatus,
+    RequestSmsConsent,
+    Role,
+    ServiceRequest,
+    User,
+)
+from models.common import utcnow
 from services.notifications import notify
 from services.notify.optout import contact_for, normalise_phone, opt_out_link
 from services.notify.outbox import enqueue
@@ -38,7 +49,12 @@ def tell_user(session: Session, user: User, kind: str, key: str, params: dict[st
     (callers that already write the in-app notice leave it False)."""
     choice = channel_choice(session, user.id)
     if in_app and choice.in_app:
-        notify(session, user.id, TEXTS[kind], link=link, **params)
+        row = enqueue(session, f"{key}:in_app", Channel.in_app, kind, f"user:{user.id}", params, user_id=user.id,
+                      language=_language(user))
+        if row is not None:  # the first time only: scans and repeated saves add no second notice
+            notify(session, user.id, TEXTS[kind], link=link, **params)
+            row.status, row.sent_at = OutboxStatus.sent, utcnow()
+            session.add(row)
     allowed = USER_CHANNELS.get(kind, DEFAULT_USER_CHANNELS)
     base = get_settings().public_url.rstrip("/")
     params = {**params, "link": f"{base}{link}"} if link else params
