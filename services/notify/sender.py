@@ -72,6 +72,7 @@ def deliver_claimed(message: OutboxMessage, holder: str, now: datetime,
             outbox.mark(session, message.id, holder, OutboxStatus.skipped, now=now, error="channel not set up")
         return OutboxStatus.skipped
     delivery = _delivery(message)
+    ref: str | None = None
     try:
         ref = None if delivery.first_attempt else provider.find_sent(delivery)
         if ref is None:
