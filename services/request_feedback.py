@@ -134,6 +134,8 @@ def submit_public_request(session: Session, data: PublicRequestInput, client_ip:
         raise InvalidInput(N_("A contact or location field is too long."))
     if phone and not all(c.isdigit() or c in "+- " for c in phone):
         raise InvalidInput(N_("Enter the phone number with digits only."))
+    if data.sms_consent and sum(c.isdigit() for c in phone) < 7:
+        raise InvalidInput(N_("Enter your phone number to get SMS about this request."))
     lat, lng = data.lat, data.lng
     if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
         lat = lng = None
