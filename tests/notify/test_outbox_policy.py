@@ -138,3 +138,13 @@ def test_notif_sms_length_counter_chinese_70_per_sms() -> None:
                                        "optout": "https://x.cn/o/abcdefghjk"}, "zh_CN")
     assert sms_length(text, "幸福社区").segments <= 2
 
+
+
+def test_notif_every_message_text_has_chinese() -> None:
+    from core.i18n import catalogue
+    from services.notify.admin import CHANNEL_LABELS, STATUS_LABELS
+    from services.notify.templates import EMAIL_SUBJECT, OPT_OUT_SUFFIX, TEXTS
+
+    zh = catalogue("zh_CN")
+    texts = [*TEXTS.values(), OPT_OUT_SUFFIX, EMAIL_SUBJECT, *STATUS_LABELS.values(), *CHANNEL_LABELS.values()]
+    assert [t for t in texts if not zh.get(t)] == []
