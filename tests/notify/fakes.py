@@ -10,6 +10,7 @@ import hmac
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -46,8 +47,23 @@ class _Server:
         self.server.server_close()
 
 
-def _serve(handler: type[BaseHTTPRequestHandler]) -> _Server:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def _serve_json(answer: Callable[[BaseHTTPRequestHandler], tuple[int, dict]]) -> _Server:
+    """An HTTP server on a free local port that answers each POST with ``answer(request)`` as JSON."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            status, body = answer(self)
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json;charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return _Server(server, thread)
@@ -70,22 +86,7 @@ class FakeAliyunSms:
         return f"http://127.0.0.1:{self._server.server.server_port}"
 
     def start(self) -> FakeAliyunSms:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
-                status, body = fake.handle(self)
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json;charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._server = _serve(Handler)
+        self._server = _serve_json(self.handle)
         return self
 
     def close(self) -> None:
@@ -172,25 +173,14 @@ class FakeWeComBot:
         return f"http://127.0.0.1:{self._server.server.server_port}/cgi-bin/webhook/send?key={{key}}"
 
     def start(self) -> FakeWeComBot:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                key = dict(parse_qsl(urlsplit(self.path).query)).get("key", "")
-                fake.posts.append({"key": key, **json.loads(body or b"{}")})
-                data = json.dumps({"errcode": 0, "errmsg": "ok"}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._server = _serve(Handler)
+        self._server = _serve_json(self.handle)
         return self
+
+    def handle(self, req: BaseHTTPRequestHandler) -> tuple[int, dict]:
+        body = req.rfile.read(int(req.headers.get("Content-Length") or 0))
+        key = dict(parse_qsl(urlsplit(req.path).query)).get("key", "")
+        self.posts.append({"key": key, **json.loads(body or b"{}")})
+        return 200, {"errcode": 0, "errmsg": "ok"}
 
     def close(self) -> None:
         if self._server:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from core import config, db
@@ -18,32 +17,22 @@ from services.notify import outbox as outbox_rows
 from services.notify.sender import run_sender
 from tests.notify.builders import daytime
 from tests.notify.fakes import FakeAliyunSms
+from tests.test_events_postgres import pg_engine
 
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+__all__ = ["pg_engine"]  # the PostgreSQL database of the events' capacity tests, module-scoped
 
 
 @pytest.fixture
-def pg_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed")
-    base = make_url(os.environ.get("DOORSTEP_TEST_DATABASE_URL") or DEFAULT_URL)
-    admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"doorstep_outbox_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(admin_dsn, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable at {base.render_as_string()}: {exc}".splitlines()[0])
-    try:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        url = base.set(database=name).render_as_string(hide_password=False)
-        db.upgrade_schema(url)
-        monkeypatch.setenv("DOORSTEP_DATABASE_URL", url)
-        config.get_settings.cache_clear()
-        db.reset_engine()
-        yield url
-        db.reset_engine()
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+def pg_url(pg_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app's settings pointed at that database, with an empty outbox."""
+    with pg_engine.begin() as conn:
+        conn.execute(text("DELETE FROM notifyoutbox"))
+    url = pg_engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("DOORSTEP_DATABASE_URL", url)
+    config.get_settings.cache_clear()
+    db.reset_engine()
+    yield url
+    db.reset_engine()
 
 
 def _queue(n: int) -> None:
