@@ -120,15 +120,14 @@ def queue_reminders() -> tuple[float, int]:
     from core.db import session_scope
     from models import Event, JobLease
     from models.common import utcnow
-    from services.notify.scans import queue_event_reminders
+    from services.notify.scans import scan_job
 
     now = utcnow()
     with session_scope() as s:
         s.exec(update(Event).values(starts_at=now + timedelta(hours=23, minutes=58),
                                     ends_at=now + timedelta(hours=25, minutes=58)))
     t0 = time.perf_counter()
-    with session_scope() as s:
-        queued = queue_event_reminders(s, now)
+    queued = scan_job(now)["reminders"]
     scan_s = time.perf_counter() - t0
     with session_scope() as s:  # the sender's lease runs out now, as it does each minute
         s.exec(update(JobLease).where(JobLease.name == "notify.send").values(expires_at=now))

@@ -13,20 +13,24 @@ from services.notify.triggers import _event_params, request_overdue
 
 REMINDERS = (("event.reminder_24h", "reminder-24h", timedelta(hours=24)),
              ("event.reminder_2h", "reminder-2h", timedelta(hours=2)))
+BATCH = 500  # sign-ups per transaction: a big event does not hold the database's write lock for long
 
 
-def queue_event_reminders(session: Session, now: datetime) -> int:
+def queue_event_reminders(session: Session, now: datetime, after_id: int = 0,
+                          limit: int | None = None) -> tuple[int, int | None]:
     """Each confirmed sign-up gets a reminder once its event is 24 h (and again 2 h) away.
 
     The 24 h reminder is left out for sign-ups made within the last day before the event (their
     confirmation just told them); keys carry the start time, so a moved event is reminded anew.
+    Returns (reminders queued, the last sign-up id looked at, None when ``limit`` was not reached).
     """
     queued = 0
-    rows = session.exec(
-        select(Signup, Event).join(Event, col(Event.id) == Signup.event_id)
-        .where(Event.status == EventStatus.published, col(Event.starts_at) > now,
-               col(Event.starts_at) <= now + timedelta(hours=24), Signup.status == SignupStatus.confirmed)
-        .order_by(col(Signup.id))).all()
+    query = (select(Signup, Event).join(Event, col(Event.id) == Signup.event_id)
+             .where(Event.status == EventStatus.published, col(Event.starts_at) > now,
+                    col(Event.starts_at) <= now + timedelta(hours=24), Signup.status == SignupStatus.confirmed,
+                    col(Signup.id) > after_id)
+             .order_by(col(Signup.id)))
+    rows = session.exec(query.limit(limit) if limit else query).all()
     users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_({s.user_id for s, _ in rows})))}
     for signup, event in rows:
         user = users.get(signup.user_id)
@@ -40,7 +44,8 @@ def queue_event_reminders(session: Session, now: datetime) -> int:
             tell_user(session, user, kind, f"{prefix}:signup:{signup.id}:{event.starts_at.isoformat()}",
                       _event_params(event), link=f"/events/{event.id}", in_app=True, expires_at=event.starts_at)
             queued += 1
-    return queued
+    last = rows[-1][0].id if limit and len(rows) == limit else None
+    return queued, last
 
 
 def queue_overdue_apologies(session: Session, now: datetime) -> int:
@@ -58,7 +63,17 @@ def queue_overdue_apologies(session: Session, now: datetime) -> int:
 
 
 def scan_job(now: datetime) -> dict[str, int]:
+    """The scheduled scan: reminders in batches of BATCH sign-ups, each its own transaction."""
     from core.db import session_scope
 
+    reminders, after_id = 0, 0
+    while True:
+        with session_scope() as session:
+            queued, last = queue_event_reminders(session, now, after_id=after_id, limit=BATCH)
+        reminders += queued
+        if last is None:
+            break
+        after_id = last
     with session_scope() as session:
-        return {"reminders": queue_event_reminders(session, now), "overdue": queue_overdue_apologies(session, now)}
+        overdue = queue_overdue_apologies(session, now)
+    return {"reminders": reminders, "overdue": overdue}

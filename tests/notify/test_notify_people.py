@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from core.db import session_scope
 from core.i18n import N_
-from models import Channel, ChannelChoice, Event, OutboxStatus, RequestStatus, Satisfaction, ServiceRequest
+from models import Channel, ChannelChoice, Event, OutboxStatus, RequestStatus, Satisfaction, ServiceRequest, User
 from models.common import utcnow
 from services.events import EventForm, cancel_event, update_event
 from services.notifications import notices_for
@@ -169,3 +169,20 @@ def test_notif_profile_choice_sms_off_sends_none(demo: Session, fake_sms: FakeAl
         sign_up(s, v1, event_id)
     send_all(daytime())
     assert fake_sms.accepted == []
+
+
+def test_notif_reminder_scan_commits_in_batches_and_queues_each_once(demo: Session, monkeypatch) -> None:
+    from services.notify import scans
+    from tests.events_helpers import make_volunteers
+
+    monkeypatch.setattr(scans, "BATCH", 3)  # a setting of the module under test, to see several batches
+    start = local_time(15, days=2)
+    event_id = make_event(demo, account(demo, "coord"), capacity=10, starts_in=start - utcnow())
+    people = make_volunteers(demo, 7)
+    for user_id in people:
+        with session_scope() as s:
+            sign_up(s, s.get(User, user_id), event_id, now=start - timedelta(days=1, hours=1))
+    for _ in range(2):  # the scan runs again five minutes later: nothing new
+        scans.scan_job(start - timedelta(hours=23))
+    rows = [r for r in outbox(demo, "event.reminder_24h") if r.channel == Channel.in_app]
+    assert len(rows) == 7
