@@ -9,7 +9,7 @@ from core.db import session_scope
 from core.i18n import _, current_language, format_datetime
 from models import Channel, OutboxStatus, Role
 from pages.frame import frame
-from pages.messages import notify_error, notify_ok
+from pages.messages import error_text, notify_error, notify_ok
 from pages.session import require_user
 from services.errors import ServiceError
 from services.notify import admin as notify_admin
@@ -66,6 +66,8 @@ async def outbox_page() -> None:
                             "font-medium")
                         ui.label(_(notify_admin.STATUS_LABELS[row.status])).mark(f"outbox-status-{row.id}")
                     ui.label(row.recipient or "—").classes("font-mono").mark("outbox-recipient")
+                    if row.text:
+                        ui.label(row.text).classes("text-sm whitespace-pre-line").mark("outbox-text")
                     ui.label(_("Queued {at} · tries: {n}").format(at=format_datetime(row.created_at, tz),
                                                                   n=row.attempts)).classes("text-sm text-gray-600")
                     if row.last_error:
@@ -93,6 +95,7 @@ async def outbox_page() -> None:
         status.on_value_change(results.refresh)
         channel.on_value_change(results.refresh)
         await results()
+        await area_bot_card(user.id)
         template_card()
 
 
@@ -109,3 +112,45 @@ def template_card() -> None:
                 ui.label(_("{chars} characters · {parts} SMS").format(chars=item.characters, parts=item.segments)
                          ).classes("text-sm " + ("text-negative" if item.segments > 1 else "text-positive")).mark(
                     f"sms-length-{item.kind}")
+
+
+def _bots(user_id: int) -> tuple[dict[int, str], dict[int, str]]:
+    from models import User
+    from services.areas import area_label, areas_visible_to
+
+    with session_scope(read_only=True) as session:
+        actor = session.get(User, user_id)
+        areas = {a.id: area_label(session, a.id) for a in areas_visible_to(session, actor)}
+        return areas, notify_admin.area_bots(session, actor)
+
+
+def _save_bot(user_id: int, area_id: int, url: str) -> None:
+    from models import User
+
+    with session_scope() as session:
+        notify_admin.set_area_bot(session, session.get(User, user_id), area_id, url)
+
+
+async def area_bot_card(user_id: int) -> None:
+    """An area's own group bot; messages for areas without one go to the organisation's bots."""
+    areas, bots = await run.io_bound(_bots, user_id)
+    with ui.card().classes("ds-card").mark("area-bots"):
+        ui.label(_("Group bots of areas")).classes("text-lg font-medium")
+        for area_id, shown in bots.items():
+            ui.label(f"{areas.get(area_id, area_id)}: {shown}").classes("text-sm")
+        area = ui.select(areas, value=next(iter(areas), None), label=_("Area")).classes("w-full").mark("bot-area")
+        url = ui.input(_("Bot address (Apprise URL, e.g. wecombot://KEY); empty to remove")).props(
+            "outlined").classes("w-full").mark("bot-url")
+        error = ui.label().classes("text-negative").mark("bot-error")
+
+        async def save() -> None:
+            error.set_text("")
+            try:
+                await run.io_bound(_save_bot, user_id, area.value, url.value or "")
+            except ServiceError as exc:
+                error.set_text(error_text(exc))
+                return
+            url.set_value("")
+            notify_ok(_("Saved."))
+
+        ui.button(_("Save"), icon="save", on_click=save).classes("min-h-[44px]").mark("bot-save")

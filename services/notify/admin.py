@@ -44,6 +44,7 @@ class OutboxRow:
     attempts: int
     last_error: str
     sent_at: datetime | None
+    text: str  # as the recipient reads it (the log provider's "sent" SMS are read here)
 
 
 def masked(message: OutboxMessage) -> str:
@@ -65,7 +66,8 @@ def list_outbox(session: Session, actor: User, status: OutboxStatus | None = Non
         query = query.where(OutboxMessage.channel == channel)
     rows = session.exec(query.order_by(col(OutboxMessage.id).desc()).limit(limit)).all()
     return [OutboxRow(m.id, m.created_at, m.channel, m.kind, masked(m), m.status, m.attempts, m.last_error,
-                      m.sent_at) for m in rows]
+                      m.sent_at, "" if m.anonymised else render(m.kind, outbox.params_of(m), m.language))
+            for m in rows]
 
 
 def counts_per_day(session: Session, actor: User, days: int = 14, now: datetime | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session
 
 from core.db import session_scope
@@ -186,3 +187,22 @@ def test_notif_reminder_scan_commits_in_batches_and_queues_each_once(demo: Sessi
         scans.scan_job(start - timedelta(hours=23))
     rows = [r for r in outbox(demo, "event.reminder_24h") if r.channel == Channel.in_app]
     assert len(rows) == 7
+
+
+def test_notif_area_bot_gets_its_areas_alerts_instead_of_the_org_bot(demo: Session, wecom_bot: FakeWeComBot) -> None:
+    from services.errors import InvalidInput
+    from services.notify.admin import set_area_bot
+
+    request_id = public_request(consent=False)
+    admin = account(demo, "admin")
+    with session_scope() as s:
+        area_id = s.get(ServiceRequest, request_id).area_id
+        with pytest.raises(InvalidInput):
+            set_area_bot(s, admin, area_id, "not a bot")
+        set_area_bot(s, admin, area_id, "wecombot://AREAKEY")
+    with session_scope() as s:
+        change_status(s, account(s, "coord"), request_id, RequestStatus.resolved, note="ok")
+    with session_scope() as s:
+        rate_by_code(s, request_code(demo, request_id), Satisfaction.not_satisfied, "", "203.0.113.9")
+    send_all(daytime())
+    assert [p["key"] for p in wecom_bot.posts] == ["AREAKEY"]
