@@ -13,7 +13,7 @@ from services.notify.triggers import _event_params, request_overdue
 
 REMINDERS = (("event.reminder_24h", "reminder-24h", timedelta(hours=24)),
              ("event.reminder_2h", "reminder-2h", timedelta(hours=2)))
-BATCH = 500  # sign-ups per transaction: a big event does not hold the database's write lock for long
+BATCH = 100  # sign-ups per transaction: a big event does not hold the database's write lock for long
 
 
 def queue_event_reminders(session: Session, now: datetime, after_id: int = 0,
