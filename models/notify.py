@@ -33,6 +33,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_notifyoutbox_due", "status", "next_attempt_at"),
         Index("ix_notifyoutbox_recipient_sent", "channel", "recipient", "sent_at"),
+        Index("ix_notifyoutbox_sent", "status", "sent_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

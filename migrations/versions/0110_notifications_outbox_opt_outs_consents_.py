@@ -74,6 +74,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_notifyoutbox_created_at'), ['created_at'], unique=False)
         batch_op.create_index('ix_notifyoutbox_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index('ix_notifyoutbox_recipient_sent', ['channel', 'recipient', 'sent_at'], unique=False)
+        batch_op.create_index('ix_notifyoutbox_sent', ['status', 'sent_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_notifyoutbox_user_id'), ['user_id'], unique=False)
 
     op.create_table('notifyrequestconsent',
@@ -91,6 +92,7 @@ def downgrade() -> None:
     op.drop_table('notifyrequestconsent')
     with op.batch_alter_table('notifyoutbox', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notifyoutbox_user_id'))
+        batch_op.drop_index('ix_notifyoutbox_sent')
         batch_op.drop_index('ix_notifyoutbox_recipient_sent')
         batch_op.drop_index('ix_notifyoutbox_due')
         batch_op.drop_index(batch_op.f('ix_notifyoutbox_created_at'))

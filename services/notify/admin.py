@@ -17,6 +17,7 @@ from services import audit
 from services.errors import Forbidden, InvalidInput
 from services.notify import outbox
 from services.notify.optout import mask_phone
+from services.notify.policy import org_day_bounds
 from services.notify.recipients import channel_choice
 from services.notify.templates import TEXTS, example_params, render, sms_length
 
@@ -75,15 +76,17 @@ def counts_per_day(session: Session, actor: User, days: int = 14, now: datetime 
     """Messages sent per organisation day (newest first) and channel."""
     _admin_only(actor)
     now = now or utcnow()
-    tz = ZoneInfo(get_settings().time_zone)
-    rows = session.exec(select(OutboxMessage.sent_at, OutboxMessage.channel).where(
-        OutboxMessage.status == OutboxStatus.sent, col(OutboxMessage.sent_at) >= now - timedelta(days=days))).all()
+    start, end = org_day_bounds(now)
     counts: dict[str, dict[Channel, int]] = {}
-    for sent_at, channel in rows:
-        day = sent_at.astimezone(tz).date().isoformat()
-        counts.setdefault(day, {}).setdefault(channel, 0)
-        counts[day][channel] += 1
-    return dict(sorted(counts.items(), reverse=True))
+    for back in range(days):  # one indexed count per organisation day (days have their own UTC bounds)
+        day_start, day_end = start - timedelta(days=back), end - timedelta(days=back)
+        rows = session.exec(select(OutboxMessage.channel, func.count()).where(
+            OutboxMessage.status == OutboxStatus.sent, col(OutboxMessage.sent_at) >= day_start,
+            col(OutboxMessage.sent_at) < day_end).group_by(OutboxMessage.channel)).all()
+        if rows:
+            day = day_start.astimezone(ZoneInfo(get_settings().time_zone)).date().isoformat()
+            counts[day] = {channel: int(n) for channel, n in rows}
+    return counts
 
 
 def status_totals(session: Session, actor: User) -> dict[OutboxStatus, int]:

@@ -44,10 +44,11 @@ def _language(user: User) -> str:
 
 
 def tell_user(session: Session, user: User, kind: str, key: str, params: dict[str, Any], link: str = "", *,
-              in_app: bool = False, expires_at: datetime | None = None) -> None:
+              in_app: bool = False, expires_at: datetime | None = None, choice: ChannelChoice | None = None) -> None:
     """Queue ``kind`` for one account on the channels it chose; ``in_app`` adds the notice too
-    (callers that already write the in-app notice leave it False)."""
-    choice = channel_choice(session, user.id)
+    (callers that already write the in-app notice leave it False). Scans pass ``choice``, read
+    for a whole batch of accounts at once."""
+    choice = choice or channel_choice(session, user.id)
     if in_app and choice.in_app:
         row = enqueue(session, f"{key}:in_app", Channel.in_app, kind, f"user:{user.id}", params, user_id=user.id,
                       language=_language(user))

@@ -6,7 +6,19 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from models import Event, EventStatus, RequestCategory, RequestSmsConsent, ServiceRequest, Signup, SignupStatus, User
+from models import (
+    Channel,
+    ChannelChoice,
+    Event,
+    EventStatus,
+    OutboxMessage,
+    RequestCategory,
+    RequestSmsConsent,
+    ServiceRequest,
+    Signup,
+    SignupStatus,
+    User,
+)
 from models.requests import OPEN_STATUSES
 from services.notify.recipients import tell_user
 from services.notify.triggers import _event_params, request_overdue
@@ -14,6 +26,14 @@ from services.notify.triggers import _event_params, request_overdue
 REMINDERS = (("event.reminder_24h", "reminder-24h", timedelta(hours=24)),
              ("event.reminder_2h", "reminder-2h", timedelta(hours=2)))
 BATCH = 100  # sign-ups per transaction: a big event does not hold the database's write lock for long
+
+
+def _keys_queued(session: Session, keys: list[str]) -> set[str]:
+    """Which of these reminder keys were queued already, on any channel (one query for a batch)."""
+    suffixed = {f"{key}:{channel.value}": key for key in keys for channel in Channel}
+    found = session.exec(select(OutboxMessage.idempotency_key).where(
+        col(OutboxMessage.idempotency_key).in_(list(suffixed)))).all()
+    return {suffixed[k] for k in found}
 
 
 def queue_event_reminders(session: Session, now: datetime, after_id: int = 0,
@@ -32,17 +52,22 @@ def queue_event_reminders(session: Session, now: datetime, after_id: int = 0,
              .order_by(col(Signup.id)))
     rows = session.exec(query.limit(limit) if limit else query).all()
     users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_({s.user_id for s, _ in rows})))}
+    choices = {c.user_id: c for c in session.exec(select(ChannelChoice).where(col(ChannelChoice.user_id).in_(users)))}
+    queued_before = _keys_queued(session, [f"{prefix}:signup:{s.id}:{e.starts_at.isoformat()}"
+                                           for s, e in rows for _kind, prefix, _before in REMINDERS])
     for signup, event in rows:
         user = users.get(signup.user_id)
         if user is None:
             continue
         for kind, prefix, before in REMINDERS:
             due = event.starts_at - before
-            if now < due or (before > timedelta(hours=2) and (event.starts_at - now <= timedelta(hours=2)
-                                                                 or signup.created_at > due)):
+            key = f"{prefix}:signup:{signup.id}:{event.starts_at.isoformat()}"
+            if now < due or key in queued_before or (before > timedelta(hours=2) and (
+                    event.starts_at - now <= timedelta(hours=2) or signup.created_at > due)):
                 continue
-            tell_user(session, user, kind, f"{prefix}:signup:{signup.id}:{event.starts_at.isoformat()}",
-                      _event_params(event), link=f"/events/{event.id}", in_app=True, expires_at=event.starts_at)
+            tell_user(session, user, kind, key,
+                      _event_params(event), link=f"/events/{event.id}", in_app=True, expires_at=event.starts_at,
+                      choice=choices.get(user.id) or ChannelChoice(user_id=user.id))
             queued += 1
     last = rows[-1][0].id if limit and len(rows) == limit else None
     return queued, last
