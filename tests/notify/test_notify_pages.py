@@ -39,7 +39,7 @@ async def test_notif_opt_out_page_needs_a_tap_and_then_confirms(user: TestUser, 
         change_status(s, account(s, "coord"), request_id, RequestStatus.in_progress)
     token = json.loads(outbox(demo)[0].params)["optout"].rsplit("/", 1)[1]
     await user.open(f"/o/{token}")  # signed out: a public page
-    await user.should_see("Stop all SMS from us to 138****0001?")
+    await user.should_see("Stop all SMS from us to 138****0001?", retries=100)
     demo.rollback()
     assert demo.exec(select(SmsContact)).one().opted_out_at is None  # opening the link changes nothing
     user.find(marker="optout-confirm").click()
@@ -47,7 +47,7 @@ async def test_notif_opt_out_page_needs_a_tap_and_then_confirms(user: TestUser, 
     demo.rollback()
     assert demo.exec(select(SmsContact)).one().opted_out_at is not None
     await user.open("/o/notavalidtoken")
-    await user.should_see("This link is not valid.")
+    await user.should_see("This link is not valid.", retries=100)
 
 
 async def test_notif_outbox_page_masks_numbers_filters_and_resends(user: TestUser, demo: Session, monkeypatch) -> None:
@@ -62,7 +62,7 @@ async def test_notif_outbox_page_masks_numbers_filters_and_resends(user: TestUse
     assert outbox(demo)[0].status == OutboxStatus.failed
     await sign_in(user, "admin")
     await user.open("/admin/outbox")
-    await user.should_see("138****0001")
+    await user.should_see("138****0001", retries=100)
     await user.should_not_see("13800010001")
     choose(user, "outbox-status", "Sent")
     await user.should_see("No messages.", retries=30)
@@ -83,6 +83,7 @@ async def test_notif_outbox_page_is_for_admins_only(user: TestUser, demo: Sessio
 async def test_notif_profile_channel_choices_saved_and_bad_address_kept(user: TestUser, demo: Session) -> None:
     await sign_in(user, "volunteer1")
     await user.open("/profile")
+    await user.should_see(marker="channel-email", retries=100)  # the card is built after its data is read
     user.find(marker="channel-email").click()
     user.find(marker="channel-email-address").type("not-an-address")
     user.find(marker="channels-save").click()
