@@ -54,6 +54,7 @@ def free_port() -> int:
 def prepare(env: dict[str, str]) -> None:
     """An organisation, EVENTS events three days ahead, REMINDERS volunteers each confirmed for one."""
     os.environ.update(env)
+    from core import db
     from core.config import get_settings
     from core.db import session_scope, upgrade_schema
     from models import Event, Role, Signup, SignupStatus, User
@@ -61,6 +62,7 @@ def prepare(env: dict[str, str]) -> None:
     from services.setup import create_organisation
 
     get_settings.cache_clear()
+    db.reset_engine()  # a second run (PostgreSQL after SQLite) must not write into the first one's database
     upgrade_schema()
     with session_scope() as s:
         admin = create_organisation(s, "Bench", "Bench street", "Admin", "admin", "13800000001", "bench-password-1")
@@ -278,6 +280,7 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     started = datetime.now(UTC)
     runs = {"SQLite": run("")}
+    print(report("SQLite", runs["SQLite"]), runs["SQLite"]["queries"], flush=True)  # in case the next run fails
     if postgres:
         import psycopg
         from sqlalchemy.engine import make_url
