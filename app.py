@@ -62,6 +62,8 @@ def serve() -> None:
     import pages.login  # noqa: F401
     import pages.map  # noqa: F401
     import pages.my_activities  # noqa: F401
+    import pages.notify.opt_out  # noqa: F401
+    import pages.notify.outbox  # noqa: F401
     import pages.profile  # noqa: F401
     import pages.public_board  # noqa: F401
     import pages.public_requests  # noqa: F401

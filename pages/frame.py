@@ -42,6 +42,7 @@ NAV_ITEMS: list[tuple[str, str, str, set[Role]]] = [
     ("/admin/service-points", "Service points", "location_on", {Role.coordinator, Role.admin}),
     ("/door-cards", "Door cards", "qr_code_2", {Role.coordinator, Role.admin}),
     ("/admin/audit", "Audit log", "policy", {Role.admin}),
+    ("/admin/outbox", "Outbox", "outbox", {Role.admin}),
     ("/profile", "Profile", "person", set(Role)),
     ("/profile/2fa", "Two-step sign-in", "phonelink_lock", {Role.coordinator, Role.admin}),
 ]

@@ -68,4 +68,5 @@ def run_retention(session: Session, now: datetime, settings: Settings | None = N
 
 
 # Features with their own retention rules register them when imported.
+import services.notify.retention  # noqa: E402, F401
 import services.request_privacy  # noqa: E402, F401

@@ -23,6 +23,7 @@ from services import audit
 from services.errors import InvalidInput, NotFound
 from services.events import ACTIVE, get_event, may_manage, may_sign_up, roles_of, signup_closed_reason
 from services.notifications import notify
+from services.notify import triggers as notify_triggers
 
 
 def _no_sync(statement):  # noqa: ANN001, ANN202
@@ -102,6 +103,7 @@ def sign_up(session: Session, actor: User, event_id: int, role_id: int | None = 
     elif now >= event.starts_at:  # the last place went meanwhile; nobody is moved up once it runs
         raise InvalidInput(N_("This event has started and has no places left."))
     audit.record(session, actor, f"signup.{signup.status.value}", "event", event_id)
+    notify_triggers.signup_changed(session, signup, event)
     return signup
 
 
@@ -132,6 +134,7 @@ def promote_from_waitlist(session: Session, event: Event, role_id: int | None,
                N_("A place became free: you are now confirmed for {title} on {starts_at}."),
                link=f"/events/{event.id}", title=event.title, starts_at=event.starts_at.isoformat())
         audit.record(session, None, "signup.promoted", "signup", candidate.id)
+        notify_triggers.signup_promoted(session, candidate, event)
         promoted.append(candidate)
     return promoted
 
