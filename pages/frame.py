@@ -19,6 +19,7 @@ NAV_ITEMS: list[tuple[str, str, str, set[Role]]] = [
     ("/admin/households", "Households", "holiday_village", {Role.coordinator, Role.admin}),
     ("/admin/needs", "Needs", "category", {Role.coordinator, Role.admin}),
     ("/visits", "Visits", "fact_check", {Role.coordinator, Role.admin}),
+    ("/review", "Review queue", "rule", {Role.coordinator, Role.admin}),
     ("/map", "Map", "map", {Role.coordinator, Role.admin}),
     ("/requests", "Requests", "campaign", {Role.member, Role.coordinator, Role.admin}),
     ("/requests/dashboard", "Request dashboard", "insights", {Role.coordinator, Role.admin}),

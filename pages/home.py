@@ -6,7 +6,7 @@ from nicegui import ui
 
 from core.config import get_settings
 from core.db import session_scope
-from core.i18n import _, current_language
+from core.i18n import _, current_language, format_date
 from models import Role, User
 from pages.events import home_events_block
 from pages.field_days import field_day_reminder
@@ -14,6 +14,7 @@ from pages.frame import frame
 from pages.request_cards import home_requests
 from pages.session import require_user
 from services.households import coverage_counts, list_households
+from services.visit_review.review import issues_for_member, pending_review_count
 
 
 @ui.page("/")
@@ -37,6 +38,7 @@ def home_page() -> None:
 
 def member_home(user: User) -> None:
     settings = get_settings()
+    visits_with_issues(user)
     search = ui.input(placeholder=_("Search by name or address")).props(
         "outlined dense clearable debounce=300").classes("w-full").mark("household-search")
 
@@ -71,14 +73,32 @@ def member_home(user: User) -> None:
     household_list()
 
 
+def visits_with_issues(user: User) -> None:
+    """The member's visits a coordinator marked "has issues", with the comment, until answered."""
+    with session_scope() as session:
+        rows = issues_for_member(session, user)
+    if not rows:
+        return
+    tz = get_settings().time_zone
+    with ui.card().classes("ds-card w-full").props("flat bordered").mark("visits-with-issues"):
+        ui.label(_("Visits a coordinator asked about")).classes("font-medium")
+        for visit, household, comment in rows:
+            with ui.link(target=f"/households/{household.id}#visit-{visit.id}").classes(
+                    "no-underline text-inherit w-full").mark(f"issue-{visit.id}"):
+                ui.label(f"{household.head_name} · {format_date(visit.visited_at, tz)}").classes("font-medium")
+                ui.label(comment).classes("text-sm whitespace-pre-wrap")
+
+
 def coordinator_home(user: User) -> None:
     settings = get_settings()
     with session_scope() as session:
         total, overdue = coverage_counts(session, user, settings.visit_interval_days)
+        pending = pending_review_count(session, user)
     with ui.row().classes("w-full gap-3"):
         for label, value, link in (
             (_("Households"), total, "/admin/households"),
             (_("Overdue for a visit"), overdue, "/admin/households?overdue=1"),
+            (_("Pending review"), pending, "/review"),
         ):
             with ui.link(target=link).classes("no-underline text-inherit"), ui.card().classes("min-w-40"):
                 ui.label(str(value)).classes("text-3xl font-bold")
