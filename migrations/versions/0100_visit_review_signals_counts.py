@@ -1,7 +1,7 @@
 """visit review: honesty signals, review state, what counts, review history and the member's answer
 
 Revision ID: 0100
-Revises: 0070
+Revises: 0105
 Create Date: 2026-12-01 21:20:00
 
 Backfill of the visits already stored (documented in docs/VISIT_REVIEW.md):
@@ -25,7 +25,7 @@ import sqlmodel
 
 
 revision = '0100'
-down_revision = '0070'
+down_revision = '0105'
 branch_labels = None
 depends_on = None
 
