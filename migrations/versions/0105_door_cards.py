@@ -41,8 +41,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("UPDATE visit SET location_source = 'none' WHERE location_source = 'door_card'")
-    with op.batch_alter_table('area', schema=None) as batch_op:
-        batch_op.drop_column('door_cards')
+    # Not a batch copy of ``area``: other tables reference it, and SQLite (3.35+) drops a column in place.
+    op.drop_column('area', 'door_cards')
     with op.batch_alter_table('doorcard', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_doorcard_revoked_at'))
         batch_op.drop_index(batch_op.f('ix_doorcard_household_id'))

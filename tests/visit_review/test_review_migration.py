@@ -27,7 +27,7 @@ def alembic(target: str, down: bool = False) -> None:
 def test_review_migration_backfills_signals_counts_and_the_clock(demo: Session) -> None:
     demo.close()
     db.reset_engine()
-    alembic("0070", down=True)
+    alembic("0105", down=True)  # the revision before 0100
     engine = db.make_engine(get_settings().effective_database_url)
     with engine.begin() as conn:
         household_id = conn.execute(text("SELECT household_id FROM visit GROUP BY household_id "
