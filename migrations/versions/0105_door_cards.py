@@ -32,8 +32,9 @@ def upgrade() -> None:
     with op.batch_alter_table('doorcard', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_doorcard_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_doorcard_revoked_at'), ['revoked_at'], unique=False)
-    with op.batch_alter_table('area', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('door_cards', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # In place, not a batch copy of ``area``: other tables reference it, and with rows in them SQLite
+    # refuses to drop the old copy.
+    op.add_column('area', sa.Column('door_cards', sa.Boolean(), nullable=False, server_default=sa.false()))
     if op.get_bind().dialect.name == 'postgresql':
         # PostgreSQL keeps enum values in a type; SQLite stores the name as text.
         op.execute("ALTER TYPE locationsource ADD VALUE IF NOT EXISTS 'door_card'")
