@@ -1,6 +1,9 @@
 """Benchmark: map data and coverage queries at 100,000 visits over 20,000 households in one area tree.
 
-Run from the repository root: ``python bench/map.py [--skip-browser] [--skip-pg]``.
+Run from the repository root: ``python bench/map.py [--scale N] [--sqlite-file F] [--skip-browser] [--skip-pg]``.
+``--scale 10`` is 100,000 households and 1,000,000 visits; ``--sqlite-file`` keeps the generated
+SQLite database in that file and reuses it on the next run (brought to the newest schema first,
+which times the migration's backfill when the file was made before it).
 Generates the data with bulk inserts into a temporary data folder (SQLite) and, when reachable,
 a temporary PostgreSQL database (created and dropped again); then measures
 - the map-data service for a city-wide and a street-level view (median of runs), payload bytes,
@@ -46,6 +49,7 @@ SPREAD = 0.10  # +-0.10 deg: a city of about 20 x 20 km
 CITY_VIEW = (CENTRE[1] - 0.16, CENTRE[0] - 0.12, CENTRE[1] + 0.16, CENTRE[0] + 0.12), 12
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "doorstep-demo"
+REVISION = "head"  # the schema revision generate() makes (an older one to time a migration's backfill)
 
 
 def cpu_model() -> str:
@@ -55,12 +59,13 @@ def cpu_model() -> str:
     return platform.processor()
 
 
-def generate(url: str, seed: int = 11) -> dict:
+def generate(url: str, seed: int = 11, scale: int = 1) -> dict:
     """Schema by Alembic, organisation and accounts by the services, the bulk by executemany."""
     from services.setup import create_organisation
     from services.users import UserForm, create_user
 
-    db.upgrade_schema(url)
+    households_n, visits_n = HOUSEHOLDS * scale, VISITS * scale
+    db.upgrade_schema(url, REVISION)
     engine = db.make_engine(url)
     rng = random.Random(seed)
     now = utcnow()
@@ -102,7 +107,7 @@ def generate(url: str, seed: int = 11) -> dict:
                 uid += 1
         conn.execute(insert(User), users)
         households, needs, pairings, home = [], [], [], {}
-        for hid in range(1, HOUSEHOLDS + 1):
+        for hid in range(1, households_n + 1):
             gid, (lat0, lng0) = grids[rng.randrange(len(grids))]
             lat, lng = lat0 + rng.gauss(0, 0.008), lng0 + rng.gauss(0, 0.008)
             member = rng.choice(members_of[gid])
@@ -118,9 +123,9 @@ def generate(url: str, seed: int = 11) -> dict:
         conn.execute(insert(Household), households)
         conn.execute(insert(HouseholdNeed), needs)
         conn.execute(insert(Pairing), pairings)
-        visits, photos, last = [], [], {}
-        for i in range(VISITS):
-            hid = rng.randint(1, HOUSEHOLDS)
+        visits, photos, last, n_photos = [], [], {}, 0
+        for i in range(visits_n):
+            hid = rng.randint(1, households_n)
             lat, lng, member = home[hid]
             when = now - timedelta(days=rng.uniform(0, 365))
             verified = rng.random() < 0.85
@@ -148,9 +153,16 @@ def generate(url: str, seed: int = 11) -> dict:
                                "upload_sha256": f"{i:064x}", "created_at": when})
             if counts:  # the household clock runs on counted visits only
                 last[hid] = max(last.get(hid, when), when)
-        for start in range(0, len(visits), 20_000):
-            conn.execute(insert(Visit), visits[start:start + 20_000])
-        conn.execute(insert(Photo), photos)
+            if len(visits) == 20_000:
+                conn.execute(insert(Visit), visits)
+                conn.execute(insert(Photo), photos)
+                n_photos += len(photos)
+                visits, photos = [], []
+        if visits:
+            conn.execute(insert(Visit), visits)
+        if photos:
+            conn.execute(insert(Photo), photos)
+        n_photos += len(photos)
         conn.execute(text("UPDATE household SET last_visit_at = :at WHERE id = :id"),
                      [{"at": at, "id": hid} for hid, at in last.items()])
         if url.startswith("postgresql"):
@@ -160,8 +172,8 @@ def generate(url: str, seed: int = 11) -> dict:
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
     engine.dispose()
-    return {"seconds": time.perf_counter() - started, "households": HOUSEHOLDS, "visits": VISITS,
-            "photos": len(photos), "areas": len(areas) + 1, "members": len(users)}
+    return {"seconds": time.perf_counter() - started, "households": households_n, "visits": visits_n,
+            "photos": n_photos, "areas": len(areas) + 1, "members": len(users)}
 
 
 def densest_street_view(url: str) -> tuple[tuple[float, float, float, float], int]:
@@ -302,7 +314,8 @@ def pg_database(action: str, name: str) -> None:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def run_backend(label: str, url: str, data_dir: Path, env: dict, runs: int, browser: bool) -> dict:
+def run_backend(label: str, url: str, data_dir: Path, env: dict, runs: int, browser: bool, scale: int = 1,
+                reuse: bool = False) -> dict:
     os.environ["DOORSTEP_DATA_DIR"] = str(data_dir)
     if env.get("DOORSTEP_DATABASE_URL"):
         os.environ["DOORSTEP_DATABASE_URL"] = env["DOORSTEP_DATABASE_URL"]
@@ -310,9 +323,15 @@ def run_backend(label: str, url: str, data_dir: Path, env: dict, runs: int, brow
         os.environ.pop("DOORSTEP_DATABASE_URL", None)
     config.get_settings.cache_clear()
     db.reset_engine()
-    print(f"[{label}] generating ...", flush=True)
-    generated = generate(url)
-    print(f"[{label}] generated in {generated['seconds']:.1f} s", flush=True)
+    if reuse:
+        started = time.perf_counter()
+        db.upgrade_schema(url)  # a file made before the newest migration: this is its backfill
+        generated = {"reused": url, "upgrade_seconds": time.perf_counter() - started}
+        print(f"[{label}] reused, schema upgraded in {generated['upgrade_seconds']:.1f} s", flush=True)
+    else:
+        print(f"[{label}] generating ...", flush=True)
+        generated = generate(url, scale=scale)
+        print(f"[{label}] generated in {generated['seconds']:.1f} s", flush=True)
     result = {"generated": generated, "services": measure_services(url, runs)}
     print(json.dumps(result["services"], indent=1, default=str), flush=True)
     if browser:
@@ -328,14 +347,29 @@ def main() -> None:
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--out", default="bench-map.json")
+    parser.add_argument("--scale", type=int, default=1, help="x 20,000 households and 100,000 visits")
+    parser.add_argument("--sqlite-file", type=Path, help="keep (or reuse) the SQLite database in this file")
+    parser.add_argument("--generate-only", action="store_true", help="make --sqlite-file and stop")
+    parser.add_argument("--revision", default="head", help="with --generate-only: the schema revision to make")
     args = parser.parse_args()
+    if args.generate_only:
+        args.sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        os.environ["DOORSTEP_DATA_DIR"] = str(args.sqlite_file.parent)
+        config.get_settings.cache_clear()
+        global REVISION
+        REVISION = args.revision
+        print(json.dumps(generate(f"sqlite:///{args.sqlite_file}", scale=args.scale)), flush=True)
+        return
     results: dict = {"date": time.strftime("%Y-%m-%d"), "nproc": os.cpu_count(), "cpu": cpu_model(),
                      "python": platform.python_version()}
     with tempfile.TemporaryDirectory(prefix="doorstep-bench-") as tmp:
         data_dir = Path(tmp) / "sqlite" / "data"
         data_dir.mkdir(parents=True)
-        url = f"sqlite:///{data_dir / 'doorstep.db'}"
-        results["sqlite"] = run_backend("sqlite", url, data_dir, {}, args.runs, not args.skip_browser)
+        db_file = args.sqlite_file or data_dir / "doorstep.db"
+        env = {"DOORSTEP_DATABASE_URL": f"sqlite:///{db_file}"} if args.sqlite_file else {}
+        results["scale"] = args.scale
+        results["sqlite"] = run_backend("sqlite", f"sqlite:///{db_file}", data_dir, env, args.runs,
+                                        not args.skip_browser, args.scale, reuse=db_file.exists())
         if not args.skip_pg and pg_available():
             name = "doorstep_bench_map"
             pg_database("create", name)
@@ -344,7 +378,7 @@ def main() -> None:
                 pg_dir = Path(tmp) / "pg" / "data"
                 pg_dir.mkdir(parents=True)
                 results["postgresql"] = run_backend("postgresql", pg_url, pg_dir, {"DOORSTEP_DATABASE_URL": pg_url},
-                                                    args.runs, not args.skip_browser)
+                                                    args.runs, not args.skip_browser, args.scale)
             finally:
                 db.reset_engine()
                 pg_database("drop", name)

@@ -20,6 +20,7 @@ from models.events import (
 from models.households import GeocodeStatus, Household, HouseholdNeed, Pairing
 from models.jobs import JobLease
 from models.org import Area, NeedCategory, Organisation
+from models.rollups import HouseholdRollup, VisitRollup
 from models.requests import (
     EventKind,
     Rating,
@@ -82,6 +83,7 @@ __all__ = [
     "VolunteerStatus",
     "GeocodeStatus",
     "Household",
+    "HouseholdRollup",
     "HouseholdNeed",
     "JobLease",
     "LocationSource",
@@ -104,6 +106,7 @@ __all__ = [
     "Visibility",
     "ReviewState",
     "Visit",
+    "VisitRollup",
     "VisitAnswer",
     "VisitReview",
 ]

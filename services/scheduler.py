@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from services.jobs import retention_job, run_once_per_interval
+from services.rollups.rebuild import rollups_job
 
 log = logging.getLogger(__name__)
 START_DELAY_S = 300.0  # let the app settle after a (re)start before the first job
@@ -21,6 +22,7 @@ WAKE_EVERY_S = 3600.0
 # (lease name, interval, job): jobs receive the current UTC time.
 JOBS: list[tuple[str, timedelta, Callable[[datetime], Any]]] = [
     ("retention", timedelta(days=1), retention_job),
+    ("rollups", timedelta(days=1), rollups_job),  # drift check, rebuild when anything drifted
 ]
 
 
