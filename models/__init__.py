@@ -20,7 +20,6 @@ from models.events import (
 from models.households import GeocodeStatus, Household, HouseholdNeed, Pairing
 from models.jobs import JobLease
 from models.org import Area, NeedCategory, Organisation
-from models.rollups import HouseholdRollup, VisitRollup
 from models.requests import (
     EventKind,
     Rating,
@@ -34,6 +33,7 @@ from models.requests import (
     ServiceRequest,
     Visibility,
 )
+from models.rollups import HouseholdRollup, VisitRollup
 from models.users import LoginAttempt, Role, User
 from models.visits import LocationSource, Photo, ReviewState, Visit, VisitAnswer, VisitReview
 from models.year import (

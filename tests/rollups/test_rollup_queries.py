@@ -72,3 +72,44 @@ def test_rollup_member_months_equal_the_count_of_the_visits(demo: Session, monke
         monkeypatch.undo()
         assert rolled == counted, filters
         assert sum(sum(m[2]) for m in rolled.members) > 0
+
+
+@pytest.mark.parametrize("zoom", [9, 12, 16])
+def test_rollup_map_cells_hold_every_household_and_visit_in_the_view(demo: Session, zoom: int,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlmodel import select
+
+    from models import Household
+    from services import map_data
+
+    _mixed_visits(demo)
+    coord = account(demo, "coord")
+    monkeypatch.setattr(map_data, "RAW_LIMIT", 0)  # cells, whatever the number
+    west, south, east, north = map_data.visible_extent(demo, coord)
+    bbox = (west - 0.1, south - 0.1, east + 0.1, north + 0.1)  # the "far" visits are 3.3 km out
+    for filters in _filters():
+        payload = map_data.build_map_payload(demo, coord, bbox, zoom, filters, ["households", "visits"])
+        assert payload["meta"]["rollups"] is True
+        cells = [f["properties"] for f in payload["features"]]
+        assert cells and all(c["cell"] for c in cells)
+        homes = [c for c in cells if c["kind"] == "household"]
+        now, interval = filters.effective_now(), filters.effective_interval()
+        scope = map_data.household_filters(demo, coord, filters)
+        expected = {"overdue": 0, "due_soon": 0, "on_time": 0}
+        for last in demo.exec(select(Household.last_visit_at).where(*scope, Household.lat.is_not(None))).all():
+            expected[map_data.household_status(last, now, interval)] += 1
+        assert {k: sum(c[k] for c in homes) for k in expected} == expected, filters
+        visits = [c for c in cells if c["kind"] == "visit"]
+        where = [map_data.visit_in_scope(demo, coord, filters), *map_data.visit_filters(filters),
+                 Visit.lat.is_not(None)]  # type: ignore[union-attr]
+        rows = demo.exec(select(Visit.verified).where(*where)).all()
+        assert sum(c["count"] for c in visits) == len(rows), filters
+        assert sum(c["verified"] for c in visits) == sum(1 for v in rows if v), filters
+
+
+def test_rollup_filters_they_do_not_hold_are_counted_and_said_so(demo: Session) -> None:
+    from services import map_data
+
+    coord = account(demo, "coord")
+    payload = map_data.build_map_payload(demo, coord, None, 12, MapFilters(need_id=1), ["households"])
+    assert payload["meta"]["rollups"] is False
