@@ -169,11 +169,19 @@ def generate(url: str, seed: int = 11, scale: int = 1) -> dict:
             for table in ("area", "user", "household", "pairing", "photo"):  # ids were given explicitly
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                                   f"(SELECT max(id) FROM \"{table}\"))"))
+    rollups_seconds = None
+    if REVISION == "head":  # the bulk inserts went around the flush hook: the rollups are counted once
+        from services.rollups.rebuild import rebuild
+
+        t = time.perf_counter()
+        with engine.begin() as conn:
+            rebuild(conn)
+        rollups_seconds = time.perf_counter() - t
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
     engine.dispose()
     return {"seconds": time.perf_counter() - started, "households": households_n, "visits": visits_n,
-            "photos": n_photos, "areas": len(areas) + 1, "members": len(users)}
+            "photos": n_photos, "areas": len(areas) + 1, "members": len(users), "rollups_seconds": rollups_seconds}
 
 
 def densest_street_view(url: str) -> tuple[tuple[float, float, float, float], int]:
@@ -196,7 +204,7 @@ def timed(fn, runs: int) -> tuple[float, object]:  # noqa: ANN001
     return statistics.median(times), result
 
 
-def measure_services(url: str, runs: int) -> dict:
+def measure_services(url: str, runs: int, scale: int = 1) -> dict:
     from services import map_data
     from services.coverage import (
         coverage_by_area,
@@ -235,8 +243,60 @@ def measure_services(url: str, runs: int) -> dict:
                    "overdue_households (first 50)": lambda s, a, f: overdue_households(s, a, f, 50),
                    "visits_per_member_month (6 months)": visits_per_member_month}
         out["coverage"] = {name: timed(lambda q=q: q(session, coord, period), runs)[0] for name, q in queries.items()}
+        # Filters the rollups do not hold: counted from the visits ("counting ..." on the page), target < 1 s.
+        need = MapFilters(date_from=period.date_from, need_id=1)
+        out["counted"] = {"map city, need filter": timed(lambda: build_map_payload(session, coord, *CITY_VIEW, need),
+                                                         max(1, runs // 3))[0],
+                          "coverage_summary, need filter": timed(lambda: coverage_summary(session, coord, need),
+                                                                 max(1, runs // 3))[0]}
+        out["lists"] = measure_lists(session, coord, runs)
     engine.dispose()
+    out["record_visit"] = measure_recording(url, runs)
     return out
+
+
+def measure_lists(session: Session, coord: User, runs: int) -> dict:
+    """The coordinator's visit list and household list as they page today (LIMIT/OFFSET)."""
+    from services.households import list_households
+    from services.visits import list_visits
+
+    return {"visit list, first page (50)": timed(lambda: list_visits(session, coord, limit=50), runs)[0],
+            "visit list, page 200 (offset 10,000)": timed(lambda: list_visits(session, coord, limit=50, offset=10_000),
+                                                          max(1, runs // 3))[0],
+            "household list, first page (50)": timed(lambda: list_households(session, coord, limit=50), runs)[0]}
+
+
+def measure_recording(url: str, runs: int) -> dict:
+    """Time to record one visit through services.visits.record_visit (signals, audit, household clock),
+    with the rollups kept and with the hook switched off, interleaved; each transaction is rolled back
+    so the data set stays as generated (and exact)."""
+    from services.rollups import maintain
+    from services.visits import VisitInput, record_visit
+
+    engine = db.make_engine(url)
+    times: dict[str, list[float]] = {"with rollups": [], "without rollups": []}
+    with Session(engine) as session:
+        pairing = session.exec(select(Pairing).order_by(Pairing.id)).first()
+        member = session.get(User, pairing.member_id)
+        home = session.get(Household, pairing.household_id)
+        session.expunge_all()
+        session.rollback()
+    for i in range(max(6, runs) * 2):
+        label = "with rollups" if i % 2 else "without rollups"
+        maintain.ENABLED = label == "with rollups"
+        data = VisitInput(id=str(uuid.uuid4()), household_id=home.id, visited_at=utcnow(), lat=home.lat + 0.0002,
+                          lng=home.lng, accuracy_m=12.0, location_source="gps", notes="bench")
+        with Session(engine) as session:
+            t = time.perf_counter()
+            record_visit(session, member, data)
+            session.flush()
+            times[label].append((time.perf_counter() - t) * 1000)
+            session.rollback()
+    maintain.ENABLED = True
+    engine.dispose()
+    result = {label: statistics.median(values) for label, values in times.items()}
+    result["ratio"] = result["with rollups"] / result["without rollups"]
+    return result
 
 
 async def measure_browser(data_dir: Path, env: dict, street: tuple, runs: int) -> dict:
@@ -332,7 +392,7 @@ def run_backend(label: str, url: str, data_dir: Path, env: dict, runs: int, brow
         print(f"[{label}] generating ...", flush=True)
         generated = generate(url, scale=scale)
         print(f"[{label}] generated in {generated['seconds']:.1f} s", flush=True)
-    result = {"generated": generated, "services": measure_services(url, runs)}
+    result = {"generated": generated, "services": measure_services(url, runs, scale)}
     print(json.dumps(result["services"], indent=1, default=str), flush=True)
     if browser:
         street = tuple(result["services"]["street_bbox"]), 17

@@ -21,11 +21,16 @@ from services.rollups.periods import midnight_on_or_after, midnight_on_or_before
 NOT_USABLE = "not usable"
 
 
+def filters_held(need_id: int | None, member_id: int | None) -> bool:
+    """Whether the rollups hold these filters (a manager's map and coverage; area, period and verified
+    always are): pages say "counting ..." when they are not."""
+    return need_id is None and member_id is None
+
+
 def rollup_areas(session: Session, actor: User, area_id: int | None, need_id: int | None,
                  member_id: int | None = None) -> list[int] | None | str:
     """The areas to sum (None: all) for this viewer and these filters, or NOT_USABLE."""
-    if not actor.active or actor.role not in (Role.admin, Role.coordinator) or need_id is not None \
-            or member_id is not None:
+    if not actor.active or actor.role not in (Role.admin, Role.coordinator) or not filters_held(need_id, member_id):
         return NOT_USABLE
     areas: set[int] | None = None if actor.role == Role.admin else set(subtree_ids(session, actor.area_id))
     if area_id is not None:
