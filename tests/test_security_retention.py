@@ -78,6 +78,6 @@ def test_a_failed_job_is_retried_sooner(demo: Session) -> None:
 
 def test_scheduler_runs_the_retention_job_daily(demo: Session) -> None:
     now = utcnow()
-    assert run_due_jobs(now) == {"retention": True}
-    assert run_due_jobs(now + timedelta(hours=5)) == {"retention": False}
-    assert run_due_jobs(now + timedelta(days=1, minutes=1)) == {"retention": True}
+    assert run_due_jobs(now)["retention"] is True
+    assert run_due_jobs(now + timedelta(hours=5))["retention"] is False
+    assert run_due_jobs(now + timedelta(days=1, minutes=1))["retention"] is True
