@@ -109,20 +109,19 @@ def _visit_figures(session: Session, actor: User, filters: MapFilters, areas: li
     for row in visit_sums(session, "area", where, [R.area_id] if by_area else []):
         add(row[0] if by_area else None, row[-6:])
     for start, end in periods.raw:
+        # A day or two of visits, read through the period index; the household's area (the scope: the areas
+        # above) and the photos are looked up per visit (a join, or "household_id IN (the visible
+        # households)", let SQLite start from the households or the photos instead).
         window = replace(filters, date_from=start, date_to=end)
-        v_where = [visit_in_scope(session, actor, window), *visit_filters(window)]
-        group = [Household.area_id] if by_area else []
+        area = select(Household.area_id).where(Household.id == Visit.household_id).scalar_subquery()
+        photos = select(func.count(Photo.id)).where(Photo.visit_id == Visit.id).scalar_subquery()
+        group = [area] if by_area else []
         for row in session.execute(
             select(*group, func.count(), func.coalesce(func.sum(case((col(Visit.verified).is_(True), 1), else_=0)), 0),
-                   *tally_columns())
-            .select_from(Visit).join(Household, Household.id == Visit.household_id).where(*v_where).group_by(*group)
+                   *tally_columns(), func.coalesce(func.sum(photos), 0))
+            .select_from(Visit).where(*visit_filters(window), in_areas(area, areas)).group_by(*group)
         ).all():
-            add(row[0] if by_area else None, (*row[-5:], 0))
-        for row in session.execute(
-            select(*group, func.count(Photo.id)).select_from(Photo).join(Visit, Visit.id == Photo.visit_id)
-            .join(Household, Household.id == Visit.household_id).where(*v_where).group_by(*group)
-        ).all():
-            add(row[0] if by_area else None, (0, 0, 0, 0, 0, row[-1]))
+            add(row[0] if by_area else None, row[-6:])
     return out
 
 
@@ -266,13 +265,20 @@ def overdue_households(session: Session, actor: User, filters: MapFilters, limit
     """Overdue households, never visited first, then longest since the last visit."""
     filters = for_actor(actor, filters)
     now, interval = filters.effective_now(), filters.effective_interval()
-    rows = session.exec(
-        select(Household.id, Household.head_name, Household.address, Area.name, Household.last_visit_at)
-        .join(Area, Area.id == Household.area_id)
-        .where(*_household_where(session, actor, filters), status_code(now, interval) == OVERDUE)
-        .order_by(col(Household.last_visit_at).is_not(None), col(Household.last_visit_at), Household.id)
-        .limit(limit)
-    ).all()
+    where = _household_where(session, actor, filters)
+    columns = (Household.id, Household.head_name, Household.address, Area.name, Household.last_visit_at)
+    # Never visited first, then the longest since the last visit: two walks of the last_visit_at index
+    # that stop at ``limit`` rows (one ORDER BY "IS NOT NULL, last_visit_at" sorted every household).
+    rows = list(session.exec(
+        select(*columns).join(Area, Area.id == Household.area_id)
+        .where(*where, col(Household.last_visit_at).is_(None)).order_by(Household.id).limit(limit)
+    ).all())
+    if len(rows) < limit:
+        rows += session.exec(
+            select(*columns).join(Area, Area.id == Household.area_id)
+            .where(*where, col(Household.last_visit_at) <= status_thresholds(now, interval)[0])
+            .order_by(col(Household.last_visit_at), Household.id).limit(limit - len(rows))
+        ).all()
     members: dict[int, list[str]] = {}
     for household_id, name in session.exec(
         select(Pairing.household_id, User.name).join(User, User.id == Pairing.member_id)

@@ -46,7 +46,7 @@ def uses_rollups(session: Session, actor: User, area_id: int | None = None, need
 
 
 def in_areas(column: object, areas: list[int] | None) -> ColumnElement[bool]:
-    return true() if areas is None else col(column).in_(areas)  # type: ignore[arg-type]
+    return true() if areas is None else column.in_(areas)  # type: ignore[attr-defined]
 
 
 def level_for(zoom: int) -> int:
