@@ -25,6 +25,7 @@ from services.visit_review.counting import tally_of
 
 Deltas = dict[tuple, list[float]]  # key -> [n, photos, lat_sum, lng_sum]
 ENABLED = True  # bench/map.py switches it off to time a visit without rollups
+READ_HOUSEHOLDS = "rollups: households read in this flush"  # session.info key, cleared per flush
 CHUNK = 500  # rows per upsert statement (13 parameters each: below SQLite's 32,766)
 
 
@@ -56,10 +57,13 @@ def _facts(values: dict[str, object], area_id: int) -> VisitFacts:
 
 def _household_area(session: Session, household_id: int, pending: dict[int, Household]) -> int:
     """The area the household has once this flush is written (its stored row, shared-locked on PostgreSQL,
-    unless this flush moves it)."""
+    unless this flush moves it; a household this flush changes was read and locked once already)."""
     moving = pending.get(household_id)
     if moving is not None and "area_id" in _changed(moving, ("area_id",)):
         return moving.area_id
+    read = session.info.get(READ_HOUSEHOLDS, {}).get(household_id)
+    if read is not None:
+        return read.area_id
     return session.execute(select(Household.area_id).where(Household.id == household_id)
                            .with_for_update(read=True)).scalar_one()
 
@@ -88,7 +92,10 @@ def _add_household(deltas: Deltas, facts: HouseholdFacts, tz: ZoneInfo, n: int) 
 def _household_db(session: Session, household_id: int) -> HouseholdFacts | None:
     row = session.execute(select(*[getattr(Household, c) for c in HOUSEHOLD_COLUMNS])
                           .where(Household.id == household_id).with_for_update()).first()
-    return HouseholdFacts(*row) if row is not None else None
+    facts = HouseholdFacts(*row) if row is not None else None
+    if facts is not None:
+        session.info.setdefault(READ_HOUSEHOLDS, {})[household_id] = facts
+    return facts
 
 
 def _household_now(h: Household) -> HouseholdFacts:
@@ -212,5 +219,8 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
     if not any(isinstance(o, (Visit, Household, Photo))
                for o in (*session.new, *session.dirty, *session.deleted)):
         return
-    visits, households = collect(session)
+    try:
+        visits, households = collect(session)
+    finally:
+        session.info.pop(READ_HOUSEHOLDS, None)
     apply(session, visits, households)
