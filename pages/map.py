@@ -22,6 +22,7 @@ from pages.session import require_user
 from services.coords import wgs84_to_gcj02
 from services.map_data import LAYER_LABELS, available_layers, visible_extent
 from services.org_time import org_today
+from services.rollups.read import filters_held
 from services.tiles import tile_config
 from services.visit_review.review import STATE_LABELS
 from services.visit_review.signals import KEY_LABELS
@@ -93,9 +94,18 @@ def map_page(days: int = 90) -> None:
         def attach() -> None:
             ui.run_javascript(f"DoorstepMap.attach({leaflet.id}, {json.dumps(options())})")
 
+        counting = ui.label(_("Counting … (this filter counts every visit)")).classes("text-sm text-gray-600") \
+            .mark("map-counting")
+
+        def show_counting() -> None:
+            counting.set_visibility(not filters_held(bar.need.value, bar.member.value))
+
+        show_counting()
+
         def update() -> None:
             if require_user(Role.coordinator, Role.admin) is None:
                 return
+            show_counting()
             ui.run_javascript(f"DoorstepMap.update({leaflet.id}, {json.dumps(bar.api_filters())}, "
                               f"{json.dumps(current_layers())})")
             export_links.refresh()
