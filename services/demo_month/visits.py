@@ -12,6 +12,8 @@ from sqlmodel import Session, col, select
 
 from models import Household, LocationSource, Pairing, User, Visit
 from models.common import utcnow
+from services.visit_review.counting import apply_rule, refresh_household_clock
+from services.visit_review.signals import location_signal
 from services.visits import add_photo, prepare_photo
 
 PHOTO_VISITS = 6  # visits with a photo each (the pipeline costs ~0.1 s a photo)
@@ -50,7 +52,13 @@ def seed_visit_evidence(session: Session, rng: random.Random, members: list[User
                 visit.distance_m = round(rng.uniform(300, 700), 1)
                 visit.accuracy_m = round(rng.uniform(30, 90), 1)
             visit.verified = False
+            # Unverified visits carry their signal and wait for review, as if a member had logged them.
+            found = location_signal(visit.location_source, False, visit.distance_m, visit.accuracy_m,
+                                    household is not None and household.lat is not None)
+            visit.signals = [found] if found else []
+            apply_rule(visit)
             session.add(visit)
+            refresh_household_clock(session, visit.household_id)
     now = utcnow()
     for member in members:  # a fresh visit with photos for some of each member's households
         pairs = session.exec(select(Pairing.household_id).where(Pairing.member_id == member.id)).all()
@@ -61,9 +69,9 @@ def seed_visit_evidence(session: Session, rng: random.Random, members: list[User
                           lat=household.lat, lng=household.lng, accuracy_m=12.0, location_source=LocationSource.gps,
                           distance_m=8.0, verified=True, photo_consent=True, notes="送去米油，老人精神不错。",
                           help_given="送去米油")
+            apply_rule(visit)  # verified, entered in time, its own photos: it counts
             session.add(visit)
             session.flush()
             add_photo(session, member, visit, prepare_photo(draw_photo(rng)))
-            household.last_visit_at = max(household.last_visit_at or visit.visited_at, visit.visited_at)
-            session.add(household)
+            refresh_household_clock(session, household_id)
     session.flush()
