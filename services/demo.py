@@ -8,10 +8,13 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
+from core.config import get_settings
 from models import GeocodeStatus, Household, HouseholdNeed, Pairing, Role, Visit
 from models.common import utcnow
 from models.visits import LocationSource
 from services.areas import create_area
+from services.callbacks.draw import draw_week
+from services.callbacks.weeks import week_before
 from services.geo import verify_location
 from services.setup import create_organisation, needs_setup
 from services.users import UserForm, create_user
@@ -101,5 +104,8 @@ def seed_demo(session: Session, seed: int = 7, month: bool = True) -> list[str]:
         from services.demo_month import seed_month
 
         seed_month(session, rng, coordinator, members, volunteers)
+        # Last week's callback list, as the weekly job would have drawn it on Monday.
+        session.flush()
+        draw_week(session, week_before(utcnow()), get_settings().callback_share)
     accounts = [admin, coordinator, *members, *volunteers]
     return [f"{u.username} / {DEMO_PASSWORD}  ({u.role.value}, {u.name})" for u in accounts]
