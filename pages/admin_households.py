@@ -8,7 +8,7 @@ import pages.admin_household_import  # noqa: F401  # registers /admin/households
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, current_language
-from models import Household, Role, User
+from models import Household, User
 from pages.frame import frame, not_found_message
 from pages.household_form import HouseholdEditor
 from pages.messages import notify_error, notify_ok
@@ -28,8 +28,7 @@ from services.households import (
     pair_member,
     update_household,
 )
-
-MANAGERS = (Role.coordinator, Role.admin)
+from services.policy import MANAGERS
 
 
 def _geocode_now(actor: User) -> GeocodeReport:

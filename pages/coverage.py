@@ -11,7 +11,7 @@ from api.filters import filters_query
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, format_date, format_number
-from models import Role, User
+from models import User
 from pages.filters_bar import FilterBar
 from pages.frame import frame
 from pages.session import require_user
@@ -28,6 +28,7 @@ from services.coverage import (
     visits_per_member_month,
 )
 from services.map_data import MapFilters
+from services.policy import MANAGERS, VISITORS
 
 CHART_MEMBERS = 10  # members drawn separately; the rest are summed up
 
@@ -81,7 +82,7 @@ async def coverage_view(user: User, own: bool) -> None:
 
     @ui.refreshable
     async def content() -> None:
-        actor = require_user(Role.member) if own else require_user(Role.coordinator, Role.admin)
+        actor = require_user(*VISITORS) if own else require_user(*MANAGERS)
         if actor is None:
             return
         spinner = ui.spinner(size="lg")
@@ -144,7 +145,7 @@ async def coverage_view(user: User, own: bool) -> None:
 
 @ui.page("/coverage")
 async def coverage_page() -> None:
-    user = require_user(Role.coordinator, Role.admin)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     with frame(_("Coverage"), user):
@@ -153,7 +154,7 @@ async def coverage_page() -> None:
 
 @ui.page("/me/coverage")
 async def my_coverage_page() -> None:
-    user = require_user(Role.member)
+    user = require_user(*VISITORS)
     if user is None:
         return
     with frame(_("My coverage"), user):

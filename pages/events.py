@@ -13,7 +13,7 @@ from nicegui import app, run, ui
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, format_date, to_local
-from models import Event, EventStatus, Notice, Role, SignupStatus, User
+from models import Event, EventStatus, Notice, SignupStatus, User
 from models.common import utcnow
 from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error, notify_ok
@@ -33,6 +33,7 @@ from services.events import (
     upcoming_events,
 )
 from services.notifications import mark_read, notice_params, notices_for
+from services.policy import EVENT_SIGNERS, MANAGERS
 from services.signups import (
     active_signup,
     cancel_signup,
@@ -43,8 +44,6 @@ from services.signups import (
     waitlist_position,
 )
 
-SIGNERS = (Role.member, Role.volunteer)
-STAFF = (Role.coordinator, Role.admin)
 GEOLOCATE_JS = """
 new Promise(resolve => {
   if (!navigator.geolocation) { resolve({error: 'unsupported'}); return; }
@@ -117,7 +116,7 @@ def events_page() -> None:
     with session_scope(read_only=True) as session:
         category_options = {"": _("All categories"), **{c: c for c in categories(session)}}
     with frame(_("Events"), user):
-        if user.role in STAFF:
+        if user.role in MANAGERS:
             with ui.row().classes("gap-2"):
                 ui.button(_("Manage events"), icon="edit_calendar",
                           on_click=lambda: ui.navigate.to("/admin/events")).mark("manage-events")
@@ -454,7 +453,7 @@ async def personal_calendar_feed(token: str, request: Request) -> Response:
 
 def home_events_block(user: User) -> None:
     """Home page: unread notices and tomorrow's events for people who sign up for events."""
-    if user.role not in SIGNERS:
+    if user.role not in EVENT_SIGNERS:
         return
     with session_scope(read_only=True) as session:
         notices = notices_for(session, user, unread_only=True, limit=5)

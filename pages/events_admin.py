@@ -12,7 +12,7 @@ from nicegui import events, ui
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import N_, _, format_datetime, labelled, to_local
-from models import Event, EventAudience, EventStatus, Role, SignupStatus
+from models import Event, EventAudience, EventStatus, SignupStatus
 from models.common import utcnow
 from pages.events import places_text, tz, when_text
 from pages.frame import frame, not_found_message
@@ -46,10 +46,10 @@ from services.events import (
     roles_of,
     update_event,
 )
+from services.policy import MANAGERS
 from services.signups import cancel_signup
 from services.volunteers import decide_volunteer, intake_settings, pending_volunteers, set_auto_approve
 
-STAFF = (Role.coordinator, Role.admin)
 STATE_COLOURS = {"confirmed": "blue-7", "attended": "positive", "no_show": "negative", "waitlisted": "warning",
                  "cancelled": "grey-6"}
 
@@ -72,7 +72,7 @@ def _combine(day: str | None, clock: str | None) -> datetime | None:
 
 @ui.page("/admin/events")
 def manage_events_page(past: bool = False) -> None:
-    user = require_user(*STAFF)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     with session_scope() as session:
@@ -86,7 +86,7 @@ def manage_events_page(past: bool = False) -> None:
 
         @ui.refreshable
         def listing() -> None:
-            actor = require_user(*STAFF)
+            actor = require_user(*MANAGERS)
             if actor is None:
                 return
             with session_scope(read_only=True) as session:
@@ -117,7 +117,7 @@ def manage_events_page(past: bool = False) -> None:
                                       ).props("dense flat no-caps color=negative").mark(f"cancel-event-{event.id}")
 
         def duplicate(event_id: int) -> None:
-            actor = require_user(*STAFF)
+            actor = require_user(*MANAGERS)
             if actor is None:
                 return
             try:
@@ -134,7 +134,7 @@ def manage_events_page(past: bool = False) -> None:
                 ui.label(_("Cancel {title}? Everyone signed up is told.").format(title=event.title))
 
                 def do_cancel() -> None:
-                    actor = require_user(*STAFF)
+                    actor = require_user(*MANAGERS)
                     if actor is None:
                         return
                     try:
@@ -155,7 +155,7 @@ def manage_events_page(past: bool = False) -> None:
 
 @ui.page("/admin/events/new")
 def new_event_page() -> None:
-    user = require_user(*STAFF)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     with frame(_("New event"), user):
@@ -164,7 +164,7 @@ def new_event_page() -> None:
 
 @ui.page("/admin/events/{event_id:int}/edit")
 def edit_event_page(event_id: int) -> None:
-    user = require_user(*STAFF)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     with frame(_("Edit event"), user):
@@ -306,7 +306,7 @@ class EventEditor:
         )
 
     def save(self) -> None:
-        actor = require_user(*STAFF)
+        actor = require_user(*MANAGERS)
         if actor is None:
             return
         try:
@@ -329,7 +329,7 @@ def qr_svg_uri(url: str) -> str:
 
 @ui.page("/admin/events/{event_id:int}/roster")
 def roster_page(event_id: int, request: Request) -> None:
-    user = require_user(*STAFF)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     try:
@@ -360,7 +360,7 @@ def roster_page(event_id: int, request: Request) -> None:
         body = ui.column().classes("w-full items-center gap-2")
 
     def refresh() -> None:
-        actor = require_user(*STAFF)
+        actor = require_user(*MANAGERS)
         if actor is None:
             return
         with session_scope(read_only=True) as session:
@@ -412,7 +412,7 @@ def roster_page(event_id: int, request: Request) -> None:
                     "text-xs text-gray-600")
 
     def act(fn, *args) -> None:  # noqa: ANN001
-        actor = require_user(*STAFF)
+        actor = require_user(*MANAGERS)
         if actor is None:
             return
         try:
@@ -448,7 +448,7 @@ def roster_page(event_id: int, request: Request) -> None:
         dialog.open()
 
     def export(kind: str) -> None:
-        actor = require_user(*STAFF)
+        actor = require_user(*MANAGERS)
         if actor is None:
             return
         with session_scope(read_only=True) as session:
@@ -465,14 +465,14 @@ def roster_page(event_id: int, request: Request) -> None:
 
 @ui.page("/admin/volunteers")
 def volunteers_page() -> None:
-    user = require_user(*STAFF)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     with frame(_("Volunteers"), user):
         body = ui.column().classes("w-full items-center gap-2")
 
     def refresh() -> None:
-        actor = require_user(*STAFF)
+        actor = require_user(*MANAGERS)
         if actor is None:
             return
         with session_scope(read_only=True) as session:
@@ -503,7 +503,7 @@ def volunteers_page() -> None:
                         f"auto-approve-{area.id}")
 
     def decide(user_id: int, approve: bool) -> None:
-        actor = require_user(*STAFF)
+        actor = require_user(*MANAGERS)
         if actor is None:
             return
         try:
@@ -515,7 +515,7 @@ def volunteers_page() -> None:
         refresh()
 
     def toggle(area_id: int, on: bool) -> None:
-        actor = require_user(*STAFF)
+        actor = require_user(*MANAGERS)
         if actor is None:
             return
         try:
@@ -529,7 +529,7 @@ def volunteers_page() -> None:
 
 @ui.page("/admin/hours")
 def hours_page() -> None:
-    user = require_user(*STAFF)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     today = to_local(utcnow(), tz()).date()
@@ -541,7 +541,7 @@ def hours_page() -> None:
             ui.button("XLSX", icon="download", on_click=lambda: export("xlsx")).props("outline dense")
 
         def rows():  # noqa: ANN202
-            actor = require_user(*STAFF)
+            actor = require_user(*MANAGERS)
             start, end = _combine(date_from.value, "00:00"), _combine(date_to.value, "00:00")
             if actor is None or start is None or end is None:
                 return None

@@ -14,6 +14,7 @@ from pages.frame import frame
 from pages.request_cards import home_requests
 from pages.session import require_user
 from services.households import coverage_counts, list_households
+from services.policy import MANAGERS
 
 
 @ui.page("/")
@@ -27,7 +28,7 @@ def home_page() -> None:
         field_day_reminder(user)
         if user.role == Role.member:
             member_home(user)
-        elif user.role in (Role.coordinator, Role.admin):
+        elif user.role in MANAGERS:
             coordinator_home(user)
         else:
             with ui.card().classes("ds-card"):

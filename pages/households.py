@@ -14,12 +14,13 @@ from pages.session import require_user
 from pages.visit_cards import visit_card
 from services.errors import NotFound
 from services.households import get_household, household_need_ids, need_categories
+from services.policy import HOUSEHOLD_READERS
 from services.visits import VisitFilters, list_visits, photos_of, visit_dates
 
 
 @ui.page("/households/{household_id}")
 def household_page(household_id: int, saved: str = "") -> None:
-    user = require_user(Role.member, Role.coordinator, Role.admin)
+    user = require_user(*HOUSEHOLD_READERS)
     if user is None:
         return
     settings = get_settings()

@@ -15,12 +15,12 @@ from api.filters import filters_query
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, current_language
-from models import Role
 from pages.filters_bar import FilterBar
 from pages.frame import frame
 from pages.session import require_user
 from services.coords import wgs84_to_gcj02
 from services.map_data import LAYER_LABELS, available_layers, visible_extent
+from services.policy import MANAGERS
 from services.tiles import tile_config
 
 MAP_CSS = """
@@ -37,7 +37,7 @@ LEGEND = (("#2e7d32", "Visited on time"), ("#f9a825", "Due soon"), ("#c62828", "
 
 @ui.page("/map")
 def map_page(days: int = 90) -> None:
-    user = require_user(Role.coordinator, Role.admin)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     settings = get_settings()
@@ -89,7 +89,7 @@ def map_page(days: int = 90) -> None:
             ui.run_javascript(f"DoorstepMap.attach({leaflet.id}, {json.dumps(options())})")
 
         def update() -> None:
-            if require_user(Role.coordinator, Role.admin) is None:
+            if require_user(*MANAGERS) is None:
                 return
             ui.run_javascript(f"DoorstepMap.update({leaflet.id}, {json.dumps(bar.api_filters())}, "
                               f"{json.dumps(current_layers())})")

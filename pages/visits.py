@@ -10,11 +10,11 @@ from nicegui import ui
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _
-from models import Role
 from pages.frame import frame
 from pages.session import require_user
 from pages.visit_cards import visit_card
 from services.households import list_households, members_for_pairing
+from services.policy import MANAGERS
 from services.visits import VisitFilters, list_visits, photos_of, visit_dates
 
 
@@ -27,7 +27,7 @@ def _day_start(text: str | None, tz: ZoneInfo) -> datetime | None:
 
 @ui.page("/visits")
 def visits_page() -> None:
-    user = require_user(Role.coordinator, Role.admin)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     settings = get_settings()
@@ -49,7 +49,7 @@ def visits_page() -> None:
 
         @ui.refreshable
         def results() -> None:
-            actor = require_user(Role.coordinator, Role.admin)
+            actor = require_user(*MANAGERS)
             if actor is None:
                 return
             end = _day_start(date_to.value, tz)

@@ -36,11 +36,12 @@ from models import (
 )
 from models.common import utcnow
 from services import audit
-from services.areas import area_label, area_within, subtree_ids
+from services.areas import area_label, area_within
 from services.attendance import attendance_hours
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.field_days import quota_for
 from services.org_year import year_bounds
+from services.policy import MANAGERS, YEAR_KEEPERS, area_scope, holds
 
 PDF_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 Translate = Callable[[str], str]
@@ -92,7 +93,7 @@ class AnnualRecord:
 
 def _member_or_404(session: Session, actor: User, member_id: int) -> User:
     member = session.get(User, member_id)
-    if member is None or member.role not in (Role.member, Role.coordinator):
+    if member is None or member.role not in YEAR_KEEPERS:
         raise NotFound(N_("Member not found."))
     if member.id == actor.id and actor.active:
         return member
@@ -113,11 +114,11 @@ def annual_record(session: Session, actor: User, member_id: int, year: int,
 
 def area_summary(session: Session, actor: User, year: int, now: datetime | None = None) -> list[AnnualRecord]:
     """Every member of the coordinator's area (members and leaders), one row each."""
-    if not actor.active or actor.role not in (Role.coordinator, Role.admin):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("Only coordinators see the area summary."))
-    query = select(User).where(col(User.role).in_([Role.member, Role.coordinator]), col(User.active).is_(True))
+    query = select(User).where(col(User.role).in_(YEAR_KEEPERS), col(User.active).is_(True))
     if actor.role == Role.coordinator:
-        query = query.where(col(User.area_id).in_(subtree_ids(session, actor.area_id)))
+        query = query.where(area_scope(session, actor, User.area_id))
     members = list(session.exec(query.order_by(User.name)).all())
     audit.record(session, actor, "annual_record.summary", "area", actor.area_id or "")
     return _records(session, members, year, now)

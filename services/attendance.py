@@ -9,17 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from openpyxl import Workbook
-from sqlalchemy import true
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.i18n import N_
-from models import Attendance, Event, EventRole, EventStatus, Role, Signup, SignupStatus, User
+from models import Attendance, Event, EventRole, EventStatus, Signup, SignupStatus, User
 from models.common import utcnow
 from services import audit
-from services.areas import subtree_ids
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.events import get_event, get_managed_event, managed_events
+from services.policy import MANAGERS, area_scope, holds
 from services.signups import waitlist_position
 
 MAX_HOURS = 24.0
@@ -296,10 +295,10 @@ def hours_by_person(session: Session, actor: User, date_from: datetime, date_to:
                     now: datetime | None = None) -> list[PersonHours]:
     """Hours per person for events starting in [date_from, date_to) in the actor's area."""
     now = now or utcnow()
-    if not actor.active or actor.role not in (Role.coordinator, Role.admin):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("Only coordinators see hours per person."))
     close_ended_events(session, actor, now)
-    area_filter = true() if actor.role == Role.admin else col(Event.area_id).in_(subtree_ids(session, actor.area_id))
+    area_filter = area_scope(session, actor, Event.area_id)
     rows = session.exec(
         select(Signup, Event, User, Attendance)
         .join(Event, col(Event.id) == Signup.event_id).join(User, col(User.id) == Signup.user_id)

@@ -17,8 +17,8 @@ from services.areas import area_within, subtree_ids
 from services.errors import InvalidInput, NotFound
 from services.geo import distance_m
 from services.notifications import notify
+from services.policy import EVENT_SIGNERS, area_scope
 
-STAFF = (Role.coordinator, Role.admin)
 ACTIVE = (SignupStatus.confirmed, SignupStatus.waitlisted)
 
 
@@ -76,7 +76,7 @@ def audiences_for(role: Role) -> tuple[EventAudience, ...]:
 
 
 def may_sign_up(user: User, event: Event) -> bool:
-    return user.active and event.audience in audiences_for(user.role) and user.role in (Role.member, Role.volunteer)
+    return user.active and event.audience in audiences_for(user.role) and user.role in EVENT_SIGNERS
 
 
 def event_visible(session: Session, actor: User, event: Event) -> bool:
@@ -263,7 +263,7 @@ def managed_events(session: Session, actor: User, include_past: bool = False, no
                    ) -> list[Event]:
     query = select(Event).order_by(col(Event.starts_at))
     if actor.role == Role.coordinator:
-        query = query.where(col(Event.area_id).in_(subtree_ids(session, actor.area_id)))
+        query = query.where(area_scope(session, actor, Event.area_id))
     elif actor.role != Role.admin:
         return []
     if not include_past:
@@ -308,7 +308,6 @@ def upcoming_events(session: Session, actor: User, filters: EventFilters | None 
 def community_choices(session: Session, actor: User) -> dict[int, str]:
     """Areas an event can belong to for this actor."""
     query = select(Area).order_by(Area.path)
-    if actor.role != Role.admin:
-        query = query.where(col(Area.id).in_(subtree_ids(session, actor.area_id)))
+    query = query.where(area_scope(session, actor, Area.id))
     return {a.id: a.name for a in session.exec(query) if a.id is not None}
 

@@ -17,10 +17,11 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.i18n import N_
-from models import Area, Household, Pairing, Photo, Role, User, Visit
+from models import Area, Household, Pairing, Photo, User, Visit
 from services.coverage import coverage_by_area, coverage_summary
 from services.errors import Forbidden
 from services.map_data import MapFilters, household_filters, household_status, paired_with, visit_filters
+from services.policy import may_see_reports
 
 BATCH = 1000
 EXPORTS = ("visits", "households", "coverage")
@@ -38,7 +39,7 @@ STATUS_LABELS = {"on_time": N_("On time"), "due_soon": N_("Due soon"), "overdue"
 
 
 def check_may_export(actor: User) -> None:
-    if not (actor.active and actor.role in (Role.admin, Role.coordinator)):
+    if not may_see_reports(actor):
         raise Forbidden(N_("You cannot export data."))
 
 

@@ -18,9 +18,9 @@ from core.i18n import N_
 from models import GeocodeStatus, Household, User
 from models.common import utcnow
 from services import audit
-from services.access import can_manage_households, household_scope
 from services.coords import bd09_to_wgs84
 from services.errors import Forbidden
+from services.policy import household_scope, may_manage_households
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class GeocodeReport:
 
 
 def _require_manager(actor: User) -> None:
-    if not can_manage_households(actor):
+    if not may_manage_households(actor):
         raise Forbidden(N_("You cannot manage households."))
 
 

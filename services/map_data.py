@@ -2,7 +2,7 @@
 
 A layer is a function ``(session, actor, bbox, zoom, filters) -> list[feature]`` registered
 under a name with ``register_layer``. It returns GeoJSON Point features in WGS-84 limited to
-what the actor may see (``services.access.household_scope`` or the layer's own rule). The
+what the actor may see (``services.policy.household_scope`` or the layer's own rule). The
 payload builder then converts coordinates for the tile layer (GCJ-02) and rounds them for
 viewers who may not open the records.
 
@@ -34,11 +34,11 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.i18n import N_
-from models import Household, HouseholdNeed, Pairing, Role, User, Visit
+from models import Household, HouseholdNeed, Pairing, User, Visit
 from models.common import utcnow
-from services.access import household_scope
 from services.areas import subtree_ids
 from services.coords import wgs84_to_gcj02
+from services.policy import HOUSEHOLD_READERS, holds, household_scope
 
 BBox = tuple[float, float, float, float]  # west, south, east, north (WGS-84 degrees)
 WORLD: BBox = (-180.0, -90.0, 180.0, 90.0)
@@ -123,7 +123,7 @@ def may_open_records(actor: User) -> bool:
     Today every layer returns only what the actor may open (household_scope), so this holds for
     every role that gets any data; a role that sees points it may not open gets ~100 m positions.
     """
-    return actor.active and actor.role in (Role.admin, Role.coordinator, Role.member)
+    return holds(actor, HOUSEHOLD_READERS)
 
 
 # --- filters shared by the layers ------------------------------------------------------------

@@ -36,11 +36,11 @@ from core.i18n import N_
 from models import Household, HouseholdNeed, NeedCategory, Pairing, Photo, User, Visit
 from models.common import utcnow
 from services import audit
-from services.access import can_manage_households
 from services.errors import Forbidden
 from services.file_cleanup import delete_after_commit
 from services.households import get_household
 from services.photo_store import get_photo_store
+from services.policy import may_manage_households
 
 ExportFn = Callable[[Session, int], tuple[Any, dict[str, bytes]]]
 DeleteFn = Callable[[Session, int], list[str]]
@@ -159,7 +159,7 @@ register_resident_data(ResidentDataProvider("visits", _export_visits, _delete_vi
 
 def _managed_household(session: Session, actor: User, household_id: int) -> Household:
     household = get_household(session, actor, household_id, audit_read=False)
-    if not can_manage_households(actor):
+    if not may_manage_households(actor):
         raise Forbidden(N_("You cannot manage households."))
     return household
 

@@ -16,6 +16,7 @@ from services import audit
 from services.areas import area_within, subtree_ids
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.geo import distance_m
+from services.policy import MANAGERS, area_scope, holds
 
 
 class ServicePointForm(BaseModel):
@@ -74,11 +75,11 @@ def save_service_point(session: Session, actor: User, form: ServicePointForm, po
 
 
 def managed_points(session: Session, actor: User) -> list[ServicePoint]:
-    if not actor.active or actor.role not in (Role.coordinator, Role.admin):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("Only coordinators manage service points."))
     query = select(ServicePoint)
     if actor.role == Role.coordinator:
-        query = query.where(col(ServicePoint.area_id).in_(subtree_ids(session, actor.area_id)))
+        query = query.where(area_scope(session, actor, ServicePoint.area_id))
     return list(session.exec(query.order_by(ServicePoint.name)).all())
 
 

@@ -17,7 +17,6 @@ from core.i18n import N_
 from models import Household, LocationSource, Photo, Role, User, Visit
 from models.common import utcnow
 from services import audit
-from services.access import household_scope, reads_are_audited
 from services.door_cards.scans import check_scan, refusals_audited
 from services.errors import InvalidInput, NotFound
 from services.ethical_line.guard import audit_free_text
@@ -28,6 +27,7 @@ from services.photo_guard.decoding import decode_once
 from services.photo_pipeline import ProcessedPhoto, hamming, process_photo
 from services.photo_quota import check_daily_photo_quota
 from services.photo_store import PhotoStore
+from services.policy import household_scope, reads_are_audited
 
 DUPLICATE_PHASH_DISTANCE = 6
 MAX_TEXT = 4000

@@ -13,11 +13,12 @@ from models import Area, CalendarFeed, Notice, Role, Signup, User, VolunteerInta
 from models.common import utcnow
 from models.events import VolunteerStatus
 from services import audit
-from services.areas import area_within, subtree_ids
+from services.areas import area_within
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.events import ACTIVE
 from services.notifications import notify
 from services.passwords import hash_password
+from services.policy import MANAGERS, area_scope, holds, in_area_scope
 from services.users import UserForm, create_user
 
 MAX_TEXT = 500
@@ -72,7 +73,7 @@ def register_volunteer(session: Session, form: RegistrationForm) -> tuple[User, 
 
 
 def _require_staff(actor: User) -> None:
-    if not actor.active or actor.role not in (Role.coordinator, Role.admin):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("Only coordinators manage volunteers."))
 
 
@@ -89,7 +90,7 @@ def pending_volunteers(session: Session, actor: User) -> list[Applicant]:
              .join(Area, col(Area.id) == User.area_id).where(VolunteerProfile.status == VolunteerStatus.pending)
              .order_by(col(VolunteerProfile.consent_at)))
     if actor.role == Role.coordinator:
-        query = query.where(col(User.area_id).in_(subtree_ids(session, actor.area_id)))
+        query = query.where(area_scope(session, actor, User.area_id))
     return [Applicant(u, p, a.name) for u, p, a in session.exec(query)]
 
 
@@ -118,8 +119,7 @@ def intake_settings(session: Session, actor: User) -> list[tuple[Area, bool]]:
     _require_staff(actor)
     areas = registration_areas(session)
     if actor.role == Role.coordinator:
-        allowed = set(subtree_ids(session, actor.area_id))
-        areas = {i: n for i, n in areas.items() if i in allowed}
+        areas = {i: n for i, n in areas.items() if in_area_scope(session, actor, i)}
     flags = {i.area_id: i.auto_approve for i in session.exec(select(VolunteerIntake))}
     return [(session.get(Area, i), flags.get(i, False)) for i in areas]
 

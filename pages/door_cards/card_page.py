@@ -7,7 +7,7 @@ from nicegui import run, ui
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, current_language, format_date
-from models import Role, User
+from models import User
 from models.common import utcnow
 from pages.frame import frame, not_found_message
 from pages.messages import notify_error, notify_ok
@@ -15,8 +15,7 @@ from pages.session import require_user
 from services.door_cards.card_pdf import card_pdf
 from services.door_cards.cards import CardStatus, card_status, print_card, revoke_card
 from services.errors import NotFound, ServiceError
-
-MANAGERS = (Role.coordinator, Role.admin)
+from services.policy import MANAGERS
 
 
 def _status(actor: User, household_id: int) -> CardStatus:
