@@ -67,6 +67,7 @@ def serve() -> None:
     import pages.service_posts  # noqa: F401
     import pages.two_factor  # noqa: F401
     import pages.visit_form  # noqa: F401
+    import pages.visit_review.queue  # noqa: F401
     import pages.visits  # noqa: F401
     from api.body_limit import BodyLimitMiddleware
     from api.rate_limits import RateLimitMiddleware

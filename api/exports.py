@@ -43,7 +43,7 @@ def _rows(kind: str, lang: str) -> Callable:
         return translate(text, lang)
 
     if kind == "visits":
-        return lambda session, user, filters: visit_rows(session, user, filters)
+        return lambda session, user, filters: visit_rows(session, user, filters, lang)
     if kind == "households":
         return lambda session, user, filters: household_rows(session, user, filters, tr)
     return lambda session, user, filters: coverage_rows(session, user, filters, tr)

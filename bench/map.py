@@ -7,7 +7,9 @@ a temporary PostgreSQL database (created and dropped again); then measures
   against the naive baseline "every point, raw" measured in the same run;
 - the same request by HTTP through the running app (signed-in browser session), and the time
   until the map is drawn and interactive in headless Chromium (Debian's, via Playwright);
-- the coverage dashboard's queries.
+- the coverage dashboard's queries;
+with the visits' review state (signals, review_state, counts: services/visit_review) in the data and
+in the queries.
 Results go in docs/BENCHMARKS.md ("Map").
 """
 
@@ -124,16 +126,28 @@ def generate(url: str, seed: int = 11) -> dict:
             verified = rng.random() < 0.85
             vid = str(uuid.UUID(int=rng.getrandbits(128)))
             jitter = 0.0005 if verified else 0.004
+            # Review (services/visit_review): unverified visits carry a signal; of those a third were
+            # approved, a tenth rejected, the rest wait; 3 % of the verified ones were entered late.
+            signals = [] if verified else [{"code": "unverified", "reason": "too_far", "m": 300}]
+            if rng.random() < 0.03:
+                signals.append({"code": "late", "hours": 72})
+            state = "received"
+            if signals:
+                draw = rng.random()
+                state = "approved" if draw < 0.33 else "rejected" if draw < 0.43 else "received"
+            counts = state == "approved" or (state == "received" and not signals)
             visits.append({"id": vid, "household_id": hid, "member_id": member, "visited_at": when,
                            "lat": lat + rng.uniform(-jitter, jitter), "lng": lng + rng.uniform(-jitter, jitter),
                            "accuracy_m": 15.0, "location_source": "gps", "distance_m": 30.0 if verified else 300.0,
                            "verified": verified, "notes": "", "needs_raised": "", "help_given": "",
-                           "photo_consent": True, "created_at": when})
+                           "photo_consent": True, "created_at": when, "signals": signals, "review_state": state,
+                           "counts": counts})
             if i % 3 == 0:
                 photos.append({"visit_id": vid, "file_key": f"k{i}", "thumb_key": f"t{i}", "width": 1600,
                                "height": 1200, "size_bytes": 400_000, "phash": f"{i:016x}",
                                "upload_sha256": f"{i:064x}", "created_at": when})
-            last[hid] = max(last.get(hid, when), when)
+            if counts:  # the household clock runs on counted visits only
+                last[hid] = max(last.get(hid, when), when)
         for start in range(0, len(visits), 20_000):
             conn.execute(insert(Visit), visits[start:start + 20_000])
         conn.execute(insert(Photo), photos)

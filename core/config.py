@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     # Visits
     visit_interval_days: int = 30
     verify_radius_m: float = 150.0
+    late_entry_hours: float = 48.0  # a visit stored (or queued offline) later than this after it happened is flagged
+    max_travel_kmh: float = 30.0  # faster than this between two of a member's visits is flagged
 
     # Password hashing: Argon2id with RFC 9106's low-memory profile (pwdlib's and argon2-cffi's
     # defaults). Lower them only for tests: every sign-in costs this much CPU and memory on purpose.

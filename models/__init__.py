@@ -34,7 +34,7 @@ from models.requests import (
     Visibility,
 )
 from models.users import LoginAttempt, Role, User
-from models.visits import LocationSource, Photo, Visit
+from models.visits import LocationSource, Photo, ReviewState, Visit, VisitAnswer, VisitReview
 from models.year import (
     AssignmentStatus,
     BoardComment,
@@ -102,5 +102,8 @@ __all__ = [
     "ServiceRequest",
     "User",
     "Visibility",
+    "ReviewState",
     "Visit",
+    "VisitAnswer",
+    "VisitReview",
 ]

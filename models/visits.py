@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.common import utcnow
@@ -19,11 +19,24 @@ class LocationSource(StrEnum):
     none = "none"
 
 
+class ReviewState(StrEnum):
+    """Where a visit stands with the coordinators, as ODK Central's submission review states."""
+
+    received = "received"
+    approved = "approved"
+    has_issues = "has_issues"
+    rejected = "rejected"
+
+
 class Visit(SQLModel, table=True):
     # Covering indexes for the map (bbox first) and for coverage (period first): see docs/BENCHMARKS.md "Map".
+    # ``counts`` and ``review_state`` are in the period index so that "what counts" never reads the table
+    # rows; the map's cells do not use them (its points read the rows for the signals anyway).
     __table_args__ = (
         Index("ix_visit_map", "lat", "lng", "household_id", "verified", "visited_at", "member_id"),
-        Index("ix_visit_period", "visited_at", "household_id", "verified", "member_id"),
+        Index("ix_visit_period", "visited_at", "household_id", "verified", "member_id", "counts", "review_state"),
+        # The household's clock: its latest counted visit.
+        Index("ix_visit_household_counted", "household_id", "counts", "visited_at"),
     )
 
     # Client-made UUID: the idempotency key for double taps, reconnects and offline sync.
@@ -42,7 +55,37 @@ class Visit(SQLModel, table=True):
     help_given: str = ""
     photo_consent: bool = False
     photo_consent_withdrawn_at: datetime | None = None
-    created_at: datetime = Field(default_factory=utcnow, index=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)  # when the server received it
+    # When the offline page queued it on the phone (None: sent straight from the form).
+    queued_at: datetime | None = None
+    # Honesty signals found when the visit was stored: [{"code": "late", "hours": 290}, ...]
+    # (services/visit_review/signals.py writes and explains them).
+    signals: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    review_state: ReviewState = Field(default=ReviewState.received, index=True)
+    # Whether the visit counts (household clock, coverage, figures): kept by services/visit_review.
+    counts: bool = Field(default=False, index=True)
+
+
+class VisitReview(SQLModel, table=True):
+    """One change of a visit's review state: who, when, why, from what to what."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: str = Field(foreign_key="visit.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")  # None: the system (e.g. a callback)
+    old_state: ReviewState
+    new_state: ReviewState
+    comment: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class VisitAnswer(SQLModel, table=True):
+    """The member's one answer to a visit marked "has issues": a note, a photo, or both."""
+
+    visit_id: str = Field(foreign_key="visit.id", primary_key=True)
+    member_id: int = Field(foreign_key="user.id")
+    note: str = ""
+    photo_id: int | None = Field(default=None, foreign_key="photo.id")
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Photo(SQLModel, table=True):

@@ -89,11 +89,13 @@ async def coverage_view(user: User, own: bool) -> None:
         data = await run.io_bound(load_coverage, actor, bar.map_filters())
         spinner.delete()
         s = data.summary
-        with ui.element("div").classes("w-full grid grid-cols-2 md:grid-cols-5 gap-3"):
+        with ui.element("div").classes("w-full grid grid-cols-2 md:grid-cols-6 gap-3"):
             stat_card(f"{s.visited} / {s.households}", _("Households visited in the period ({share})")
                       .format(share=percent(s.visited_share)), "stat-visited")
             stat_card(str(s.overdue), _("Overdue for a visit"), "stat-overdue")
             stat_card(str(s.visits), _("Visits in the period"), "stat-visits")
+            stat_card(f"{s.counted} · {s.pending} · {s.rejected}", _("Counted · pending review · rejected"),
+                      "stat-review")
             stat_card(percent(s.verified_share), _("Verified at the household"), "stat-verified")
             stat_card(format_number(round(s.photos_per_visit, 1)), _("Photos per visit"), "stat-photos")
         with ui.card().classes("w-full"):
@@ -108,6 +110,9 @@ async def coverage_view(user: User, own: bool) -> None:
                         {"name": "overdue", "label": _("Overdue"), "field": "overdue"},
                         {"name": "households", "label": _("Households"), "field": "households"},
                         {"name": "visited", "label": _("Visited in period"), "field": "visited"},
+                        {"name": "counted", "label": _("Visits counted"), "field": "counted"},
+                        {"name": "pending", "label": _("Pending review"), "field": "pending"},
+                        {"name": "rejected", "label": _("Rejected"), "field": "rejected"},
                     ], rows=[vars(r) for r in data.areas], row_key="area_id").props("dense flat") \
                         .classes("w-full").mark("table-areas")
                 with ui.card().classes("grow min-w-72"):

@@ -30,6 +30,7 @@ NAV_ITEMS: list[tuple[str, str, str, frozenset[Role]]] = [
     ("/admin/households", "Households", "holiday_village", MANAGERS),
     ("/admin/needs", "Needs", "category", MANAGERS),
     ("/visits", "Visits", "fact_check", MANAGERS),
+    ("/review", "Review queue", "rule", MANAGERS),
     ("/map", "Map", "map", MANAGERS),
     ("/requests", "Requests", "campaign", REQUEST_STAFF),
     ("/requests/dashboard", "Request dashboard", "insights", MANAGERS),

@@ -12,11 +12,10 @@ from sqlmodel import Session
 from core.config import get_settings
 from core.i18n import _, format_datetime
 from models import Household, User, Visit
-from pages.actions import load, page_user, perform
+from pages.actions import page_user, perform
 from pages.frame import frame, not_found_message
 from pages.messages import notify_ok
 from services import consent, resident_data
-from services.errors import NotFound
 from services.households import get_household
 from services.policy import MANAGERS
 from services.requests import users_by_id
@@ -45,11 +44,12 @@ async def household_privacy_page(household_id: int) -> None:
         return
     tz = get_settings().time_zone
     with frame(_("Privacy and consent"), user):
-        try:
-            view = await load(privacy_view, user, household_id)
-        except NotFound:
+        # Reading the household writes the audit entry of a coordinator's read: a change, not a load.
+        opened = await perform(privacy_view, household_id, roles=MANAGERS, on_error=lambda _exc: None)
+        if not opened or opened.value is None:
             not_found_message()
             return
+        view = opened.value
         household, recorder, visits, photos = view.household, view.recorder, view.visits, view.photos
 
         def act(call: Callable[..., object], *args: object, done: str) -> Awaitable[object]:

@@ -12,9 +12,11 @@ from pages.frame import frame, not_found_message
 from pages.request_cards import household_requests
 from pages.session import require_user
 from pages.visit_cards import visit_card
+from pages.visit_review.controls import card_actions
 from services.errors import NotFound
 from services.households import get_household, household_need_ids, need_categories
 from services.policy import HOUSEHOLD_READERS
+from services.visit_review.review import review_details
 from services.visits import VisitFilters, list_visits, photos_of, visit_dates
 
 
@@ -32,6 +34,7 @@ def household_page(household_id: int, saved: str = "") -> None:
                 zh = current_language().startswith("zh")
                 needs = [c.name_zh if zh else c.name_en for c in need_categories(session, False) if c.id in need_ids]
                 visits = list_visits(session, user, VisitFilters(household_id=household_id), limit=100)
+                details = review_details(session, [v.id for v, _h, _u in visits])
                 photos = photos_of(session, [v.id for v, _h, _u in visits])
                 earlier = visit_dates(session, [p.duplicate_of_visit_id for ps in photos.values() for p in ps
                                                 if p.duplicate_of_visit_id])
@@ -65,5 +68,7 @@ def household_page(household_id: int, saved: str = "") -> None:
         ui.label(_("Visits")).classes("text-lg font-medium")
         if not visits:
             ui.label(_("No visits yet."))
+        actions = card_actions(user, details, lambda: ui.navigate.to(f"/households/{household_id}"))
         for visit, _household, member in visits:
-            visit_card(visit, member.name, photos.get(visit.id, []), earlier)
+            visit_card(visit, member.name, photos.get(visit.id, []), earlier, review=details.get(visit.id),
+                       actions=actions)

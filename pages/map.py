@@ -22,6 +22,8 @@ from services.coords import wgs84_to_gcj02
 from services.map_data import LAYER_LABELS, available_layers, visible_extent
 from services.policy import MANAGERS
 from services.tiles import tile_config
+from services.visit_review.review import STATE_LABELS
+from services.visit_review.signals import KEY_LABELS
 
 MAP_CSS = """
 <style>
@@ -75,6 +77,8 @@ def map_page(days: int = 90) -> None:
             "open": _("Open the record"),
             "cellHouseholds": _("{n} households: {overdue} overdue, {due_soon} due soon, {on_time} on time"),
             "cellVisits": _("{n} visits, {verified} verified"),
+            "signals": {key: _(label) for key, label in KEY_LABELS.items()},
+            "review": {state.value: _(label) for state, label in STATE_LABELS.items()},
         }
 
         def current_layers() -> list[str]:

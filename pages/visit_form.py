@@ -143,7 +143,7 @@ class VisitForm:
         home = (self.household.lat, self.household.lng) if self.household.lat is not None else None
         point = (loc["lat"], loc["lng"]) if loc.get("lat") is not None else None
         if source == LocationSource.address:
-            self.location_label.set_text(_("At the registered address (not verified by GPS)."))
+            self.location_label.set_text(_("At the registered address (not measured)"))
             return
         check = verify_location(point, home, source, loc.get("accuracy"), self.settings.verify_radius_m)
         parts = []

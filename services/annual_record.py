@@ -42,6 +42,7 @@ from services.errors import Forbidden, InvalidInput, NotFound
 from services.field_days import quota_for
 from services.org_year import year_bounds
 from services.policy import MANAGERS, YEAR_KEEPERS, area_scope, holds
+from services.visit_review.counting import tally_columns
 
 PDF_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 Translate = Callable[[str], str]
@@ -56,6 +57,9 @@ class AnnualRecord:
     households_paired: int = 0
     visits: int = 0
     visits_verified: int = 0
+    visits_counted: int = 0  # services.visit_review.counting
+    visits_pending: int = 0
+    visits_rejected: int = 0
     requests_raised: int = 0
     requests_resolved: int = 0
     requests_resolved_on_time: int = 0
@@ -143,11 +147,14 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
             .group_by(Pairing.member_id)).all():
         records[member_id].households_paired = n
 
-    for member_id, n, verified in session.exec(
-            select(Visit.member_id, func.count(), func.sum(case((col(Visit.verified).is_(True), 1), else_=0)))
+    for member_id, n, verified, counted, pending, rejected in session.exec(
+            select(Visit.member_id, func.count(), func.sum(case((col(Visit.verified).is_(True), 1), else_=0)),
+                   *tally_columns())
             .where(col(Visit.member_id).in_(ids), Visit.visited_at >= start, Visit.visited_at < end)
             .group_by(Visit.member_id)).all():
-        records[member_id].visits, records[member_id].visits_verified = n, int(verified or 0)
+        record = records[member_id]
+        record.visits, record.visits_verified = n, int(verified or 0)
+        record.visits_counted, record.visits_pending, record.visits_rejected = int(counted), int(pending), int(rejected)
 
     for member_id, n in session.exec(
             select(ServiceRequest.raised_by_id, func.count())
@@ -237,6 +244,8 @@ def record_rows(record: AnnualRecord, tr: Translate = lambda s: s) -> list[tuple
     rows = [
         (tr(N_("Households paired")), str(record.households_paired)),
         (tr(N_("Visits")), str(record.visits)),
+        (tr(N_("Visits counted")), tr(N_("{counted} counted, {pending} pending review, {rejected} rejected")).format(
+            counted=record.visits_counted, pending=record.visits_pending, rejected=record.visits_rejected)),
         (tr(N_("Verified visits")), f"{record.visits_verified} ({_percent(record.verified_share)})"),
         (tr(N_("Requests raised")), str(record.requests_raised)),
         (tr(N_("Requests resolved")), str(record.requests_resolved)),
@@ -255,7 +264,8 @@ def record_rows(record: AnnualRecord, tr: Translate = lambda s: s) -> list[tuple
     return rows
 
 
-SUMMARY_HEADERS = [N_("Member"), N_("Households paired"), N_("Visits"), N_("Verified visits"), N_("Requests raised"),
+SUMMARY_HEADERS = [N_("Member"), N_("Households paired"), N_("Visits"), N_("Visits counted"), N_("Pending review"),
+                   N_("Rejected"), N_("Verified visits"), N_("Requests raised"),
                    N_("Requests resolved"), N_("Resolved on time"), N_("Residents' satisfaction"),
                    N_("Commitments kept"), N_("Event hours"), N_("Service post"), N_("Field days")]
 
@@ -263,7 +273,8 @@ SUMMARY_HEADERS = [N_("Member"), N_("Households paired"), N_("Visits"), N_("Veri
 def summary_table(records: list[AnnualRecord], tr: Translate = lambda s: s) -> list[list[str | int | float]]:
     table: list[list[str | int | float]] = [[tr(h) for h in SUMMARY_HEADERS]]
     for r in records:
-        table.append([r.name, r.households_paired, r.visits, _percent(r.verified_share), r.requests_raised,
+        table.append([r.name, r.households_paired, r.visits, r.visits_counted, r.visits_pending, r.visits_rejected,
+                      _percent(r.verified_share), r.requests_raised,
                       r.requests_resolved, _percent(r.on_time_share), _percent(r.satisfaction_share),
                       f"{r.commitments_kept}/{r.commitments}", r.event_hours, "、".join(r.posts),
                       "" if r.field_days is None else f"{r.field_days}/{r.field_day_quota}"])

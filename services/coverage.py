@@ -2,7 +2,8 @@
 
 Every query is limited by the visibility rule (services.policy.household_scope) and the same
 filters as the map (services.map_data.MapFilters). A member's coverage counts only their own
-visits to the households paired with them.
+visits to the households paired with them. A household is "visited" when it has a visit that
+counts (services.visit_review.counting); visits are shown as counted, pending review and rejected.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from services.map_data import (
     visit_filters,
     visit_in_scope,
 )
+from services.visit_review.counting import tally_columns, visit_counts
 
 OVERDUE = 2
 
@@ -45,11 +47,14 @@ def _household_where(session: Session, actor: User, filters: MapFilters) -> list
 @dataclass
 class CoverageSummary:
     households: int
-    visited: int  # households with at least one visit in the period
+    visited: int  # households with at least one counted visit in the period
     overdue: int
-    visits: int
+    visits: int  # every visit, whatever its review
     verified: int
     photos: int
+    counted: int = 0
+    pending: int = 0  # waiting for review: not counted yet
+    rejected: int = 0
 
     @property
     def visited_share(self) -> float:
@@ -75,18 +80,20 @@ def coverage_summary(session: Session, actor: User, filters: MapFilters) -> Cove
     # Visits as on the map and in the export; "visited" only among the households counted above
     # (a member's visits to a household no longer paired with them count as visits, not coverage).
     v_where = [visit_in_scope(session, actor, filters), *visit_filters(filters)]
-    visits, verified = session.exec(
-        select(func.count(), func.coalesce(func.sum(case((col(Visit.verified).is_(True), 1), else_=0)), 0))
+    visits, verified, counted, pending, rejected = session.exec(
+        select(func.count(), func.coalesce(func.sum(case((col(Visit.verified).is_(True), 1), else_=0)), 0),
+               *tally_columns())
         .select_from(Visit).where(*v_where)
     ).one()
-    visited = visits and session.exec(
+    visited = counted and session.exec(
         select(func.count(distinct(Visit.household_id)))
-        .where(visit_in_scope(session, actor, filters, h_where), *visit_filters(filters))
+        .where(visit_in_scope(session, actor, filters, h_where), *visit_filters(filters), visit_counts())
     ).one()
     photos = visits and session.exec(
         select(func.count(Photo.id)).where(col(Photo.visit_id).in_(select(Visit.id).where(*v_where)))
     ).one()
-    return CoverageSummary(int(total), int(visited), int(overdue), int(visits), int(verified), int(photos))
+    return CoverageSummary(int(total), int(visited), int(overdue), int(visits), int(verified), int(photos),
+                           int(counted), int(pending), int(rejected))
 
 
 @dataclass
@@ -98,6 +105,9 @@ class AreaCoverage:
     overdue: int
     visits: int
     verified: int
+    counted: int = 0
+    pending: int = 0
+    rejected: int = 0
 
 
 def coverage_by_area(session: Session, actor: User, filters: MapFilters) -> list[AreaCoverage]:
@@ -111,22 +121,27 @@ def coverage_by_area(session: Session, actor: User, filters: MapFilters) -> list
         .where(*h_where).group_by(Household.area_id)
     ).all()
     hid = (col(Visit.household_id) + 0).label("hid")  # + 0: group the period's rows, do not walk the id index
+    counted, pending, rejected = tally_columns()
     per_household = (
-        select(hid, func.count().label("n"), func.sum(case((col(Visit.verified).is_(True), 1), else_=0)).label("ver"))
+        select(hid, func.count().label("n"), func.sum(case((col(Visit.verified).is_(True), 1), else_=0)).label("ver"),
+               counted.label("cnt"), pending.label("pen"), rejected.label("rej"))
         .where(visit_in_scope(session, actor, filters, h_where), *visit_filters(filters))
         .group_by(hid).subquery()
     )
+    c = per_household.c
     visited = {
-        area_id: (int(h), int(v), int(ver or 0)) for area_id, h, v, ver in session.exec(
-            select(Household.area_id, func.count(), func.sum(per_household.c.n), func.sum(per_household.c.ver))
-            .select_from(per_household).join(Household, Household.id == per_household.c.hid)
+        area_id: tuple(int(x or 0) for x in rest) for area_id, *rest in session.exec(
+            select(Household.area_id, func.sum(case((c.cnt > 0, 1), else_=0)), func.sum(c.n), func.sum(c.ver),
+                   func.sum(c.cnt), func.sum(c.pen), func.sum(c.rej))
+            .select_from(per_household).join(Household, Household.id == c.hid)
             .group_by(Household.area_id)
         ).all()
     }
     names = dict(session.exec(select(Area.id, Area.name).where(col(Area.id).in_([c[0] for c in counts]))).all())
-    rows = [AreaCoverage(area_id, names.get(area_id, ""), int(total), visited.get(area_id, (0, 0, 0))[0],
-                         int(late or 0), visited.get(area_id, (0, 0, 0))[1], visited.get(area_id, (0, 0, 0))[2])
-            for area_id, total, late in counts]
+    rows = []
+    for area_id, total, late in counts:
+        h, v, ver, cnt, pen, rej = visited.get(area_id, (0, 0, 0, 0, 0, 0))
+        rows.append(AreaCoverage(area_id, names.get(area_id, ""), int(total), h, int(late or 0), v, ver, cnt, pen, rej))
     return sorted(rows, key=lambda r: (-r.overdue, r.area))
 
 
@@ -204,7 +219,7 @@ class MonthlyVisits:
 
 
 def visits_per_member_month(session: Session, actor: User, filters: MapFilters, months: int = 6) -> MonthlyVisits:
-    """Visits per member per month for the ``months`` calendar months ending with the period's end."""
+    """Counted visits per member per month for the ``months`` calendar months ending with the period's end."""
     filters = for_actor(actor, filters)
     tz = ZoneInfo(get_settings().time_zone)
     end = filters.date_to - timedelta(microseconds=1) if filters.date_to else filters.effective_now()
@@ -217,7 +232,7 @@ def visits_per_member_month(session: Session, actor: User, filters: MapFilters, 
     member = (col(Visit.member_id) + 0).label("member")  # + 0: not via the member index (random row reads)
     rows = session.exec(
         select(member, bucket, func.count())
-        .where(visit_in_scope(session, actor, window), *visit_filters(window))
+        .where(visit_in_scope(session, actor, window), *visit_filters(window), visit_counts())
         .group_by(member, bucket)
     ).all()
     names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_({r[0] for r in rows}))).all())

@@ -15,6 +15,8 @@ from services.areas import create_area
 from services.geo import verify_location
 from services.setup import create_organisation, needs_setup
 from services.users import UserForm, create_user
+from services.visit_review.counting import apply_rule
+from services.visit_review.signals import location_signal
 
 DEMO_PASSWORD = "doorstep-demo"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
@@ -58,7 +60,7 @@ def seed_demo(session: Session, seed: int = 7) -> list[str]:
                      f"{rng.randint(1, 6)}栋{rng.randint(1, 30)}0{rng.randint(1, 4)}"),
             phone=f"138{rng.randint(10000000, 99999999)}", members_count=rng.randint(1, 5),
             lat=round(lat0 + rng.uniform(-0.006, 0.006), 6), lng=round(lng0 + rng.uniform(-0.006, 0.006), 6),
-            geocode_status=GeocodeStatus.manual,
+            geocode_status=GeocodeStatus.manual, created_at=now - timedelta(days=3 * 365),
         )
         session.add(household)
         session.flush()
@@ -71,15 +73,21 @@ def seed_demo(session: Session, seed: int = 7) -> list[str]:
             when = now - timedelta(days=rng.randint(3, 90), hours=rng.randint(0, 8))
             lat, lng = household.lat + rng.uniform(-0.001, 0.001), household.lng + rng.uniform(-0.001, 0.001)
             check = verify_location((lat, lng), (household.lat, household.lng), LocationSource.gps, 20.0, 150.0)
-            session.add(Visit(
+            visit = Visit(
                 id=str(uuid.UUID(int=rng.getrandbits(128))), household_id=household.id, member_id=member.id,
                 visited_at=when, lat=lat, lng=lng, accuracy_m=20.0, location_source=LocationSource.gps,
                 distance_m=check.distance_m, verified=check.verified, photo_consent=False,
                 notes=rng.choice(NOTES),
                 needs_raised=rng.choice(["", "楼道照明维修", "代购药品", ""]),
                 help_given=rng.choice(["", "已联系物业", "送去米油", "帮助填写申请表"]),
-            ))
-            last = max(last, when) if last else when
+                created_at=when + timedelta(hours=1),  # entered the same day
+            )
+            found = location_signal(LocationSource.gps, check.verified, check.distance_m, 20.0, True)
+            visit.signals = [found] if found else []
+            apply_rule(visit)
+            session.add(visit)
+            if visit.counts:
+                last = max(last, when) if last else when
         household.last_visit_at = last
         session.add(household)
     session.flush()

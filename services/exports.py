@@ -22,6 +22,7 @@ from services.coverage import coverage_by_area, coverage_summary
 from services.errors import Forbidden
 from services.map_data import MapFilters, household_filters, household_status, paired_with, visit_filters
 from services.policy import may_see_reports
+from services.visit_review.signals import codes, describe_all
 
 BATCH = 1000
 EXPORTS = ("visits", "households", "coverage")
@@ -29,12 +30,13 @@ EXPORTS = ("visits", "households", "coverage")
 VISIT_HEADER = [N_("Visit id"), N_("Visited at"), N_("Household id"), N_("Head of household"), N_("Address"),
                 N_("Area"), N_("Member"), N_("Latitude"), N_("Longitude"), N_("Location source"),
                 N_("Verified"), N_("Distance from home (m)"), N_("Photos"), N_("Notes"), N_("Needs raised"),
-                N_("Help given")]
+                N_("Help given"), N_("Review state"), N_("Counts"), N_("Signals"), N_("Signal reasons")]
 HOUSEHOLD_HEADER = [N_("Household id"), N_("Head of household"), N_("Address"), N_("Area"), N_("Phone"),
                     N_("People"), N_("Latitude"), N_("Longitude"), N_("Last visit"), N_("Days since last visit"),
                     N_("Status"), N_("Paired members")]
 COVERAGE_HEADER = [N_("Area"), N_("Households"), N_("Visited in period"), N_("Visited share"), N_("Overdue"),
-                   N_("Visits"), N_("Verified visits"), N_("Verified share")]
+                   N_("Visits"), N_("Verified visits"), N_("Verified share"), N_("Visits counted"),
+                   N_("Pending review"), N_("Rejected")]
 STATUS_LABELS = {"on_time": N_("On time"), "due_soon": N_("Due soon"), "overdue": N_("Overdue")}
 
 
@@ -59,7 +61,8 @@ def _visit_query(session: Session, actor: User, filters: MapFilters):  # noqa: A
     )
 
 
-def visit_rows(session: Session, actor: User, filters: MapFilters) -> Iterator[list]:
+def visit_rows(session: Session, actor: User, filters: MapFilters, lang: str | None = None) -> Iterator[list]:
+    """Header then one row per visit; the signals' reasons in ``lang`` (default: the current language)."""
     check_may_export(actor)
     tz = ZoneInfo(get_settings().time_zone)
     yield list(VISIT_HEADER)
@@ -67,7 +70,8 @@ def visit_rows(session: Session, actor: User, filters: MapFilters) -> Iterator[l
         yield [visit.id, _local(visit.visited_at, tz), visit.household_id, head, address, area, member,
                visit.lat, visit.lng, visit.location_source.value, visit.verified,
                round(visit.distance_m) if visit.distance_m is not None else None, photos, visit.notes,
-               visit.needs_raised, visit.help_given]
+               visit.needs_raised, visit.help_given, visit.review_state.value, visit.counts,
+               " ".join(codes(visit.signals)), "; ".join(describe_all(visit.signals, lang))]
 
 
 def household_rows(session: Session, actor: User, filters: MapFilters, translate=lambda s: s) -> Iterator[list]:  # noqa: ANN001
@@ -113,10 +117,11 @@ def coverage_rows(session: Session, actor: User, filters: MapFilters, translate=
     yield list(COVERAGE_HEADER)
     for r in coverage_by_area(session, actor, filters):
         yield [r.area, r.households, r.visited, _share(r.visited, r.households), r.overdue, r.visits, r.verified,
-               _share(r.verified, r.visits)]
+               _share(r.verified, r.visits), r.counted, r.pending, r.rejected]
     total = coverage_summary(session, actor, filters)
     yield [translate(N_("Total")), total.households, total.visited, _share(total.visited, total.households),
-           total.overdue, total.visits, total.verified, _share(total.verified, total.visits)]
+           total.overdue, total.visits, total.verified, _share(total.verified, total.visits), total.counted,
+           total.pending, total.rejected]
 
 
 def _share(part: int, whole: int) -> float:
@@ -135,7 +140,9 @@ def visit_geojson(session: Session, actor: User, filters: MapFilters) -> Iterato
                    "properties": {"id": visit.id, "visited_at": visit.visited_at.isoformat(),
                                   "household_id": visit.household_id, "household": head, "area": area,
                                   "member": member, "verified": visit.verified, "photos": photos,
-                                  "location_source": visit.location_source.value}}
+                                  "location_source": visit.location_source.value,
+                                  "review_state": visit.review_state.value, "counts": visit.counts,
+                                  "signals": codes(visit.signals)}}
         yield ("" if first else ",") + json.dumps(feature, ensure_ascii=False)
         first = False
     yield "]}"

@@ -14,7 +14,8 @@ Feature properties the map page understands:
 - points: ``kind`` (layer name or a kind of its own), optional ``title``, ``summary``,
   ``href`` (a record page that does its own access check and audit) and ``colour``;
 - cells: ``cell: true``, ``kind``, ``count``, optional ``colour`` and per-status counts.
-Households and visits carry more (``status``, ``days``, ``verified``...) which the page formats.
+Households and visits carry more (``status``, ``days``, ``verified``, a visit's ``signals`` keys and
+``review`` state...) which the page formats.
 
 Layers of other features (open requests, service points) live in services/map_layers.py and
 are registered when this module is imported; the page shows a toggle for every registered layer
@@ -34,11 +35,12 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.i18n import N_
-from models import Household, HouseholdNeed, Pairing, User, Visit
+from models import Household, HouseholdNeed, Pairing, ReviewState, User, Visit
 from models.common import utcnow
 from services.areas import subtree_ids
 from services.coords import wgs84_to_gcj02
 from services.policy import HOUSEHOLD_READERS, holds, household_scope
+from services.visit_review.signals import signal_keys
 
 BBox = tuple[float, float, float, float]  # west, south, east, north (WGS-84 degrees)
 WORLD: BBox = (-180.0, -90.0, 180.0, 90.0)
@@ -265,14 +267,15 @@ def visits_layer(session: Session, actor: User, bbox: BBox, zoom: int, filters: 
                 for count, lat, lng, verified in cells]
     rows = session.exec(
         select(Visit.id, Visit.household_id, Visit.lat, Visit.lng, Visit.verified, Visit.visited_at,
-               Household.head_name, User.name)
+               Household.head_name, User.name, Visit.signals, Visit.review_state, Visit.counts)
         .join(Household, Household.id == Visit.household_id).join(User, User.id == Visit.member_id)
         .where(*where).order_by(col(Visit.visited_at).desc())
     ).all()
     return [
         _point(lat, lng, kind="visit", id=vid, household_id=hid, name=household, member=member,
-               verified=verified, at=when.isoformat(), href=f"/households/{hid}")
-        for vid, hid, lat, lng, verified, when, household, member in rows
+               verified=verified, at=when.isoformat(), href=f"/households/{hid}", signals=signal_keys(signals),
+               review=ReviewState(state).value, counts=counts)
+        for vid, hid, lat, lng, verified, when, household, member, signals, state, counts in rows
     ]
 
 

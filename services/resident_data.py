@@ -29,11 +29,11 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from core.i18n import N_
-from models import Household, HouseholdNeed, NeedCategory, Pairing, Photo, User, Visit
+from models import Household, HouseholdNeed, NeedCategory, Pairing, Photo, User, Visit, VisitAnswer, VisitReview
 from models.common import utcnow
 from services import audit
 from services.errors import Forbidden
@@ -139,6 +139,10 @@ def _delete_visits(session: Session, household_id: int) -> list[str]:
         return []
     photos = list(session.exec(select(Photo).where(col(Photo.visit_id).in_(visit_ids))).all())
     keys = [k for p in photos for k in (p.file_key, p.thumb_key)]
+    # The visits' review history and the member's answers go with them (an answer names a photo).
+    for table in (VisitAnswer, VisitReview):
+        session.exec(delete(table).where(col(table.visit_id).in_(visit_ids)))  # type: ignore[call-overload]
+    session.flush()
     for photo in photos:
         session.delete(photo)
     # Other households' photos may name one of these visits as an earlier use of the picture.

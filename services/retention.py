@@ -21,10 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from core.config import Settings, get_settings
-from models import Photo, Visit
+from models import Photo, Visit, VisitAnswer
 from services import audit
 from services.file_cleanup import delete_after_commit
 
@@ -45,6 +46,9 @@ def expire_photos(session: Session, now: datetime, settings: Settings) -> int:
         select(Photo).join(Visit, Visit.id == Photo.visit_id).where(col(Visit.visited_at) < cutoff)
     ).all())
     keys = [k for p in photos for k in (p.file_key, p.thumb_key)]
+    if photos:  # a member's answer to a review keeps its note when its photo expires
+        session.exec(update(VisitAnswer).where(col(VisitAnswer.photo_id).in_([p.id for p in photos]))  # type: ignore[call-overload]
+                     .values(photo_id=None))
     for photo in photos:
         session.delete(photo)
     session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import func
@@ -13,10 +14,11 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.db import session_scope
-from core.i18n import N_
-from models import Household, LocationSource, Photo, Role, User, Visit
+from core.i18n import N_, format_date
+from models import Household, LocationSource, Photo, ReviewState, Role, User, Visit
 from models.common import utcnow
 from services import audit
+from services.areas import subtree_ids
 from services.door_cards.scans import check_scan, refusals_audited
 from services.errors import InvalidInput, NotFound
 from services.ethical_line.guard import audit_free_text
@@ -28,6 +30,9 @@ from services.photo_pipeline import ProcessedPhoto, hamming, process_photo
 from services.photo_quota import check_daily_photo_quota
 from services.photo_store import PhotoStore
 from services.policy import household_scope, reads_are_audited
+from services.visit_review.counting import apply_rule, refresh_household_clock, visit_pending
+from services.visit_review.review import signal_clause
+from services.visit_review.signals import add_signal, compute_signals, reused_photo_signal
 
 DUPLICATE_PHASH_DISTANCE = 6
 MAX_TEXT = 4000
@@ -46,6 +51,7 @@ class VisitInput(BaseModel):
     help_given: str = ""
     photo_consent: bool = False
     door_card_code: str | None = None  # what "Scan door card" read; checked, never stored
+    queued_at: datetime | None = None  # aware; when the offline page queued it on the phone
 
 
 @dataclass
@@ -55,6 +61,10 @@ class VisitFilters:
     date_from: datetime | None = None  # aware, inclusive
     date_to: datetime | None = None  # aware, exclusive
     verified: bool | None = None
+    review_state: ReviewState | None = None
+    pending_only: bool = False  # the review queue: visits waiting for a coordinator
+    signal: str | None = None  # a signal code (services.visit_review.signals.SIGNAL_LABELS)
+    area_id: int | None = None  # this area's subtree
 
 
 def _check_input(data: VisitInput, household: Household, photo_count: int, now: datetime) -> VisitInput:
@@ -67,6 +77,11 @@ def _check_input(data: VisitInput, household: Household, photo_count: int, now: 
         raise InvalidInput(N_("The visit time is in the future."))
     if visited_at < now - timedelta(days=366):
         raise InvalidInput(N_("The visit time is more than a year ago."))
+    tz = ZoneInfo(get_settings().time_zone)
+    registered = household.created_at
+    if registered is not None and visited_at.astimezone(tz).date() < registered.astimezone(tz).date():
+        raise InvalidInput(N_("The visit time is before the household was registered ({date})."),
+                           date=format_date(household.created_at, get_settings().time_zone))
     if any(len(text) > MAX_TEXT for text in (data.notes, data.needs_raised, data.help_given)):
         raise InvalidInput(N_("A text field is longer than {n} characters."), n=MAX_TEXT)
     if photo_count and not data.photo_consent:
@@ -84,7 +99,10 @@ def _check_input(data: VisitInput, household: Household, photo_count: int, now: 
     if source == LocationSource.none:
         lat = lng = None
     accuracy = data.accuracy_m if source == LocationSource.gps else None
-    return data.model_copy(update={"visited_at": visited_at, "lat": lat, "lng": lng, "accuracy_m": accuracy})
+    # A phone's clock is its own: the queue time is kept between the visit and the arrival.
+    queued = min(max(data.queued_at, visited_at), now) if data.queued_at else None
+    return data.model_copy(update={"visited_at": visited_at, "lat": lat, "lng": lng, "accuracy_m": accuracy,
+                                   "queued_at": queued})
 
 
 def record_visit(
@@ -121,12 +139,16 @@ def record_visit(
         check = Verification(None, True)
     elif data.location_source == LocationSource.door_card:
         raise InvalidInput(N_("Scan the door card to record the visit as verified by door card."))
+    # The registered address is where the household is said to be, not a measurement: no distance.
+    distance = None if data.location_source == LocationSource.address else check.distance_m
     visit = Visit(
-        **data.model_dump(exclude={"door_card_code"}), member_id=actor.id, distance_m=check.distance_m,
+        **data.model_dump(exclude={"door_card_code"}), member_id=actor.id, distance_m=distance,
         verified=check.verified, created_at=now,
     )
+    visit.signals = compute_signals(session, visit, household)
+    apply_rule(visit)
     session.add(visit)
-    if household.last_visit_at is None or visit.visited_at > household.last_visit_at:
+    if visit.counts and (household.last_visit_at is None or visit.visited_at > household.last_visit_at):
         household.last_visit_at = visit.visited_at
         session.add(household)
     session.flush()
@@ -176,6 +198,10 @@ def add_photo(session: Session, actor: User, visit: Visit, processed: ProcessedP
         upload_sha256=processed.sha256, duplicate_of_visit_id=_earlier_use(session, visit, processed.phash),
     )
     session.add(photo)
+    if photo.duplicate_of_visit_id and add_signal(visit, reused_photo_signal(photo.duplicate_of_visit_id)):
+        session.add(visit)
+        if apply_rule(visit):
+            refresh_household_clock(session, visit.household_id)
     session.flush()
     return photo
 
@@ -230,6 +256,14 @@ def list_visits(session: Session, actor: User, filters: VisitFilters | None = No
         query = query.where(Visit.visited_at < filters.date_to)
     if filters.verified is not None:
         query = query.where(Visit.verified == filters.verified)
+    if filters.review_state is not None:
+        query = query.where(Visit.review_state == filters.review_state)
+    if filters.pending_only:
+        query = query.where(visit_pending())
+    if filters.signal:
+        query = query.where(signal_clause(filters.signal))
+    if filters.area_id is not None:
+        query = query.where(col(Household.area_id).in_(subtree_ids(session, filters.area_id)))
     query = query.order_by(col(Visit.visited_at).desc()).limit(limit).offset(offset)
     return list(session.exec(query).all())
 

@@ -426,6 +426,7 @@
       lat: v.lat, lng: v.lng, accuracy_m: v.accuracy_m, notes: v.notes, needs_raised: v.needs_raised,
       help_given: v.help_given, photo_consent: v.photo_consent, door_card_code: v.door_card_code || null,
       photos: (v.photos || []).map((p) => p.sha256),
+      queued_at: v.queued_at || null,  // late entry counts from when the phone queued it, not from arrival
     });
   }
 

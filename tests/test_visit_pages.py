@@ -79,7 +79,7 @@ async def test_denied_location_offers_pin_or_address(user: TestUser, demo: Sessi
     user.find(marker="use-location").click()
     await user.should_see("Location access was denied. Drop a pin or use the registered address.", retries=20)
     user.find(marker="use-address").click()
-    await user.should_see("At the registered address (not verified by GPS).")
+    await user.should_see("At the registered address (not measured)")
 
 
 async def test_typed_text_survives_a_reload(user: TestUser, demo: Session) -> None:

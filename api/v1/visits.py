@@ -41,6 +41,9 @@ class VisitBody(BaseModel):
                                        description="What the phone read from the household's door card, if scanned")
     photos: list[str] = Field(default=[], max_length=20,
                               description="SHA-256 of each photo's bytes, exactly as they will be uploaded")
+    queued_at: AwareDatetime | None = Field(
+        default=None, description="When the phone queued the visit offline; lateness counts from it (kept "
+        "between the visit time and the arrival time)")
 
 
 class ReceiptOut(BaseModel):

@@ -34,6 +34,8 @@
       box.appendChild(text("div", L_.visit + " · " + when));
       if (p.member) box.appendChild(text("div", p.member));
       box.appendChild(text("div", p.verified ? L_.verified : L_.unverified));
+      (p.signals || []).forEach((key) => box.appendChild(text("div", "⚠ " + (L_.signals[key] || key), "ds-signal")));
+      if (p.review && L_.review[p.review]) box.appendChild(text("div", L_.review[p.review], "ds-review"));
     } else if (p.summary) {
       box.appendChild(text("div", p.summary));
     }

@@ -1,0 +1,1 @@
+"""Visit review pages: the coordinator's review queue and controls, the member's answer to a visit with issues."""
