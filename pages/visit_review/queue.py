@@ -8,7 +8,7 @@ from nicegui import run, ui
 
 from core.db import session_scope
 from core.i18n import _
-from models import ReviewState, Role, User
+from models import ReviewState, User
 from pages.frame import frame
 from pages.session import require_user
 from pages.visit_cards import visit_card
@@ -80,7 +80,7 @@ def state_filters(value: str | None) -> dict:
 
 @ui.page("/review")
 async def review_queue_page() -> None:
-    user = require_user(Role.coordinator, Role.admin)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     with session_scope() as session:
@@ -95,7 +95,7 @@ async def review_queue_page() -> None:
 
         @ui.refreshable
         async def results() -> None:
-            actor = require_user(Role.coordinator, Role.admin)
+            actor = require_user(*MANAGERS)
             if actor is None:
                 return
             filters = VisitFilters(area_id=area.value, signal=signal.value, **state_filters(state.value))

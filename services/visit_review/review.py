@@ -1,7 +1,7 @@
 """Coordinator review of visits: state changes with their history, bulk approval, and the member's answer.
 
 Who may review: an active coordinator for the visits of households in their area's subtree, an admin
-for all (``services.access.household_scope``, the one visibility rule); a visit outside that scope
+for all (``services.policy.household_scope``, the one visibility rule); a visit outside that scope
 is "not found". Nobody reviews their own visit. Every change writes a ``VisitReview`` row (who, when,
 why, old and new state) and an audit entry, and re-applies the counting rule and the household clock
 in the same transaction.
@@ -20,11 +20,11 @@ from core.i18n import N_
 from models import Household, ReviewState, Role, User, Visit, VisitAnswer, VisitReview
 from models.common import utcnow
 from services import audit
-from services.access import household_scope
 from services.areas import subtree_ids
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.photo_pipeline import ProcessedPhoto
 from services.photo_store import PhotoStore
+from services.policy import household_scope, may_review_visits
 from services.visit_review.counting import apply_rule, refresh_household_clock, visit_pending
 from services.visit_review.signals import SIGNAL_LABELS
 
@@ -40,7 +40,7 @@ STATE_LABELS = {
 
 
 def may_review(actor: User) -> bool:
-    return actor.active and actor.role in (Role.coordinator, Role.admin)
+    return may_review_visits(actor)
 
 
 def _reviewable(session: Session, actor: User, visit_id: str) -> Visit:
