@@ -14,6 +14,7 @@ from pages.session import require_user
 from pages.visit_cards import visit_card
 from pages.visit_review.controls import card_actions
 from services.areas import areas_visible_to
+from services.policy import MANAGERS
 from services.visit_review.review import STATE_LABELS, review_details
 from services.visit_review.signals import SIGNAL_LABELS
 from services.visits import VisitFilters, list_visits, photos_of, visit_dates
