@@ -76,8 +76,10 @@ def serve() -> None:
     from pages.auth_middleware import AuthMiddleware
     from pages.pwa import install_pwa
     from pages.theme import install_theme
+    from services.registries import assemble
     from services.scheduler import scheduler_loop, sweep_at_start_in_background
 
+    assemble()  # map layers, residents' data providers, retention rules
     api.register(app)
     install_pwa(app)
     install_utilities_css()

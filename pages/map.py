@@ -19,7 +19,8 @@ from pages.filters_bar import FilterBar
 from pages.frame import frame
 from pages.session import require_user
 from services.coords import wgs84_to_gcj02
-from services.map_data import LAYER_LABELS, available_layers, visible_extent
+from services.map_data import visible_extent
+from services.map_registry import LAYER_LABELS, available_layers
 from services.policy import MANAGERS
 from services.tiles import tile_config
 from services.visit_review.review import STATE_LABELS

@@ -17,15 +17,14 @@ Feature properties the map page understands:
 Households and visits carry more (``status``, ``days``, ``verified``, a visit's ``signals`` keys and
 ``review`` state...) which the page formats.
 
-Layers of other features (open requests, service points) live in services/map_layers.py and
-are registered when this module is imported; the page shows a toggle for every registered layer
-(labels in ``LAYER_LABELS``).
+The registry (``services.map_registry``) sits below this module and services/map_layers.py (open
+requests, service points); ``services.registries.assemble`` registers every layer at start-up, and
+the page shows a toggle for every registered layer (labels in ``LAYER_LABELS``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -33,56 +32,19 @@ from sqlalchemy import Float, Integer, case, cast, func
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
-from core.config import get_settings
-from core.i18n import N_
 from models import Household, HouseholdNeed, Pairing, ReviewState, User, Visit
 from models.common import utcnow
 from services.areas import subtree_ids
 from services.coords import wgs84_to_gcj02
+from services.map_registry import LAYERS, WORLD, BBox, MapFilters
 from services.policy import HOUSEHOLD_READERS, holds, household_scope
 from services.visit_review.signals import signal_keys
 
-BBox = tuple[float, float, float, float]  # west, south, east, north (WGS-84 degrees)
-WORLD: BBox = (-180.0, -90.0, 180.0, 90.0)
 RAW_LIMIT = 1500  # points per layer and view before the layer switches to grid cells
 CELL_PX = 64  # grid cell size on screen at the requested zoom
 PRIVATE_DECIMALS = 3  # ~100 m: for viewers who may not open the records
 PRECISE_DECIMALS = 6
 STATUSES = ("on_time", "due_soon", "overdue")
-
-
-@dataclass
-class MapFilters:
-    area_id: int | None = None  # this area and everything below it
-    member_id: int | None = None
-    date_from: datetime | None = None  # aware, inclusive (visits)
-    date_to: datetime | None = None  # aware, exclusive (visits)
-    need_id: int | None = None  # household has this category of need
-    verified_only: bool = False  # visits verified at the household
-    now: datetime | None = None
-    interval_days: int | None = None  # target visit interval; None: the organisation's setting
-
-    def effective_now(self) -> datetime:
-        return self.now or utcnow()
-
-    def effective_interval(self) -> int:
-        return self.interval_days or get_settings().visit_interval_days
-
-
-Layer = Callable[[Session, User, BBox, int, MapFilters], list[dict]]
-LAYERS: dict[str, Layer] = {}
-LAYER_LABELS = {
-    "households": N_("Households"), "visits": N_("Visits"),
-    "requests": N_("Open requests"), "service_points": N_("Service points"),
-}
-
-
-def register_layer(name: str, layer: Layer) -> None:
-    LAYERS[name] = layer
-
-
-def available_layers() -> list[str]:
-    return list(LAYERS)
 
 
 @dataclass
@@ -279,8 +241,6 @@ def visits_layer(session: Session, actor: User, bbox: BBox, zoom: int, filters: 
     ]
 
 
-register_layer("households", households_layer)
-register_layer("visits", visits_layer)
 
 
 # --- the payload -----------------------------------------------------------------------------
@@ -341,8 +301,3 @@ def visible_extent(session: Session, actor: User, filters: MapFilters | None = N
     if west is None:
         return None
     return float(west), float(south), float(east), float(north)
-
-
-# Layers defined with their own features' services (open requests, service points) register
-# themselves when imported; importing them here makes every payload see them.
-import services.map_layers  # noqa: E402, F401

@@ -1,7 +1,7 @@
 """A resident's rights (PIPL, GDPR): all of a household's data as one archive, and hard deletion.
 
 Extending it: a feature that stores rows about a household (e.g. residents' requests) registers a
-provider once, at import time of its service module::
+provider, which ``services.registries.assemble`` adds at start-up::
 
     from services.resident_data import ResidentDataProvider, register_resident_data
 
@@ -203,7 +203,3 @@ def delete_household_data(session: Session, actor: User, household_id: int) -> N
     delete_after_commit(session, keys)
     audit.record(session, actor, "resident.delete", "household", household_id)
 
-
-# Features that keep rows about a household register here when imported (see the docstring).
-import services.door_cards.privacy  # noqa: E402, F401
-import services.request_privacy  # noqa: E402, F401
