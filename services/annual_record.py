@@ -37,11 +37,11 @@ from models import (
 from models.common import utcnow
 from services import audit
 from services.areas import area_label, area_within
-from services.attendance import attendance_hours
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.field_days import quota_for
 from services.org_year import year_bounds
 from services.policy import MANAGERS, YEAR_KEEPERS, area_scope, holds
+from services.served_hours import attendance_hours
 from services.visit_review.counting import tally_columns
 
 PDF_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")

@@ -18,6 +18,7 @@ from services.errors import InvalidInput, NotFound
 from services.geo import distance_m
 from services.notifications import notify
 from services.policy import EVENT_SIGNERS, area_scope
+from services.waitlist import promote_from_waitlist
 
 ACTIVE = (SignupStatus.confirmed, SignupStatus.waitlisted)
 
@@ -175,8 +176,6 @@ def create_event(session: Session, actor: User, form: EventForm) -> Event:
 
 def update_event(session: Session, actor: User, event_id: int, form: EventForm) -> Event:
     """Edit an event; places already confirmed are kept, and freed room is offered to the waitlist."""
-    from services.signups import promote_from_waitlist  # signups builds on this module
-
     event = get_managed_event(session, actor, event_id)
     if event.status == EventStatus.cancelled:
         raise InvalidInput(N_("This event was cancelled."))

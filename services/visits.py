@@ -31,8 +31,7 @@ from services.photo_quota import check_daily_photo_quota
 from services.photo_store import PhotoStore
 from services.policy import household_scope, reads_are_audited
 from services.visit_review.counting import apply_rule, refresh_household_clock, visit_pending
-from services.visit_review.review import signal_clause
-from services.visit_review.signals import add_signal, compute_signals, reused_photo_signal
+from services.visit_review.signals import add_signal, compute_signals, reused_photo_signal, signal_clause
 
 DUPLICATE_PHASH_DISTANCE = 6
 MAX_TEXT = 4000

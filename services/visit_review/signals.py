@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import String, cast
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.i18n import N_, format_number, translate
 from models import Household, LocationSource, Visit
+from services.errors import InvalidInput
 from services.geo import distance_m
 
 UNVERIFIED = "unverified"  # location not verified; "reason": no_fix / inaccurate / too_far / address / no_home
@@ -168,3 +170,13 @@ def describe(signal: dict, lang: str | None = None) -> str:
 
 def describe_all(signals: list[dict] | None, lang: str | None = None) -> list[str]:
     return [describe(s, lang) for s in signals or []]
+
+
+def signal_clause(code: str):  # noqa: ANN201 - a SQL clause
+    """Visits carrying a signal with this code (one of signals.SIGNAL_LABELS).
+
+    The JSON list is searched as text: the same SQL on SQLite and PostgreSQL.
+    """
+    if code not in SIGNAL_LABELS:
+        raise InvalidInput(N_("Unknown signal."))
+    return cast(Visit.signals, String).like(f'%"code": "{code}"%')
