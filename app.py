@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import sys
 
-from nicegui import app, ui
+from core.session_dir import use_private_session_dir
 
-from core import cli
-from core.config import get_settings
-from core.db import session_scope, upgrade_schema
+use_private_session_dir()  # before NiceGUI is imported: it reads NICEGUI_STORAGE_PATH once
+
+from nicegui import app, ui  # noqa: E402
+
+from core import cli  # noqa: E402
+from core.config import get_settings  # noqa: E402
+from core.db import session_scope, upgrade_schema  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
@@ -44,6 +48,7 @@ def serve() -> None:
     import pages.admin_needs  # noqa: F401
     import pages.admin_users  # noqa: F401
     import pages.annual_record  # noqa: F401
+    import pages.callbacks.lists  # noqa: F401
     import pages.commitments  # noqa: F401
     import pages.coverage  # noqa: F401
     import pages.door_cards.areas_page  # noqa: F401

@@ -2,40 +2,35 @@
 
 /exports/{visits|households|coverage}.{csv|xlsx} and /exports/visits.geojson, with the map's
 filters in the query string (area, member, need, from, to, verified). CSV and GeoJSON stream row
-by row from the database; XLSX is written by openpyxl's write-only workbook into a temporary file
-(a zip cannot be streamed while it is written) and that file is streamed, then removed.
+by row from the database; XLSX is written into a temporary file that is streamed, then removed.
+Both spreadsheet formats go through services/spreadsheets (one writer, one formula guard).
 Every export leaves an "export" entry in the audit trail.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-import tempfile
 from collections.abc import Callable, Iterator
-from datetime import date
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from nicegui import app, run
-from openpyxl import Workbook
 
 from api.filters import filters_from_request
 from core.db import session_scope
-from core.i18n import DEFAULT_LANGUAGE, translate
+from core.i18n import current_language, translate
 from models import User
 from services import audit
 from services.auth import session_user_from
 from services.errors import Forbidden, Throttled
 from services.exports import check_may_export, coverage_rows, household_rows, visit_geojson, visit_rows
 from services.map_data import MapFilters
+from services.org_time import org_today
 from services.rate_limit import EXPORTS
+from services.spreadsheets.writer import Sheet, csv_chunks, file_chunks, xlsx_temp_file
 
 router = APIRouter()
 MEDIA = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-CHUNK = 64 * 1024
 
 
 def _rows(kind: str, lang: str) -> Callable:
@@ -74,43 +69,16 @@ def _stream(user_id: int, produce: Callable, filters: MapFilters) -> Iterator:
         yield from produce(session, user, filters)
 
 
-def _csv(rows: Iterator[list], lang: str) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    yield "\ufeff".encode()  # so spreadsheet programs read the UTF-8 (Chinese names) correctly
+def _translated_header(rows: Iterator[list], lang: str) -> Iterator[list]:
+    """The rows with the first (the header, msgids) in the reader's language."""
     header = True
     for row in rows:
-        writer.writerow([translate(c, lang) for c in row] if header else
-                        ["" if v is None else v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "strftime") else v
-                         for v in row])
+        yield [translate(c, lang) for c in row] if header else row
         header = False
-        if buffer.tell() > CHUNK:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
 
 
 def _xlsx_file(user_id: int, produce: Callable, filters: MapFilters, lang: str, title: str) -> str:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    header = True
-    for row in _stream(user_id, produce, filters):
-        sheet.append([translate(c, lang) for c in row] if header else row)
-        header = False
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    workbook.save(path)
-    return path
-
-
-def _file_chunks(path: str) -> Iterator[bytes]:
-    try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(CHUNK):
-                yield chunk
-    finally:
-        os.unlink(path)
+    return xlsx_temp_file(Sheet(title, _translated_header(_stream(user_id, produce, filters), lang)))
 
 
 @router.get("/exports/{kind}.{fmt}")
@@ -118,7 +86,7 @@ async def export(kind: str, fmt: str, request: Request) -> Response:
     if kind not in ("visits", "households", "coverage") or fmt not in MEDIA or (fmt == "geojson" and kind != "visits"):
         raise HTTPException(status_code=404)
     filters = filters_from_request(request)
-    lang = app.storage.user.get("lang", DEFAULT_LANGUAGE)
+    lang = current_language()
     user_id = await run.io_bound(_authorise, dict(app.storage.user),
                                  f"{kind}.{fmt}", request.url.query)
     try:
@@ -126,13 +94,13 @@ async def export(kind: str, fmt: str, request: Request) -> Response:
     except Throttled as exc:
         return PlainTextResponse(translate(exc.message, lang).format(**exc.params), status_code=429,
                                  headers={"Retry-After": str(EXPORTS.seconds_left()), "Cache-Control": "no-store"})
-    name = f"doorstep-{kind}-{date.today().isoformat()}.{fmt}"
+    name = f"doorstep-{kind}-{org_today().isoformat()}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
     if fmt == "geojson":
         body: Iterator = (s.encode() for s in _stream(user_id, lambda s, u, f: visit_geojson(s, u, f), filters))
     elif fmt == "csv":
-        body = _csv(_stream(user_id, _rows(kind, lang), filters), lang)
+        body = csv_chunks(_translated_header(_stream(user_id, _rows(kind, lang), filters), lang))
     else:
         path = await run.io_bound(_xlsx_file, user_id, _rows(kind, lang), filters, lang, translate(kind.title(), lang))
-        body = _file_chunks(path)
+        body = file_chunks(path)
     return StreamingResponse(body, media_type=MEDIA[fmt], headers=headers)

@@ -227,6 +227,14 @@ def measure_services(url: str, runs: int) -> dict:
     return out
 
 
+async def sign_in_browser(page, base: str, login: str) -> None:  # noqa: ANN001 - a Playwright page
+    await page.goto(base + "/login")
+    await page.get_by_label("Phone number or username").fill(login)
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url(base + "/", timeout=30000)
+
+
 async def measure_browser(data_dir: Path, env: dict, street: tuple, runs: int) -> dict:
     from playwright.async_api import async_playwright
 
@@ -238,11 +246,7 @@ async def measure_browser(data_dir: Path, env: dict, street: tuple, runs: int) -
             browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
             page = await context.new_page()
-            await page.goto(base + "/login")
-            await page.get_by_label("Phone number or username").fill("coord")
-            await page.get_by_label("Password").fill(PASSWORD)
-            await page.get_by_role("button", name="Sign in").click()
-            await page.wait_for_url(base + "/", timeout=30000)
+            await sign_in_browser(page, base, "coord")
             http = {}
             for name, (bbox, zoom) in (("city", CITY_VIEW), ("street", street)):
                 query = f"/api/v1/map-data?bbox={','.join(f'{v:.6f}' for v in bbox)}&zoom={zoom}"

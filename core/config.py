@@ -56,9 +56,14 @@ class Settings(BaseSettings):
 
     # Visits
     visit_interval_days: int = 30
+    list_page_size: int = Field(default=20, ge=5, le=200)  # visits and households per page on the paged lists
     verify_radius_m: float = 150.0
     late_entry_hours: float = 48.0  # a visit stored (or queued offline) later than this after it happened is flagged
     max_travel_kmh: float = 30.0  # faster than this between two of a member's visits is flagged
+    # Hours after saving during which a member may correct their own visit (an audited edit).
+    visit_edit_hours: float = Field(default=24.0, ge=0)
+    # Callbacks (回访): the share of each area's counted visits of a week drawn for a phone call.
+    callback_share: float = Field(default=0.10, ge=0.0, le=1.0)
 
     # Password hashing: Argon2id with RFC 9106's low-memory profile (pwdlib's and argon2-cffi's
     # defaults). Lower them only for tests: every sign-in costs this much CPU and memory on purpose.

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 from core.config import get_settings
@@ -33,8 +34,25 @@ def _sqlite_begin(conn) -> None:  # noqa: ANN001
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def make_sqlite_private(url: str) -> None:
+    """The SQLite file (created empty if missing) and its -wal/-shm readable by the owner only (0600).
+
+    SQLite gives the -wal and -shm files it creates later the database file's permissions.
+    """
+    database = make_url(url).database if url.startswith("sqlite") else None
+    if not database or database == ":memory:":
+        return
+    path = Path(database)
+    if not path.exists() and path.parent.is_dir():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # SQLite accepts an empty file as a new database
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            file.chmod(0o600)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        make_sqlite_private(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
 
@@ -90,6 +108,7 @@ def upgrade_schema(url: str | None = None) -> None:
     from alembic.config import Config
 
     get_settings().data_dir.mkdir(parents=True, exist_ok=True)
+    make_sqlite_private(url or get_settings().effective_database_url)
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url or get_settings().effective_database_url)

@@ -2,6 +2,7 @@
 
 from models.api_tokens import ApiToken
 from models.audit import AuditEntry
+from models.callbacks import Callback, CallbackDraw, CallbackOutcome
 from models.door_cards import DoorCard
 from models.events import (
     Attendance,
@@ -34,7 +35,7 @@ from models.requests import (
     Visibility,
 )
 from models.users import LoginAttempt, Role, User
-from models.visits import LocationSource, Photo, ReviewState, Visit, VisitAnswer, VisitReview
+from models.visits import LocationSource, Photo, ReviewState, Visit, VisitAnswer, VisitReview, VisitRevision
 from models.year import (
     AssignmentStatus,
     BoardComment,
@@ -67,6 +68,9 @@ __all__ = [
     "ServicePost",
     "Area",
     "Attendance",
+    "Callback",
+    "CallbackDraw",
+    "CallbackOutcome",
     "AuditEntry",
     "EventKind",
     "CalendarFeed",
@@ -106,4 +110,5 @@ __all__ = [
     "Visit",
     "VisitAnswer",
     "VisitReview",
+    "VisitRevision",
 ]

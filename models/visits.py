@@ -104,3 +104,17 @@ class Photo(SQLModel, table=True):
     upload_sha256: str = Field(index=True)
     duplicate_of_visit_id: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class VisitRevision(SQLModel, table=True):
+    """One correction of a stored visit: the changed fields' old and new values (JSON objects).
+
+    Kept beside the audit entry ("visit.edit"), which by design never holds a record's content.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: str = Field(foreign_key="visit.id", index=True, max_length=36)
+    editor_id: int = Field(foreign_key="user.id")
+    edited_at: datetime = Field(default_factory=utcnow)
+    old_values: str
+    new_values: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from nicegui import run, ui
 
 import pages.admin_household_import  # noqa: F401  # registers /admin/households/import before /{household_id}
@@ -17,17 +19,19 @@ from services.areas import area_label, areas_visible_to
 from services.errors import NotFound, ServiceError
 from services.geocoding import GeocodeReport, geocode_pending, get_geocoder, unresolved_households
 from services.households import (
+    HouseholdRow,
     active_pairings,
     create_household,
     end_pairing,
     get_household,
     household_need_ids,
-    list_households,
     members_for_pairing,
     need_categories,
     pair_member,
     update_household,
 )
+from services.paging.cursor import Page
+from services.paging.households import count_households, household_page
 from services.policy import MANAGERS
 
 
@@ -48,12 +52,21 @@ def geocode_message(report: GeocodeReport) -> str:
     return " ".join(parts) or _("No addresses are waiting to be placed.")
 
 
+def _list_page(actor: User, search: str, area_id: int | None, overdue_only: bool, after: str | None,
+               lang: str) -> tuple[Page[HouseholdRow], int]:
+    settings = get_settings()
+    with session_scope(read_only=True) as session:
+        page = household_page(session, actor, search, area_id, overdue_only, after, settings.list_page_size,
+                              settings.visit_interval_days, lang=lang)
+        return page, count_households(session, actor, search, area_id, overdue_only, settings.visit_interval_days)
+
+
 @ui.page("/admin/households")
-def households_page(overdue: bool = False, q: str = "") -> None:
+async def households_page(overdue: bool = False, q: str = "", area_id: int = 0, after: str = "",
+                          page: int = 1) -> None:
     user = require_user(*MANAGERS)
     if user is None:
         return
-    settings = get_settings()
     with session_scope() as session:
         areas = [(a.id, area_label(session, a.id)) for a in areas_visible_to(session, user)]
     with frame(_("Households"), user):
@@ -67,20 +80,44 @@ def households_page(overdue: bool = False, q: str = "") -> None:
         with ui.row().classes("w-full items-center gap-2"):
             search = ui.input(placeholder=_("Search by name or address"), value=q).props(
                 "outlined dense clearable debounce=300").classes("grow").mark("household-search")
-            area = ui.select({0: _("All areas"), **dict(areas)}, value=0, label=_("Area")).props(
+            area = ui.select({0: _("All areas"), **dict(areas)}, value=area_id if area_id in dict(areas) else 0,
+                             label=_("Area")).props(
                 "dense outlined").classes("min-w-48").mark("area-filter")
             overdue_only = ui.switch(_("Overdue only"), value=overdue).mark("overdue-only")
 
+        # The filters and the page position live in the URL: a reload or a shared link shows the same page.
+        position = {"after": after, "page": max(1, page)}
+
+        def filters_query() -> dict[str, str]:
+            return {k: v for k, v in {"q": search.value or "", "area_id": str(area.value or ""),
+                                      "overdue": "1" if overdue_only.value else ""}.items() if v}
+
+        def first_page() -> None:
+            position.update(after="", page=1)
+            query = urlencode(filters_query())
+            ui.navigate.history.replace("/admin/households" + (f"?{query}" if query else ""))
+            household_list.refresh()
+
         @ui.refreshable
-        def household_list() -> None:
-            with session_scope() as session:
-                rows = list_households(session, user, search.value or "", settings.visit_interval_days,
-                                       lang=current_language(), area_id=area.value or None)
-            if overdue_only.value:
-                rows = [row for row in rows if row.overdue]
-            ui.label(_("{n} households").format(n=len(rows))).classes("text-sm text-gray-500")
-            for row in rows:
-                household_card(row.household, row.days_since_visit, row.overdue, row.needs)
+        async def household_list() -> None:
+            actor = require_user(*MANAGERS)
+            if actor is None:
+                return
+            shown, total = await run.io_bound(_list_page, actor, search.value or "", area.value or None,
+                                              bool(overdue_only.value), position["after"] or None,
+                                              current_language())
+            ui.label(_("{n} households · page {page}").format(n=total, page=position["page"])).classes(
+                "text-sm text-gray-500").mark("household-count")
+            for row in shown.rows:
+                household_card(row.household, row.days_since_visit, row.overdue, row.needs, row.due_soon)
+            with ui.row().classes("w-full justify-between items-center").mark("pager"):
+                if position["page"] > 1:
+                    ui.link(_("Back to the first page"), "/admin/households?" + urlencode(filters_query())).classes(
+                        "text-primary p-3").mark("page-first")
+                if shown.next_after:
+                    query = urlencode({**filters_query(), "after": shown.next_after, "page": position["page"] + 1})
+                    ui.link(_("Next page"), f"/admin/households?{query}").classes(
+                        "text-primary font-medium p-3").mark("page-next")
 
         @ui.refreshable
         def unresolved_list() -> None:
@@ -115,12 +152,13 @@ def households_page(overdue: bool = False, q: str = "") -> None:
 
         geocode_button.on_click(geocode)
         for element in (search, area, overdue_only):
-            element.on_value_change(household_list.refresh)
+            element.on_value_change(first_page)
         unresolved_list()
-        household_list()
+        await household_list()
 
 
-def household_card(household: Household, days: int | None, overdue: bool, needs: list[str]) -> None:
+def household_card(household: Household, days: int | None, overdue: bool, needs: list[str],
+                   due_soon: bool = False) -> None:
     with ui.link(target=f"/admin/households/{household.id}").classes("no-underline text-inherit w-full"):
         with ui.card().classes("w-full").props("flat bordered").mark(f"household-{household.id}"):
             with ui.row().classes("w-full items-center justify-between no-wrap"):
@@ -128,8 +166,10 @@ def household_card(household: Household, days: int | None, overdue: bool, needs:
                 if days is None:
                     ui.badge(_("Never visited"), color="negative")
                 else:
-                    ui.badge(_("{days} days since last visit").format(days=days),
-                             color="negative" if overdue else "positive")
+                    text = _("Due soon · {days} days since last visit") if due_soon else _(
+                        "{days} days since last visit")
+                    ui.badge(text.format(days=days), color="negative" if overdue else "orange-9" if due_soon
+                             else "positive")
             ui.label(household.address).classes("text-gray-600 text-sm")
             with ui.row().classes("gap-2 items-center"):
                 if needs:

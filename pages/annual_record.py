@@ -20,6 +20,7 @@ from services.annual_record import (
     to_pdf,
     to_xlsx,
 )
+from services.callbacks.satisfaction import headline
 from services.errors import NotFound, ServiceError
 from services.org_year import current_year
 from services.policy import FIELD_STAFF, MANAGERS, YEAR_KEEPERS
@@ -86,7 +87,8 @@ def record_view(record: AnnualRecord) -> None:
         for value, label, marker in (
             (str(record.visits), _("Visits"), "visits"),
             (_percent(record.verified_share), _("Verified visits"), "verified"),
-            (_percent(record.satisfaction_share), _("Residents' satisfaction"), "satisfaction"),
+            (headline(record.request_satisfaction, _), _("Residents' satisfaction"), "satisfaction"),
+            (headline(record.callback_satisfaction, _), _("Satisfaction in callbacks"), "callback-satisfaction"),
             (f"{record.commitments_kept}/{record.commitments}", _("Commitments kept"), "commitments"),
         ):
             with ui.card().classes("items-center gap-0").props("flat bordered"):

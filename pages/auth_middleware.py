@@ -1,15 +1,20 @@
-"""Sends signed-out browsers to the sign-in page; lets public paths through."""
+"""Sends signed-out browsers to the sign-in page (with the page they wanted); lets public paths through.
+
+Public requests never touch the browser's session storage, so a cookieless ``GET /health`` (a load
+balancer's poll) writes no session file. A session that timed out (idle or too old) is ended here
+and the browser redirected to ``/login?redirect_to=<the page>``: the address bar shows the sign-in
+page, and signing in returns to where the user was.
+"""
 
 from __future__ import annotations
-
-from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app
 from starlette.middleware.base import BaseHTTPMiddleware
 
-from core.i18n import match_language
+from pages.session import login_url, sign_out
+from services.auth import session_timed_out
 
 # Public: sign-in, set-up, NiceGUI's own assets, the PWA files (a redirected service worker
 # script is refused by browsers), the JSON API (it has its own token check) and public pages.
@@ -22,10 +27,14 @@ PUBLIC_PREFIXES = (
 
 class AuthMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next):  # noqa: ANN201
-        if "lang" not in app.storage.user:
-            app.storage.user["lang"] = match_language(request.headers.get("accept-language"))
         path = request.url.path
-        if not app.storage.user.get("user_id") and not path.startswith(PUBLIC_PREFIXES):
+        if path.startswith(PUBLIC_PREFIXES):
+            return await call_next(request)
+        stored = app.storage.user
+        if stored.get("user_id") and session_timed_out(stored.get("issued_at"), stored.get("signed_in_at"),
+                                                       stored.get("last_seen")):
+            sign_out()
+        if not stored.get("user_id"):
             target = path + (f"?{request.url.query}" if request.url.query else "")
-            return RedirectResponse(f"/login?redirect_to={quote(target)}")
+            return RedirectResponse(login_url(target))
         return await call_next(request)

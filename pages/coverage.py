@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from nicegui import run, ui
 
@@ -12,6 +12,7 @@ from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, format_date, format_number
 from models import User
+from pages.callbacks.satisfaction import satisfaction_card
 from pages.filters_bar import FilterBar
 from pages.frame import frame
 from pages.session import require_user
@@ -28,6 +29,7 @@ from services.coverage import (
     visits_per_member_month,
 )
 from services.map_data import MapFilters
+from services.org_time import org_today
 from services.policy import MANAGERS, VISITORS
 
 CHART_MEMBERS = 10  # members drawn separately; the rest are summed up
@@ -76,9 +78,9 @@ def monthly_chart(monthly: MonthlyVisits) -> None:
 
 
 async def coverage_view(user: User, own: bool) -> None:
-    today = date.today()
-    bar = FilterBar(user, (today - timedelta(days=29)).isoformat(), today.isoformat())
     tz = get_settings().time_zone
+    today = org_today()
+    bar = FilterBar(user, (today - timedelta(days=29)).isoformat(), today.isoformat())
 
     @ui.refreshable
     async def content() -> None:
@@ -86,7 +88,8 @@ async def coverage_view(user: User, own: bool) -> None:
         if actor is None:
             return
         spinner = ui.spinner(size="lg")
-        data = await run.io_bound(load_coverage, actor, bar.map_filters())
+        filters = bar.map_filters()
+        data = await run.io_bound(load_coverage, actor, filters)
         spinner.delete()
         s = data.summary
         with ui.element("div").classes("w-full grid grid-cols-2 md:grid-cols-6 gap-3"):
@@ -98,6 +101,7 @@ async def coverage_view(user: User, own: bool) -> None:
                       "stat-review")
             stat_card(percent(s.verified_share), _("Verified at the household"), "stat-verified")
             stat_card(format_number(round(s.photos_per_visit, 1)), _("Photos per visit"), "stat-photos")
+        await satisfaction_card(actor, filters.date_from, filters.date_to)
         with ui.card().classes("w-full"):
             ui.label(_("My visits per month") if own else _("Visits per member per month")).classes("font-medium")
             monthly_chart(data.monthly)

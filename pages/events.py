@@ -30,6 +30,7 @@ from services.events import (
     may_sign_up,
     places_left,
     roles_of,
+    signup_closed_reason,
     upcoming_events,
 )
 from services.notifications import mark_read, notice_params, notices_for
@@ -266,8 +267,9 @@ def event_page(event_id: int) -> None:
             if not may_sign_up(actor, event):
                 ui.label(_("Sign-up is for members and volunteers.")).classes("text-gray-600")
                 return
-            if now >= event.starts_at or (event.signup_deadline and now > event.signup_deadline):
-                ui.label(_("Sign-up for this event has closed.")).classes("text-gray-600")
+            closed = signup_closed_reason(event, now)
+            if closed:
+                ui.label(_(closed)).classes("text-gray-600").mark("signup-closed")
                 return
             role_choice = None
             if roles:

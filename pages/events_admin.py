@@ -18,6 +18,7 @@ from pages.events import places_text, tz, when_text
 from pages.frame import frame, not_found_message
 from pages.messages import notify_error, notify_ok
 from pages.session import require_user
+from pages.walk_ins.form import walk_in_card
 from services.attendance import (
     STATE_LABELS,
     check_out_participant,
@@ -357,6 +358,7 @@ def roster_page(event_id: int, request: Request) -> None:
             ui.image(qr_svg_uri(check_in_url)).classes("w-[min(80vw,70vh)]").mark("qr-code")
             ui.label(check_in_url).classes("text-xs text-gray-500 break-all text-center")
             ui.button(_("Close"), on_click=qr_dialog.close).props("flat")
+        walk_in_card(event_id, lambda: refresh())
         body = ui.column().classes("w-full items-center gap-2")
 
     def refresh() -> None:

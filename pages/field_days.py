@@ -26,6 +26,7 @@ from services.field_days import (
     record_field_day,
     requests_of,
 )
+from services.org_time import org_today
 from services.org_year import current_year
 from services.requests import MAX_DESCRIPTION, categories, category_name
 
@@ -92,7 +93,7 @@ def field_days_page(year: int = 0) -> None:
 
 def new_day_form(done) -> None:  # noqa: ANN001
     tz = get_settings().time_zone
-    today = datetime.now(ZoneInfo(tz)).date()
+    today = org_today()
     with ui.expansion(_("Record a field day"), icon="add").classes("w-full bg-white").mark("new-field-day"):
         day = ui.input(_("Date"), value=today.isoformat()).props("type=date outlined dense").mark("field-day-date")
         place = ui.input(_("Place (your contact point)")).props("outlined dense maxlength=200").classes("w-full") \

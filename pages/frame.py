@@ -26,11 +26,14 @@ from services.policy import (
 # (path, label msgid, icon, roles allowed); the drawer shows what the user's role may open.
 NAV_ITEMS: list[tuple[str, str, str, frozenset[Role]]] = [
     ("/", "My households", "home", VISITORS),
+    # A plain page outside NiceGUI (static/offline.html): it works with no signal at all.
+    ("/offline", "Offline visits", "cloud_off", VISITORS),
     ("/", "Overview", "dashboard", MANAGERS),
     ("/admin/households", "Households", "holiday_village", MANAGERS),
     ("/admin/needs", "Needs", "category", MANAGERS),
     ("/visits", "Visits", "fact_check", MANAGERS),
     ("/review", "Review queue", "rule", MANAGERS),
+    ("/callbacks", "Callbacks", "phone_callback", MANAGERS),
     ("/map", "Map", "map", MANAGERS),
     ("/requests", "Requests", "campaign", REQUEST_STAFF),
     ("/requests/dashboard", "Request dashboard", "insights", MANAGERS),
@@ -60,6 +63,17 @@ PHONE_CSS = """
   .ds-card { width: 100%; max-width: 720px; }
   .ds-page { width: 100%; max-width: 960px; margin: 0 auto; padding: 12px; gap: 12px; }
   .ds-hidden-upload { position: absolute; width: 1px; height: 1px; overflow: hidden; opacity: 0; }
+  /* Status notices take their own room in the layout instead of floating over a form's controls:
+     the unsent-visits banner at the top of the content, the connection-lost box in the header
+     (Quasar pads the page by the header's height). static/js/pwa.js moves them there. */
+  .ds-status-slot:empty, .ds-connection-slot:empty { display: none; }
+  .ds-connection-slot #popup { position: relative; left: auto; right: auto; margin: 4px 0 6px; width: 100%;
+    padding: 8px 12px 8px 2.6em; gap: 2px; color: #1a1a1a; font-size: 14px; }
+  .ds-connection-slot #popup[aria-hidden="true"] { display: none; }
+  /* NiceGUI shows the box after 2 s without a connection (a blip shows nothing): so does this. */
+  .ds-connection-slot #popup[aria-hidden="false"] { animation: ds-after-a-moment 0s 2s backwards; }
+  @keyframes ds-after-a-moment { from { max-height: 0; padding: 0; margin: 0; border-width: 0;
+    overflow: hidden; visibility: hidden; } }
 </style>
 """
 
@@ -100,7 +114,7 @@ def switch_language(lang: str) -> None:
 
 
 def language_toggle() -> None:
-    current = app.storage.user.get("lang", "zh_CN")
+    current = current_language()
     other = "en" if current == "zh_CN" else "zh_CN"
     ui.button(LANGUAGES[other], on_click=lambda: switch_language(other)).props(
         "flat dense color=white no-caps"
@@ -139,14 +153,16 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
     drawer = None
     if items:
         drawer = ui.left_drawer(value=False).props("overlay bordered").classes("bg-white")
-    with ui.header().classes("items-center justify-between px-2 py-1"):
+    with ui.header().classes("items-center justify-between flex-wrap px-2 py-1"):
         with ui.row().classes("items-center gap-1 no-wrap"):
             if drawer is not None:
                 ui.button(icon=MENU_ICON, on_click=lambda: open_menu(drawer, user, items)).props(
                     "flat round dense color=white").mark("menu")
             ui.label(title).classes("text-lg font-medium")
         language_toggle()
+        ui.element("div").classes("ds-connection-slot w-full")
     with ui.column().classes("ds-page") as content:
+        ui.element("div").classes("ds-status-slot w-full")
         yield content
     if user is not None:
         # Created last: a timer waits for the browser's connection, and NiceGUI sends the page as

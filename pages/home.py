@@ -1,4 +1,4 @@
-"""Start page: a member's households, most overdue first; an overview for coordinators."""
+"""Start page: a member's households, most overdue first; a volunteer's coming events; an overview for coordinators."""
 
 from __future__ import annotations
 
@@ -6,16 +6,20 @@ from nicegui import ui
 
 from core.config import get_settings
 from core.db import session_scope
-from core.i18n import _, current_language, format_date
+from core.i18n import _, current_language, format_date, to_local
 from models import Role, User
-from pages.events import home_events_block
+from pages.events import home_events_block, places_text, status_badge, tz, when_text
 from pages.field_days import field_day_reminder
 from pages.frame import frame
 from pages.request_cards import home_requests
-from pages.session import require_user
+from pages.session import require_user, take_refused_notice
+from services.events import upcoming_events
 from services.households import coverage_counts, list_households
+from services.org_time import org_today
 from services.policy import MANAGERS
 from services.visit_review.review import issues_for_member, pending_by_household, pending_review_count
+
+HOME_EVENTS = 8
 
 
 @ui.page("/")
@@ -23,18 +27,51 @@ def home_page() -> None:
     user = require_user()
     if user is None:
         return
+    refused = take_refused_notice()
     with frame(_("My households") if user.role == Role.member else _("Overview"), user):
+        if refused:
+            with ui.row().classes("ds-card items-center gap-2 no-wrap bg-amber-50 p-2 rounded").mark("page-refused"):
+                ui.label(_(refused))
+        if user.role == Role.member:
+            # The households first: the reason a member opens the app in the field.
+            member_home(user)
+            home_requests(user)
+            home_events_block(user)
+            field_day_reminder(user)
+            return
         home_requests(user)
+        if user.role == Role.volunteer:
+            ui.label(_("Welcome, {name}.").format(name=user.name)).classes("text-lg")
+            volunteer_events(user)
         home_events_block(user)
         field_day_reminder(user)
-        if user.role == Role.member:
-            member_home(user)
-        elif user.role in MANAGERS:
+        if user.role in MANAGERS:
             coordinator_home(user)
-        else:
-            with ui.card().classes("ds-card"):
-                ui.label(_("Welcome, {name}.").format(name=user.name)).classes("text-lg")
-                ui.label(_("Service events you can join will appear here."))
+
+
+def volunteer_events(user: User) -> None:
+    """Today's and the coming events the volunteer may join, their own sign-ups marked."""
+    with session_scope(read_only=True) as session:
+        rows = upcoming_events(session, user, limit=HOME_EVENTS)
+    with ui.card().classes("ds-card gap-2").props("flat bordered").mark("home-events"):
+        ui.label(_("Today and coming up")).classes("text-lg font-medium")
+        if not rows:
+            ui.label(_("No events are planned yet. Look again soon."))
+        today = org_today()
+        for row in rows:
+            event = row.event
+            day = to_local(event.starts_at, tz()).date()
+            with ui.link(target=f"/events/{event.id}").classes("no-underline text-inherit w-full").mark(
+                    f"home-event-{event.id}"):
+                with ui.column().classes("w-full gap-0 py-1"):
+                    with ui.row().classes("w-full items-center justify-between no-wrap gap-2"):
+                        ui.label(event.title).classes("font-medium text-primary")
+                        if row.my_status is not None:
+                            status_badge(row.my_status)
+                    prefix = _("Today") + " · " if day <= today else ""
+                    ui.label(prefix + when_text(event)).classes("text-sm text-gray-700")
+                    if row.my_status is None:
+                        ui.label(places_text(event)).classes("text-xs text-gray-600")
 
 
 def member_home(user: User) -> None:
@@ -64,6 +101,9 @@ def member_home(user: User) -> None:
                         elif row.overdue:
                             ui.badge(_("{days} days since last visit").format(days=row.days_since_visit),
                                      color="negative")
+                        elif row.due_soon:
+                            ui.badge(_("Due soon · {days} days since last visit").format(
+                                days=row.days_since_visit), color="orange-9").mark(f"due-soon-{household.id}")
                         else:
                             ui.badge(_("{days} days since last visit").format(days=row.days_since_visit),
                                      color="positive")

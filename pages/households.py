@@ -8,14 +8,17 @@ from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, current_language, format_date
 from models import Role
+from models.common import utcnow
 from pages.frame import frame, not_found_message
 from pages.request_cards import household_requests
 from pages.session import require_user
 from pages.visit_cards import visit_card
 from pages.visit_review.controls import card_actions
+from pages.visit_saving.saved_view import saved_at_text
 from services.errors import NotFound
 from services.households import get_household, household_need_ids, need_categories
 from services.policy import HOUSEHOLD_READERS
+from services.visit_corrections import edit_deadline
 from services.visit_review.review import review_details
 from services.visits import VisitFilters, list_visits, photos_of, visit_dates
 
@@ -42,7 +45,12 @@ def household_page(household_id: int, saved: str = "") -> None:
             not_found_message()
             return
         if saved:
-            ui.label(_("Visit saved.")).classes("text-positive font-medium")
+            stored = next((v for v, _h, _m in visits if v.id == saved), None)
+            text = saved_at_text(stored.created_at, settings.time_zone) if stored else _("Visit saved.")
+            ui.label(text).classes("text-positive font-medium").mark("saved-at")
+            if stored is not None and stored.member_id == user.id and utcnow() <= edit_deadline(stored):
+                ui.button(_("Correct this visit"), icon="edit", on_click=lambda: ui.navigate.to(
+                    f"/households/{household_id}/visit?visit={saved}&edit=1")).props("outline").mark("correct-visit")
         with ui.card().classes("ds-card"):
             ui.label(household.head_name).classes("text-xl font-medium")
             ui.label(household.address).classes("text-gray-700")

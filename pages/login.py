@@ -14,6 +14,8 @@ from models import User
 from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
+from pages.report_problem import report_problem_entry
+from pages.safe_redirect import safe_redirect
 from pages.session import begin_sign_in, rotate_session_id, sign_in, sign_out, take_ticket
 from services import setup
 from services.api_tokens import revoke_tokens_for
@@ -23,13 +25,6 @@ from services.rate_limit import SIGN_IN_ATTEMPTS
 from services.users import own_account
 
 
-def _safe_redirect(target: str | None) -> str:
-    # Only local paths: an open redirect would let a phishing link bounce through sign-in.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
-
-
 @ui.page("/login")
 def login_page(redirect_to: str = "/") -> None:
     with session_scope() as session:
@@ -37,7 +32,7 @@ def login_page(redirect_to: str = "/") -> None:
             ui.navigate.to("/setup")
             return
     if app.storage.user.get("user_id"):
-        ui.navigate.to(_safe_redirect(redirect_to))
+        ui.navigate.to(safe_redirect(redirect_to))
         return
 
     def check_password(login_text: str, password_text: str) -> User:
@@ -65,7 +60,7 @@ def login_page(redirect_to: str = "/") -> None:
             password_step.set_visibility(False)
             code_step.set_visibility(True)
             return
-        ui.navigate.to(begin_sign_in(user, _safe_redirect(redirect_to)))
+        ui.navigate.to(begin_sign_in(user, safe_redirect(redirect_to)))
 
     async def try_code() -> None:
         code_error.set_text("")
@@ -77,7 +72,7 @@ def login_page(redirect_to: str = "/") -> None:
             code_error.set_text(error_text(exc))
             code.set_value("")
             return
-        ui.navigate.to(begin_sign_in(user, _safe_redirect(redirect_to)))
+        ui.navigate.to(begin_sign_in(user, safe_redirect(redirect_to)))
 
     with frame(_("Sign in")), ui.card().classes("ds-card self-center"):
         ui.label("Doorstep").classes("text-2xl font-bold")
@@ -90,6 +85,7 @@ def login_page(redirect_to: str = "/") -> None:
             error = ui.label().classes("text-negative").mark("login-error")
             ui.button(_("Sign in"), on_click=try_login).classes("w-full").props("size=lg").mark("sign-in")
             ui.link(_("New volunteer? Register here"), "/register").classes("text-sm")
+            report_problem_entry()
         with ui.column().classes("w-full") as code_step:
             ui.label(_("Enter the 6-digit code from your authenticator app.")).classes("text-gray-700")
             code = ui.input(_("Code")).props("autocomplete=one-time-code inputmode=numeric outlined maxlength=6")
@@ -116,7 +112,7 @@ async def finish_sign_in(request: Request, ticket: str = "", redirect_to: str = 
     if lang:
         app.storage.user["lang"] = lang
     sign_in(user)
-    return RedirectResponse(_safe_redirect(redirect_to), status_code=303)
+    return RedirectResponse(safe_redirect(redirect_to), status_code=303)
 
 
 # Signing out also forgets this browser's API token and the households cached for the offline page.

@@ -7,7 +7,7 @@ view (static/js/doorstep-map.js). One websocket message per marker would take se
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from nicegui import ui
 
@@ -21,6 +21,7 @@ from pages.session import require_user
 from services.coords import wgs84_to_gcj02
 from services.map_data import visible_extent
 from services.map_registry import LAYER_LABELS, available_layers
+from services.org_time import org_today
 from services.policy import MANAGERS
 from services.tiles import tile_config
 from services.visit_review.review import STATE_LABELS
@@ -53,7 +54,7 @@ def map_page(days: int = 90) -> None:
         extent = (west, south, east, north)
     ui.add_head_html(MAP_CSS)
     with frame(_("Map"), user):
-        today = date.today()
+        today = org_today()
         bar = FilterBar(user, date_from=(today - timedelta(days=days)).isoformat() if days else "",
                         date_to=today.isoformat())
         layer_names = available_layers()

@@ -35,8 +35,10 @@ class PhotoPicker:
 
     def __init__(self, max_photos: int, too_many: str, marker: str,
                  buttons: tuple[tuple[str, str, str], ...] = (CAMERA, GALLERY),
-                 allowed: Callable[[], bool] = lambda: True) -> None:
+                 allowed: Callable[[], bool] = lambda: True,
+                 on_change: Callable[[int], None] | None = None) -> None:
         self.max_photos, self.too_many, self.allowed = max_photos, too_many, allowed
+        self.on_change = on_change  # told the number of photos held, after each add or remove
         self.photos: list[ProcessedPhoto] = []
         self.uploader = ui.upload(on_upload=self.receive, multiple=True, auto_upload=True).classes(
             "ds-hidden-upload").mark(marker)
@@ -85,6 +87,8 @@ class PhotoPicker:
         self.show()
 
     def show(self) -> None:
+        if self.on_change is not None:
+            self.on_change(len(self.photos))
         self.preview.clear()
         with self.preview:
             for photo in list(self.photos):

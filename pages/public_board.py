@@ -12,6 +12,7 @@ from models import CommitmentStatus
 from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
+from pages.report_problem import report_problem_entry
 from services.challenge import new_challenge
 from services.commitments import STATUS_LABELS
 from services.errors import NotFound, ServiceError, Throttled
@@ -40,6 +41,7 @@ def board_index_page() -> None:
                 "text-sm text-gray-700")
             for area in areas:
                 ui.link(area.name, f"/public/board/{area.id}").classes("text-lg")
+        report_problem_entry()
 
 
 @ui.page("/public/board/{area_id}")
@@ -71,7 +73,7 @@ def header(view: BoardView) -> None:
                     "text-sm font-medium whitespace-nowrap").mark("board-kept")
         with ui.row().classes("gap-3 text-sm"):
             ui.link(_("Previous year"), f"/public/board/{view.area_id}?year={view.year - 1}")
-            ui.link(_("Report a concern"), "/public/request")
+        report_problem_entry()
 
 
 def members(view: BoardView) -> None:

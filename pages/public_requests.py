@@ -13,6 +13,7 @@ from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
 from pages.photo_picker import ADD_PHOTO, PhotoPicker
+from pages.report_problem import REPORT_A_PROBLEM, promised_response_text
 from pages.request_cards import event_text, status_badge
 from pages.service_points import nearest_points_card
 from services.areas import area_label
@@ -42,7 +43,7 @@ return await new Promise((resolve) => {
 
 @ui.page("/public/request", reconnect_timeout=get_settings().reconnect_timeout)
 def public_request_page() -> None:
-    with frame(_("Report a concern")):
+    with frame(_(REPORT_A_PROBLEM)):
         PublicForm().build()
 
 
@@ -170,7 +171,7 @@ def public_status_page(code: str, new: str = "", rated: str = "") -> None:
             with ui.card().classes("ds-card items-center"):
                 ui.icon("search_off", size="48px").classes("text-gray-400")
                 ui.label(error_text(exc)).classes("text-center").mark("public-not-found")
-                ui.link(_("Report a concern"), "/public/request")
+                ui.link(_(REPORT_A_PROBLEM), "/public/request")
             return
         tz = get_settings().time_zone
         lang = current_language()
@@ -180,6 +181,9 @@ def public_status_page(code: str, new: str = "", rated: str = "") -> None:
                 ui.label(_("Your request was received.")).classes("text-lg font-medium")
                 ui.label(_("Keep this tracking code to follow your request:")).classes("text-sm text-center")
                 ui.label(view.code).classes("text-3xl font-mono font-bold tracking-widest").mark("tracking-code")
+                if view.category is not None:
+                    ui.label(promised_response_text(view.category.response_hours)).classes(
+                        "font-medium text-center").mark("promised-response")
                 ui.label(_("Bookmark this page or write the code down.")).classes("text-xs text-gray-600")
         with ui.card().classes("ds-card"):
             with ui.row().classes("w-full items-center justify-between no-wrap"):

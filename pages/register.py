@@ -6,10 +6,12 @@ from nicegui import run, ui
 
 from core.db import session_scope
 from core.i18n import N_, _
+from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
-from services.errors import ServiceError
-from services.volunteers import RegistrationForm, register_volunteer, registration_areas
+from services.challenge import new_challenge
+from services.errors import ServiceError, Throttled
+from services.volunteers import RegistrationForm, register_from_public_form, registration_areas
 
 PRIVACY_NOTICE = N_(
     "We keep your name, phone number, community, skills and availability to organise volunteer events, "
@@ -24,9 +26,16 @@ def register_page() -> None:
     with session_scope(read_only=True) as session:
         areas = registration_areas(session)
 
-    def submit(form: RegistrationForm) -> bool:
+    def submit(form: RegistrationForm, address: str, token: str, answer: str | None) -> bool:
         with session_scope() as session:
-            return register_volunteer(session, form)[1]
+            return register_from_public_form(session, form, address, token, answer)
+
+    challenge = {"current": new_challenge()}
+
+    def new_question() -> None:
+        challenge["current"] = new_challenge()
+        question.set_text(_("To show you are a person: what is {question}?").format(
+            question=challenge["current"].question))
 
     async def send() -> None:
         error.set_text("")
@@ -37,9 +46,13 @@ def register_page() -> None:
                                 skills=skills.value or "", availability=availability.value or "",
                                 password=password.value or "", consent=bool(consent.value))
         try:
-            approved = await run.io_bound(submit, form)  # argon2 hashing
+            approved = await run.io_bound(submit, form, client_ip(), challenge["current"].token,
+                                          answer.value)  # argon2 hashing
         except ServiceError as exc:
             error.set_text(error_text(exc))
+            if not isinstance(exc, Throttled):
+                new_question()  # each question is good for one try
+                answer.set_value("")
             return
         card.clear()
         with card:
@@ -67,6 +80,10 @@ def register_page() -> None:
         with ui.expansion(_("Privacy notice")).classes("w-full").props("dense"):
             ui.label(_(PRIVACY_NOTICE)).classes("text-sm")
         consent = ui.checkbox(_("I have read and agree to the privacy notice.")).mark("reg-consent")
+        question = ui.label().classes("font-medium").mark("challenge-question")
+        answer = ui.input(_("Answer")).props("outlined inputmode=numeric maxlength=3").classes("w-full").mark(
+            "challenge-answer")
+        new_question()
         error = ui.label().classes("text-negative").mark("reg-error")
         ui.button(_("Register"), on_click=send).props("size=lg").classes("w-full").mark("register")
         ui.link(_("Already registered? Sign in"), "/login").classes("text-sm")

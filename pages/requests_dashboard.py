@@ -3,8 +3,7 @@ period, with CSV / XLSX export and the editable list of categories with their re
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from nicegui import run, ui
 
@@ -17,6 +16,7 @@ from pages.messages import notify_error, notify_ok
 from pages.request_cards import coordinator_alerts
 from pages.session import require_user
 from services.errors import ServiceError
+from services.org_time import org_today
 from services.policy import MANAGERS
 from services.request_stats import Dashboard, SatisfactionRow, build_dashboard, export_rows, to_csv, to_xlsx
 from services.requests import categories, save_category
@@ -58,7 +58,7 @@ def requests_dashboard_page(start: str = "", end: str = "") -> None:
     if user is None:
         return
     tz = get_settings().time_zone
-    today = datetime.now(ZoneInfo(tz)).date()
+    today = org_today()
     with frame(_("Request dashboard"), user):
         coordinator_alerts(user)
         with ui.row().classes("w-full gap-2 items-end"):

@@ -23,24 +23,33 @@ import uuid
 from collections.abc import Collection
 from urllib.parse import quote
 
-from nicegui import app, ui
+from nicegui import app, storage, ui
 from starlette.requests import Request
 
 from core.db import session_scope
-from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language_getter
+from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, match_language, set_language_getter
 from models import Role, User
 from services import auth
 
 log = logging.getLogger(__name__)
 TICKET_SECONDS = 60
 TOUCH_SECONDS = 60
+REFUSED_KEY = "refused_page_notice"  # shown once on the start page
 
 
 def _storage_language() -> str:
+    """The language chosen in this browser's storage, else the one its Accept-Language asks for.
+
+    Nothing is written for a browser that chose none: an anonymous request creates no session file.
+    """
     try:
-        return app.storage.user.get("lang", DEFAULT_LANGUAGE)
-    except (AssertionError, RuntimeError):  # no request context (CLI, startup)
+        chosen = app.storage.user.get("lang")
+    except (AssertionError, RuntimeError, KeyError):  # no request context (CLI, startup)
         return DEFAULT_LANGUAGE
+    if chosen:
+        return chosen
+    request = storage.request_contextvar.get()
+    return match_language(request.headers.get("accept-language")) if request is not None else DEFAULT_LANGUAGE
 
 
 set_language_getter(_storage_language)
@@ -112,6 +121,20 @@ def record_use(now: float) -> None:
         storage["last_seen"] = now
 
 
+def login_url(target: str) -> str:
+    """The sign-in page that returns to ``target`` (a path with its query) afterwards."""
+    return f"/login?redirect_to={quote(target)}"
+
+
+def _this_page() -> str:
+    """The path and query of the page this code runs for ("/" outside a page)."""
+    try:
+        url = ui.context.client.request.url
+    except Exception:
+        return "/"
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
 def current_user(touch: bool = True) -> User | None:
     """The signed-in, still active user, read fresh from the database; None once the session ended.
 
@@ -134,7 +157,7 @@ def admit(user: User | None, roles: Collection[Role] = ()) -> User | None:
     """
     if user is None:
         sign_out()
-        ui.navigate.to("/login")
+        ui.navigate.to(login_url(_this_page()))
         return None
     if user.must_change_password and not _on_path("/profile"):
         ui.navigate.to("/profile?must_change=1")
@@ -143,6 +166,8 @@ def admit(user: User | None, roles: Collection[Role] = ()) -> User | None:
         ui.navigate.to("/profile/2fa")
         return None
     if roles and user.role not in roles:
+        app.storage.user[REFUSED_KEY] = N_("Your account cannot open that page, so you were brought to your start "
+                                           "page. Ask a coordinator if you need it.")
         ui.navigate.to("/")
         return None
     return user
@@ -157,12 +182,17 @@ def require_user(*roles: Role) -> User | None:
     return admit(current_user(), roles)
 
 
+def take_refused_notice() -> str | None:
+    """The msgid saying why the last page was refused, once (the start page shows it)."""
+    return app.storage.user.pop(REFUSED_KEY, None)
+
+
 def check_open_page() -> bool:
     """For a timer on open pages: False (and off to sign-in) once the session has ended."""
     if current_user(touch=False) is not None:
         return True
     sign_out()
-    ui.navigate.to("/login")
+    ui.navigate.to(login_url(_this_page()))
     return False
 
 

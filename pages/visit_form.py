@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from nicegui import app, events, run, ui
+from fastapi.responses import RedirectResponse
+from nicegui import events, run, ui
 
 from core.config import get_settings
 from core.db import session_scope
@@ -18,12 +18,23 @@ from pages.frame import frame, not_found_message
 from pages.messages import error_text
 from pages.photo_picker import PhotoPicker
 from pages.session import require_user
+from pages.visit_saving.drafts import (
+    draft_id_for,
+    draft_values,
+    forget_draft,
+    load_draft,
+    store_draft,
+    stored_values,
+    valid_visit_id,
+)
+from pages.visit_saving.saved_view import saved_at_text, saved_visit_view
 from services.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.geo import verify_location
 from services.households import get_household
 from services.photo_pipeline import ProcessedPhoto
 from services.tiles import tile_config
+from services.visit_corrections import StoredVisit, correct_visit, own_stored_visit
 from services.visits import VisitInput, save_visit
 
 # Always resolves (never rejects): a rejected promise reaches Python only as a timeout.
@@ -37,11 +48,13 @@ return await new Promise((resolve) => {
 });
 """
 INACCURATE_M = 500
-DRAFT_FIELDS = ("notes", "needs_raised", "help_given", "photo_consent", "date", "time")
-
-
-def _drafts() -> dict:
-    return app.storage.user.setdefault("visit_drafts", {})
+def _household_and_stored(user: User, household_id: int, visit_id: str) -> tuple[Household, StoredVisit | None]:
+    with session_scope() as session:
+        household = get_household(session, user, household_id)
+        stored = own_stored_visit(session, user, visit_id)
+    if stored is not None and stored.visit.household_id != household_id:
+        raise NotFound(N_("Visit not found."))
+    return household, stored
 
 
 def _save_visit(actor: User, data: VisitInput, photos: list[ProcessedPhoto]) -> str:
@@ -49,47 +62,76 @@ def _save_visit(actor: User, data: VisitInput, photos: list[ProcessedPhoto]) -> 
 
 
 @ui.page("/households/{household_id}/visit", reconnect_timeout=get_settings().reconnect_timeout)
-def visit_form_page(household_id: int) -> None:
+async def visit_form_page(household_id: int, visit: str = "", edit: str = "") -> RedirectResponse | None:
     user = require_user(Role.member)
     if user is None:
-        return
-    settings = get_settings()
-    tz = ZoneInfo(settings.time_zone)
+        return None
+    if not valid_visit_id(visit):  # the id goes into the URL, so a reload knows which visit it is about
+        return RedirectResponse(f"/households/{household_id}/visit?visit={draft_id_for(household_id)}")
+    tz = ZoneInfo(get_settings().time_zone)
+    try:  # before the frame: its timer would have the page served before this is known
+        loaded = await run.io_bound(_household_and_stored, user, household_id, visit)
+    except NotFound:
+        loaded = None
     with frame(_("Log visit"), user):
-        try:
-            with session_scope() as session:
-                household = get_household(session, user, household_id)
-        except NotFound:
+        if loaded is None:
             not_found_message()
-            return
-        VisitForm(user, household, tz).build()
+            return None
+        household, stored = loaded
+        if stored is None or (edit and stored.editable):
+            VisitForm(user, household, tz, visit, stored).build()
+            return None
+        draft = load_draft(visit, household_id)
+        base = stored_values(stored.visit, tz)
+        unsaved = bool(draft) and draft_values({**base, **draft}) != draft_values(base)
+        if draft and not unsaved:
+            forget_draft(visit)
+        missing = max(0, int(draft.get("photo_count", 0)) - stored.photo_count)
+        saved_visit_view(stored, household, unsaved, missing)
+    return None
 
 
 class VisitForm:
-    """The form's state lives here; a draft of the typed text is kept in user storage."""
+    """The form's state lives here; a draft of what was typed is kept in user storage.
 
-    def __init__(self, user: User, household: Household, tz: ZoneInfo) -> None:
+    Without ``stored`` the form logs the visit with the client-made id ``visit_id``; with it, the
+    form corrects that stored visit (an explicit, audited edit).
+    """
+
+    def __init__(self, user: User, household: Household, tz: ZoneInfo, visit_id: str,
+                 stored: StoredVisit | None = None) -> None:
         self.user, self.household, self.tz = user, household, tz
+        self.visit_id, self.stored = visit_id, stored
         self.settings = get_settings()
-        key = str(household.id)
-        now = datetime.now(tz)
-        draft = _drafts().get(key) or {}
-        # The client-made id is the idempotency key: a double tap or a retry stores one visit.
-        self.draft = {"id": str(uuid.uuid4()), "date": now.strftime("%Y-%m-%d"), "time": now.strftime("%H:%M"),
-                      "notes": "", "needs_raised": "", "help_given": "", "photo_consent": False, **draft}
-        _drafts()[key] = self.draft
+        if stored is not None:
+            base = {**stored_values(stored.visit, tz), "photo_count": stored.photo_count}
+            base["no_location_ok"] = not base["location"]
+        else:
+            now = datetime.now(tz)
+            base = {"date": now.strftime("%Y-%m-%d"), "time": now.strftime("%H:%M"), "notes": "",
+                    "needs_raised": "", "help_given": "", "photo_consent": False, "location": {}}
+        loaded = load_draft(visit_id, household.id)  # type: ignore[arg-type]
+        self.draft = {**base, **loaded, "id": visit_id}
+        # Photos live in the page that received them: after a reload they must be added again.
+        self.photos_lost = max(0, int(loaded.get("photo_count", 0)) - int(base.get("photo_count", 0)))
+        store_draft(visit_id, household.id, self.draft)  # type: ignore[arg-type]
         self.location: dict = self.draft.get("location") or {}
         self.saving = False
 
     def remember(self, field: str, value: object) -> None:
         self.draft[field] = value
-        _drafts()[str(self.household.id)] = self.draft
-        app.storage.user.update()  # mark the storage dirty so the draft is persisted
+        store_draft(self.visit_id, self.household.id, self.draft)  # type: ignore[arg-type]
 
     def build(self) -> None:
         with ui.card().classes("ds-card"):
             ui.label(self.household.head_name).classes("text-lg font-medium")
             ui.label(self.household.address).classes("text-sm text-gray-600")
+            if self.stored is not None:
+                ui.label(saved_at_text(self.stored.saved_at, str(self.tz))).classes("text-positive").mark("saved-at")
+                ui.label(_("You are correcting this visit. The change is recorded with the old and new values.")
+                         ).classes("text-sm").mark("correcting-visit")
+            else:
+                ui.label(_("Not saved yet.")).classes("text-sm text-gray-600").mark("draft-state")
         with ui.card().classes("ds-card"):
             ui.label(_("When")).classes("font-medium")
             with ui.row().classes("w-full no-wrap"):
@@ -108,7 +150,8 @@ class VisitForm:
                 setattr(self, f"{field}_input", area)
         self.build_photos()
         self.error = ui.label().classes("text-negative").mark("visit-error")
-        self.save_button = ui.button(_("Save visit"), icon="save", on_click=self.save).classes("w-full").props(
+        label = _("Save correction") if self.stored is not None else _("Save visit")
+        self.save_button = ui.button(label, icon="save", on_click=self.save).classes("w-full").props(
             "size=lg").mark("save-visit")
 
     # --- location ----------------------------------------------------------------------------
@@ -216,10 +259,18 @@ class VisitForm:
             consent.on_value_change(lambda e: self.remember("photo_consent", e.value))
             self.consent = consent
             self.picker = PhotoPicker(max_photos, N_("At most {n} photos per visit."), "photo-upload",
-                                      allowed=lambda: require_user(Role.member) is not None)
+                                      allowed=lambda: require_user(Role.member) is not None,
+                                      on_change=self.photos_changed)
+            if self.photos_lost:
+                ui.label(_("Photos picked before the page was reloaded were not kept ({n}). Add them again.").format(
+                    n=self.photos_lost)).classes("text-warning font-medium").mark("photos-lost")
             self.picker.buttons.bind_visibility_from(consent, "value")
             ui.label(_("Up to {n} photos. They are shrunk on the phone before sending.").format(n=max_photos)).classes(
                 "text-xs text-gray-500")
+
+    def photos_changed(self, count: int) -> None:
+        stored = self.stored.photo_count if self.stored is not None else 0
+        self.remember("photo_count", stored + count)
 
     # --- saving ------------------------------------------------------------------------------
 
@@ -228,15 +279,36 @@ class VisitForm:
             local = datetime.strptime(f"{self.date_input.value} {self.time_input.value}", "%Y-%m-%d %H:%M")
         except ValueError as exc:
             raise InvalidInput(N_("Enter the date and time of the visit.")) from exc
+        visited_at = local.replace(tzinfo=self.tz)
+        if self.stored is not None:  # the form shows minutes: an unchanged time keeps the stored one exactly
+            before = stored_values(self.stored.visit, self.tz)
+            if (before["date"], before["time"]) == (self.date_input.value, self.time_input.value):
+                visited_at = self.stored.visit.visited_at
         loc = self.location
         return VisitInput(
-            id=self.draft["id"], household_id=self.household.id, visited_at=local.replace(tzinfo=self.tz),
+            id=self.visit_id, household_id=self.household.id, visited_at=visited_at,
             lat=loc.get("lat"), lng=loc.get("lng"), accuracy_m=loc.get("accuracy"),
             location_source=LocationSource(loc["source"]) if loc else LocationSource.none,
             notes=self.notes_input.value or "", needs_raised=self.needs_raised_input.value or "",
             help_given=self.help_given_input.value or "", photo_consent=bool(self.consent.value),
             door_card_code=self.door_card.code,
         )
+
+    async def confirm_no_location(self) -> bool:
+        """Ask once per draft before a visit is saved with no location at all."""
+        with ui.dialog().props("persistent") as dialog, ui.card().mark("no-location-dialog"):
+            ui.label(_("Save without a location?")).classes("text-lg font-medium")
+            ui.label(_("The visit will not show where it took place and cannot be verified."))
+            with ui.row().classes("w-full justify-end gap-2"):
+                ui.button(_("Add a location"), on_click=lambda: dialog.submit(False)).props("outline").mark(
+                    "add-location")
+                ui.button(_("Save without a location"), on_click=lambda: dialog.submit(True)).mark(
+                    "save-without-location")
+        confirmed = bool(await dialog)
+        dialog.delete()
+        if confirmed:
+            self.remember("no_location_ok", True)
+        return confirmed
 
     async def save(self) -> None:
         if self.saving:
@@ -249,15 +321,25 @@ class VisitForm:
         self.error.set_text("")
         try:
             data = self.visit_input()
-            visit_id = await run.io_bound(_save_visit, actor, data, self.picker.photos)
+            if not self.location and not self.draft.get("no_location_ok") and not await self.confirm_no_location():
+                return
+            saved = dict(self.draft)
+            photos = list(self.picker.photos)
+            if self.stored is not None:
+                await run.io_bound(correct_visit, actor, data, photos)
+            else:
+                await run.io_bound(_save_visit, actor, data, photos)
         except ServiceError as exc:
             self.error.set_text(error_text(exc))
             return
         finally:
             self.saving = False
             self.save_button.enable()
-        _drafts().pop(str(self.household.id), None)
-        app.storage.user.update()
-        ui.notify(_("Visit saved."), type="positive")
-        ui.navigate.to(f"/households/{self.household.id}?saved={visit_id}")
-
+        # A form reloaded meanwhile shares this draft: keep what was typed there since.
+        forget_draft(self.visit_id, saved)
+        if self.stored is not None:
+            ui.notify(_("Correction saved."), type="positive")
+            ui.navigate.to(f"/households/{self.household.id}/visit?visit={self.visit_id}")
+        else:
+            ui.notify(_("Visit saved."), type="positive")
+            ui.navigate.to(f"/households/{self.household.id}?saved={self.visit_id}")

@@ -3,12 +3,12 @@ year, the coordinator's area summary, and the XLSX / PDF exports."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
 from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
@@ -37,11 +37,13 @@ from models import (
 from models.common import utcnow
 from services import audit
 from services.areas import area_label, area_within
+from services.callbacks.satisfaction import Figure, Source, callback_scores, describe, headline, requests_figure
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.field_days import quota_for
 from services.org_year import year_bounds
 from services.policy import MANAGERS, YEAR_KEEPERS, area_scope, holds
 from services.served_hours import attendance_hours
+from services.spreadsheets.writer import Sheet, xlsx_bytes
 from services.visit_review.counting import tally_columns
 
 PDF_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -74,6 +76,15 @@ class AnnualRecord:
     posts: list[str] = field(default_factory=list)
     field_days: int | None = None  # None: not a leader
     field_day_quota: int | None = None
+    callback_scores: list[int] = field(default_factory=list)  # households' 1-5 on callbacks about this member
+
+    @property
+    def callback_satisfaction(self) -> Figure:
+        return Figure(Source.callbacks, list(self.callback_scores))
+
+    @property
+    def request_satisfaction(self) -> Figure:
+        return requests_figure(self.satisfied, self.basically_satisfied, self.not_satisfied)
 
     @property
     def verified_share(self) -> float | None:
@@ -185,6 +196,9 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
         else:
             record.not_satisfied = n
 
+    for member_id, scores in callback_scores(session, ids, start, end).items():
+        records[member_id].callback_scores = scores
+
     for member_id, status, n in session.exec(
             select(Commitment.member_id, Commitment.status, func.count())
             .where(col(Commitment.member_id).in_(ids), Commitment.year == year)
@@ -252,7 +266,8 @@ def record_rows(record: AnnualRecord, tr: Translate = lambda s: s) -> list[tuple
         (tr(N_("Resolved on time")), f"{record.requests_resolved_on_time} ({_percent(record.on_time_share)})"),
         (tr(N_("Residents' ratings")), tr(N_("{s} satisfied, {b} basically, {n} not satisfied")).format(
             s=record.satisfied, b=record.basically_satisfied, n=record.not_satisfied)),
-        (tr(N_("Residents' satisfaction")), _percent(record.satisfaction_share)),
+        (tr(N_("Residents' satisfaction")), describe(record.request_satisfaction, tr)),
+        (tr(N_("Satisfaction in callbacks")), describe(record.callback_satisfaction, tr)),
         (tr(N_("Commitments kept")), tr(N_("{kept} of {total} ({not_kept} not kept)")).format(
             kept=record.commitments_kept, total=record.commitments, not_kept=record.commitments_not_kept)),
         (tr(N_("Events attended")), str(record.events_attended)),
@@ -267,6 +282,7 @@ def record_rows(record: AnnualRecord, tr: Translate = lambda s: s) -> list[tuple
 SUMMARY_HEADERS = [N_("Member"), N_("Households paired"), N_("Visits"), N_("Visits counted"), N_("Pending review"),
                    N_("Rejected"), N_("Verified visits"), N_("Requests raised"),
                    N_("Requests resolved"), N_("Resolved on time"), N_("Residents' satisfaction"),
+                   N_("Satisfaction in callbacks"),
                    N_("Commitments kept"), N_("Event hours"), N_("Service post"), N_("Field days")]
 
 
@@ -275,31 +291,16 @@ def summary_table(records: list[AnnualRecord], tr: Translate = lambda s: s) -> l
     for r in records:
         table.append([r.name, r.households_paired, r.visits, r.visits_counted, r.visits_pending, r.visits_rejected,
                       _percent(r.verified_share), r.requests_raised,
-                      r.requests_resolved, _percent(r.on_time_share), _percent(r.satisfaction_share),
+                      r.requests_resolved, _percent(r.on_time_share), headline(r.request_satisfaction, tr),
+                      headline(r.callback_satisfaction, tr),
                       f"{r.commitments_kept}/{r.commitments}", r.event_hours, "、".join(r.posts),
                       "" if r.field_days is None else f"{r.field_days}/{r.field_day_quota}"])
     return table
 
 
-def _safe(value: object) -> object:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
-
-
 def to_xlsx(title: str, table: list[list[str | int | float]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Record"
-    sheet.append([_safe(title)])
-    for row in table:
-        sheet.append([_safe(v) for v in row])
-    for column in "ABCDEFGHIJKL":
-        sheet.column_dimensions[column].width = 22
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    widths = {get_column_letter(index): 22 for index in range(1, max(len(row) for row in table) + 1)}
+    return xlsx_bytes(Sheet("Record", [[title], *table], widths))
 
 
 def to_pdf(title: str, table: list[list[str | int | float]], font: Path = PDF_FONT) -> bytes:

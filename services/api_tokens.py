@@ -1,4 +1,9 @@
-"""Bearer tokens for the JSON API: issued at sign-in, limited in time, revoked at sign-out or deactivation."""
+"""Bearer tokens for the JSON API: issued at sign-in, limited in time, revoked at sign-out or deactivation.
+
+A token lives at most ``api_token_hours`` and, like the browser session it was issued to, ends
+when unused for ``session_idle_minutes`` (use is recorded every few minutes). Restoring a backup
+revokes every token (services/backup.py): a token from before the restore is never honoured.
+"""
 
 from __future__ import annotations
 
@@ -43,6 +48,9 @@ def _valid_token(session: Session, raw: str, now: datetime) -> tuple[ApiToken, U
         return None
     token = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(raw))).first()
     if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    # Unused for longer than a browser session may idle: ended, like the session it came from.
+    if now - (token.last_used_at or token.created_at) > timedelta(minutes=get_settings().session_idle_minutes):
         return None
     user = session.get(User, token.user_id)
     if user is None or not user.active:
@@ -97,6 +105,14 @@ def session_token(session: Session, user: User, current: str | None, now: dateti
         if expires_at is not None and expires_at - now > timedelta(hours=get_settings().api_token_hours) / 2:
             return IssuedToken(current, expires_at, user)
     return issue_token(session, user, now)
+
+
+def revoke_all_tokens(session: Session, now: datetime | None = None) -> int:
+    """Revoke every live token (after a backup restore); returns how many."""
+    result = session.exec(  # type: ignore[call-overload]
+        update(ApiToken).where(col(ApiToken.revoked_at).is_(None)).values(revoked_at=now or utcnow())
+    )
+    return int(result.rowcount or 0)
 
 
 def revoke_tokens_for(session: Session, user: User, now: datetime | None = None) -> int:

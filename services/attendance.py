@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
@@ -20,6 +17,7 @@ from services.errors import Forbidden, InvalidInput, NotFound
 from services.events import get_event, get_managed_event, managed_events
 from services.policy import MANAGERS, area_scope, holds
 from services.served_hours import attendance_hours
+from services.spreadsheets.writer import Sheet, csv_bytes, xlsx_bytes
 from services.waitlist import waitlist_position
 
 MAX_HOURS = 24.0
@@ -248,23 +246,11 @@ def roster_table(rows: list[RosterRow], translate=lambda s: s) -> list[list[str 
 
 
 def to_csv(table: list[list[str | float]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in table:
-        # A leading = + - @ would make a spreadsheet run a formula from a name typed by a user.
-        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Chinese correctly
+    return csv_bytes(table)
 
 
 def to_xlsx(table: list[list[str | float]], title: str = "Roster") -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    for row in table:
-        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(Sheet(title, table))
 
 
 @dataclass

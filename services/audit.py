@@ -7,8 +7,6 @@ never the content of the record.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +16,7 @@ from sqlmodel import Session, col, select
 from core.i18n import N_
 from models import AuditEntry, Role, User
 from services.errors import Forbidden
+from services.spreadsheets.writer import csv_bytes
 
 MAX_EXPORT_ROWS = 100_000
 
@@ -99,22 +98,14 @@ def action_names(session: Session, actor: User) -> list[str]:
     return sorted(session.exec(select(AuditEntry.action).distinct()).all())
 
 
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_csv(session: Session, actor: User, filters: AuditFilters | None = None) -> bytes:
     """The matching entries as CSV (UTF-8 with BOM for spreadsheets). The export is itself audited."""
     rows, total = search(session, actor, filters, limit=MAX_EXPORT_ROWS)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "at_utc", "actor_id", "actor_username", "actor_name", "action", "record_type",
-                     "record_id", "outcome"])
+    table: list[list[object]] = [["id", "at_utc", "actor_id", "actor_username", "actor_name", "action",
+                                  "record_type", "record_id", "outcome"]]
     for row in rows:
         e = row.entry
-        writer.writerow([_cell(v) for v in (e.id, e.at.isoformat(), e.actor_id, row.actor_username, row.actor_name,
-                                            e.action, e.record_type, e.record_id, e.outcome)])
+        table.append([e.id, e.at.isoformat(), e.actor_id, row.actor_username, row.actor_name, e.action,
+                      e.record_type, e.record_id, e.outcome])
     record(session, actor, "audit.export", "auditentry", str(min(total, MAX_EXPORT_ROWS)))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(table)

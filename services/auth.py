@@ -39,12 +39,17 @@ def find_user_by_login(session: Session, login: str) -> User | None:
     ).first()
 
 
-def _check_throttle(session: Session, key: str, now: datetime) -> None:
+def _check_throttle(session: Session, key: str, now: datetime, user_id: int | None = None) -> None:
+    """Refuse when the account (or, for a name no account has, the name typed) failed too often.
+
+    Counted per account: a username and a phone number of the same account share one counter.
+    """
     settings = get_settings()
     window = timedelta(minutes=settings.login_window_minutes)
+    whose = LoginAttempt.user_id == user_id if user_id is not None else LoginAttempt.login == key
     failures = session.exec(
         select(LoginAttempt.at)
-        .where(LoginAttempt.login == key, col(LoginAttempt.success).is_(False), LoginAttempt.at > now - window)
+        .where(whose, col(LoginAttempt.success).is_(False), LoginAttempt.at > now - window)
         .order_by(col(LoginAttempt.at).desc())
         .limit(settings.login_max_failures)
     ).all()
@@ -63,8 +68,9 @@ def authenticate(session: Session, login: str, password: str, now: datetime | No
     key = normalise_login(login)
     if not key or not password:
         raise InvalidInput(N_("Enter your phone number or username and your password."))
-    _check_throttle(session, key, now)
     user = find_user_by_login(session, key)
+    user_id = user.id if user else None
+    _check_throttle(session, key, now, user_id)
     password_hash, active = (user.password_hash, user.active) if user else (_DUMMY_HASH, False)
     # Argon2 takes about half a second of CPU: end the reading transaction first. On SQLite a
     # writing session's transaction holds the database's write lock (BEGIN IMMEDIATE, core/db.py),
@@ -72,8 +78,8 @@ def authenticate(session: Session, login: str, password: str, now: datetime | No
     # each other until "database is locked".
     session.commit()
     ok = verify_password(password, password_hash) and active
-    _check_throttle(session, key, now)  # again, in the writing transaction: parallel guesses are counted
-    session.add(LoginAttempt(login=key, user_id=user.id if user else None, success=ok, at=now))
+    _check_throttle(session, key, now, user_id)  # again, in the writing transaction: parallel guesses count
+    session.add(LoginAttempt(login=key, user_id=user_id, success=ok, at=now))
     if ok and user is not None and user.totp_enabled:
         # The password was right; the sign-in is complete only with the code (verify_totp_login).
         audit.record(session, user, "login.password", "user", user.id, "second_factor_required")
@@ -104,12 +110,7 @@ def session_user(
     """
     if not user_id or issued_at is None:
         return None
-    settings = get_settings()
-    now = now_ts() if now is None else now
-    started = signed_in_at if signed_in_at is not None else issued_at
-    if now - started > settings.session_max_hours * 3600:
-        return None
-    if last_seen is not None and now - last_seen > settings.session_idle_minutes * 60:
+    if session_timed_out(issued_at, signed_in_at, last_seen, now):
         return None
     user = session.get(User, user_id)
     if user is None or not user.active:
@@ -117,6 +118,17 @@ def session_user(
     if datetime.fromtimestamp(issued_at, UTC) < user.sessions_valid_after - timedelta(seconds=1):
         return None
     return user
+
+
+def session_timed_out(issued_at: float | None, signed_in_at: float | None = None, last_seen: float | None = None,
+                      now: float | None = None) -> bool:
+    """True once a session is older than ``session_max_hours`` or unused for ``session_idle_minutes``."""
+    settings = get_settings()
+    now = now_ts() if now is None else now
+    started = signed_in_at if signed_in_at is not None else issued_at
+    if started is None or now - started > settings.session_max_hours * 3600:
+        return True
+    return last_seen is not None and now - last_seen > settings.session_idle_minutes * 60
 
 
 def session_user_from(session: Session, data: Mapping[str, Any], now: float | None = None) -> User | None:
@@ -198,7 +210,7 @@ def verify_totp_login(session: Session, user_id: int, login: str, code: str, now
     """Second step of signing in; wrong codes count as failed attempts for the throttle."""
     now = now or utcnow()
     key = normalise_login(login)
-    _check_throttle(session, key, now)
+    _check_throttle(session, key, now, user_id)
     user = session.get(User, user_id)
     ok = user is not None and user.active and user.totp_enabled and bool(user.totp_secret)
     step = _matching_step(user.totp_secret, code, now, user.totp_last_step) if ok and user else None  # type: ignore[arg-type]

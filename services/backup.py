@@ -32,10 +32,11 @@ from typing import Any
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection, make_url
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from core.config import get_settings
 from models.common import utcnow
+from services.api_tokens import revoke_all_tokens
 from services.photo_guard.orphans import referenced_keys
 
 FORMAT = 1
@@ -239,6 +240,7 @@ def restore_backup(src: Path, data_dir: Path, database_url: str | None = None) -
             if target.exists():
                 raise BackupError(f"{target} exists already")
             shutil.move(staging / "doorstep.db", target)
+            target.chmod(0o600)
         else:
             if not database_url or not database_url.startswith("postgresql"):
                 raise BackupError("a PostgreSQL backup needs --database-url of an empty database")
@@ -264,7 +266,19 @@ def restore_backup(src: Path, data_dir: Path, database_url: str | None = None) -
         engine.dispose()
     if counts != manifest["tables"]:
         raise BackupError(f"row counts differ after restore: {counts} != {manifest['tables']}")
+    _revoke_api_tokens(target_url)
     return manifest
+
+
+def _revoke_api_tokens(url: str) -> None:
+    """Tokens in the backup were live when it was taken: none of them is honoured after a restore."""
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session:
+            revoke_all_tokens(session)
+            session.commit()
+    finally:
+        engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

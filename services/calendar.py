@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -16,6 +18,8 @@ from services.errors import NotFound
 from services.events import ACTIVE
 
 PRODID = "-//Doorstep//Volunteer events//EN"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+log = logging.getLogger(__name__)
 
 
 def _calendar(name: str) -> Calendar:
@@ -23,8 +27,18 @@ def _calendar(name: str) -> Calendar:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", _line(name))
     return cal
+
+
+def _line(text: str) -> str:
+    """One line of text: control characters (a carriage return ends an iCalendar line) become spaces."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _paragraphs(text: str) -> str:
+    """Text with its line breaks (iCalendar escapes them) and no other control characters."""
+    return "\n".join(_line(part) for part in text.replace("\r\n", "\n").split("\n"))
 
 
 def _ics_event(event: Event, base_url: str, stamp: datetime) -> IcsEvent:
@@ -33,11 +47,11 @@ def _ics_event(event: Event, base_url: str, stamp: datetime) -> IcsEvent:
     item.add("dtstamp", stamp)
     item.add("dtstart", event.starts_at)
     item.add("dtend", event.ends_at)
-    item.add("summary", event.title)
+    item.add("summary", _line(event.title))
     if event.description:
-        item.add("description", event.description)
+        item.add("description", _paragraphs(event.description))
     if event.address:
-        item.add("location", event.address)
+        item.add("location", _line(event.address))
     if event.lat is not None and event.lng is not None:
         item.add("geo", (event.lat, event.lng))
     if base_url:
@@ -86,5 +100,8 @@ def personal_feed(session: Session, token: str, base_url: str = "", now: datetim
     ).all()
     cal = _calendar("Doorstep")
     for event in events:
-        cal.add_component(_ics_event(event, base_url, now))
+        try:  # one event that cannot be written must not take the whole feed down
+            cal.add_component(_ics_event(event, base_url, now))
+        except (ValueError, TypeError):
+            log.exception("calendar feed: event %s left out", event.id)
     return cal.to_ical()

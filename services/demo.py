@@ -27,18 +27,23 @@ NOTES = ["身体状况良好，精神不错。", "反映楼道灯坏了。", "�
 COMMUNITIES = [("锦江社区", (30.6465, 104.0870)), ("水井坊社区", (30.6520, 104.0935))]
 
 
-def seed_demo(session: Session, seed: int = 7) -> list[str]:
-    """Fill an empty database; returns 'username / password (role)' lines, or [] if not empty."""
+def seed_demo(session: Session, seed: int = 7, month: bool = True) -> list[str]:
+    """Fill an empty database; returns 'username / password (role)' lines, or [] if not empty.
+
+    ``month`` adds a believable month of everything else (services/demo_month); without it, only
+    the organisation, accounts, households and visits (the tests' smaller fixture).
+    """
     if not needs_setup(session):
         return []
     rng = random.Random(seed)
     admin = create_organisation(session, "望江路街道社区服务中心", "望江路街道", "系统管理员", "admin", "13800000001",
                                 DEMO_PASSWORD)
     office_id = admin.area_id
+    shared = admin.password_hash  # one Argon2 hash for every demo account (same password)
     communities = [create_area(session, name, "community", office_id) for name, _ in COMMUNITIES]
     coordinator = create_user(session, None, UserForm(username="coord", name="陈协调", phone="13800000002",
                                                       role=Role.coordinator, area_id=office_id, is_leader=True),
-                              DEMO_PASSWORD, must_change=False)
+                              DEMO_PASSWORD, must_change=False, password_hash=shared)
     members = []
     for i in range(6):
         area = communities[i % 2]
@@ -46,10 +51,11 @@ def seed_demo(session: Session, seed: int = 7) -> list[str]:
             session, None,
             UserForm(username=f"member{i + 1}", name=rng.choice(SURNAMES) + rng.choice(GIVEN),
                      phone=f"1390000000{i + 1}", role=Role.member, area_id=area.id, is_leader=i == 0),
-            DEMO_PASSWORD, must_change=False))
+            DEMO_PASSWORD, must_change=False, password_hash=shared))
     volunteers = [create_user(session, None, UserForm(username=f"volunteer{i + 1}", name=f"志愿者{i + 1}",
                                                       phone=f"1370000000{i + 1}", role=Role.volunteer,
-                                                      area_id=communities[i].id), DEMO_PASSWORD, must_change=False)
+                                                      area_id=communities[i].id), DEMO_PASSWORD, must_change=False,
+                              password_hash=shared)
                   for i in range(2)]
     now = utcnow()
     for i in range(40):
@@ -91,5 +97,9 @@ def seed_demo(session: Session, seed: int = 7) -> list[str]:
         household.last_visit_at = last
         session.add(household)
     session.flush()
+    if month:
+        from services.demo_month import seed_month
+
+        seed_month(session, rng, coordinator, members, volunteers)
     accounts = [admin, coordinator, *members, *volunteers]
     return [f"{u.username} / {DEMO_PASSWORD}  ({u.role.value}, {u.name})" for u in accounts]

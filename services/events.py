@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -123,6 +124,24 @@ def places_left(event: Event) -> int:
     return max(0, event.capacity - event.confirmed_count)
 
 
+def signup_closed_reason(event: Event, now: datetime) -> str | None:
+    """Why nobody may sign up for ``event`` at ``now``, or None while sign-up is open.
+
+    Open until the event ends while places remain, so someone who arrives late can still
+    sign up and check in; the waitlist only before it starts (nobody is moved up after that);
+    a sign-up deadline the coordinator set still holds.
+    """
+    if event.status != EventStatus.published:
+        return N_("This event was cancelled.")
+    if now >= event.ends_at:
+        return N_("This event has ended.")
+    if event.signup_deadline and now > event.signup_deadline:
+        return N_("Sign-up for this event has closed.")
+    if now >= event.starts_at and places_left(event) == 0:
+        return N_("This event has started and has no places left.")
+    return None
+
+
 def categories(session: Session) -> list[str]:
     rows = session.exec(select(Event.category).where(Event.category != "").distinct()).all()
     return sorted(set(rows))
@@ -134,6 +153,8 @@ def _clean(session: Session, actor: User, form: EventForm) -> EventForm:
     title = form.title.strip()
     if not title:
         raise InvalidInput(N_("Enter a title."))
+    if any(unicodedata.category(ch) == "Cc" for ch in title):
+        raise InvalidInput(N_("A title fits on one line: remove line breaks and tabs from it."))
     if form.starts_at.tzinfo is None or form.ends_at.tzinfo is None:
         raise InvalidInput(N_("Enter the start and end."))
     if form.ends_at <= form.starts_at:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 from sqlalchemy import case, func, nulls_first
@@ -19,6 +19,7 @@ from services.errors import Forbidden, InvalidInput, NotFound
 from services.ethical_line.guard import refuse_marking_names
 from services.policy import area_scope, household_scope, may_manage_households, reads_are_audited
 from services.users import PHONE_RE
+from services.visit_status import household_status, status_code
 
 
 class HouseholdForm(BaseModel):
@@ -39,8 +40,16 @@ class HouseholdRow:
 
     household: Household
     days_since_visit: int | None
-    overdue: bool
+    status: str  # services.visit_status: on_time / due_soon / overdue
     needs: list[str]
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == "overdue"
+
+    @property
+    def due_soon(self) -> bool:
+        return self.status == "due_soon"
 
 
 def get_household(session: Session, actor: User, household_id: int, audit_read: bool = True) -> Household:
@@ -154,26 +163,37 @@ def household_need_ids(session: Session, household_id: int) -> list[int]:
     return list(session.exec(select(HouseholdNeed.category_id).where(HouseholdNeed.household_id == household_id)))
 
 
-def list_households(
-    session: Session, actor: User, search: str = "", interval_days: int = 30, now: datetime | None = None,
-    lang: str = "zh_CN", area_id: int | None = None, limit: int = 500,
-) -> list[HouseholdRow]:
-    """Households the actor may see, most overdue first (never visited counts as most overdue)."""
-    now = now or utcnow()
+def household_query(session: Session, actor: User, search: str = "", area_id: int | None = None):  # noqa: ANN201
+    """Households the actor may see, by area and a part of the name or address; not ordered."""
     query = select(Household).where(household_scope(session, actor))
     if area_id is not None:
         query = query.where(Household.area_id == area_id)
     if search.strip():
         term = f"%{search.strip()}%"
         query = query.where(col(Household.head_name).ilike(term) | col(Household.address).ilike(term))
-    query = query.order_by(nulls_first(col(Household.last_visit_at).asc()), Household.id).limit(limit)
-    households = list(session.exec(query).all())
+    return query
+
+
+def household_rows(session: Session, households: list[Household], interval_days: int, now: datetime,
+                   lang: str) -> list[HouseholdRow]:
+    """What a list shows of each household: days since the last visit, status, needs."""
     names = _need_names(session, [h.id for h in households], lang)  # type: ignore[misc]
     rows = []
     for household in households:
         days = (now - household.last_visit_at).days if household.last_visit_at else None
-        rows.append(HouseholdRow(household, days, days is None or days >= interval_days, names.get(household.id, [])))
+        status = household_status(household.last_visit_at, now, interval_days)
+        rows.append(HouseholdRow(household, days, status, names.get(household.id, [])))
     return rows
+
+
+def list_households(
+    session: Session, actor: User, search: str = "", interval_days: int = 30, now: datetime | None = None,
+    lang: str = "zh_CN", area_id: int | None = None, limit: int = 500,
+) -> list[HouseholdRow]:
+    """Households the actor may see, most overdue first (never visited counts as most overdue)."""
+    query = household_query(session, actor, search, area_id)
+    query = query.order_by(nulls_first(col(Household.last_visit_at).asc()), Household.id).limit(limit)
+    return household_rows(session, list(session.exec(query).all()), interval_days, now or utcnow(), lang)
 
 
 def _need_names(session: Session, household_ids: list[int], lang: str) -> dict[int, list[str]]:
@@ -254,8 +274,7 @@ def members_for_pairing(session: Session, actor: User) -> list[User]:
 def coverage_counts(session: Session, actor: User, interval_days: int, now: datetime | None = None) -> tuple[int, int]:
     """(households visible, of which overdue)."""
     now = now or utcnow()
-    cutoff = now - timedelta(days=interval_days)
-    overdue = case((col(Household.last_visit_at).is_(None) | (col(Household.last_visit_at) < cutoff), 1), else_=0)
+    overdue = case((status_code(now, interval_days) == 2, 1), else_=0)  # noqa: PLR2004 - 2: overdue
     total, late = session.exec(
         select(func.count(Household.id), func.coalesce(func.sum(overdue), 0)).where(household_scope(session, actor))
     ).one()

@@ -39,44 +39,18 @@ from services.coords import wgs84_to_gcj02
 from services.map_registry import LAYERS, WORLD, BBox, MapFilters
 from services.policy import HOUSEHOLD_READERS, holds, household_scope
 from services.visit_review.signals import signal_keys
+from services.visit_status import STATUSES, household_status, status_code, status_thresholds  # noqa: F401
 
 RAW_LIMIT = 1500  # points per layer and view before the layer switches to grid cells
 CELL_PX = 64  # grid cell size on screen at the requested zoom
 PRIVATE_DECIMALS = 3  # ~100 m: for viewers who may not open the records
 PRECISE_DECIMALS = 6
-STATUSES = ("on_time", "due_soon", "overdue")
 
 
 @dataclass
 class MapPayload:
     features: list[dict] = field(default_factory=list)
     layers: dict[str, dict] = field(default_factory=dict)
-
-
-# --- status ----------------------------------------------------------------------------------
-
-def household_status(last_visit_at: datetime | None, now: datetime, interval_days: int) -> str:
-    """on_time / due_soon (last quarter of the interval) / overdue (never visited counts as overdue)."""
-    if last_visit_at is None:
-        return "overdue"
-    age = now - last_visit_at
-    if age >= timedelta(days=interval_days):
-        return "overdue"
-    if age >= timedelta(days=interval_days * 0.75):
-        return "due_soon"
-    return "on_time"
-
-
-def status_thresholds(now: datetime, interval_days: int) -> tuple[datetime, datetime]:
-    """(overdue at or before, due soon at or before) for a household's last visit."""
-    return now - timedelta(days=interval_days), now - timedelta(days=interval_days * 0.75)
-
-
-def status_code(now: datetime, interval_days: int) -> ColumnElement[int]:
-    """household_status in SQL: 2 overdue, 1 due soon, 0 on time."""
-    overdue_at, due_at = status_thresholds(now, interval_days)
-    last = col(Household.last_visit_at)
-    return case((last.is_(None) | (last <= overdue_at), 2), (last <= due_at, 1), else_=0)
 
 
 # --- who sees how precisely ------------------------------------------------------------------

@@ -94,6 +94,9 @@ def _sign_in_attempts_per_address() -> int:
 # the challenge, invalid input) so the challenge cannot be brute-forced.
 PUBLIC_SUBMISSIONS = FixedWindowLimiter(name="public-submissions", limit=5, window_seconds=3600)
 PUBLIC_ATTEMPTS = FixedWindowLimiter(name="public-attempts", limit=30, window_seconds=3600)
+# Volunteer registrations (accounts, each an Argon2 hash) per client address per hour.
+REGISTRATIONS = FixedWindowLimiter(name="registrations", limit=5, window_seconds=3600, message=N_(
+    "Too many registrations from this connection. Try again in {minutes} minutes."))
 # Status-page look-ups of unknown codes and ratings, per client address per hour.
 PUBLIC_LOOKUPS = FixedWindowLimiter(name="public-lookups", limit=30, window_seconds=3600)
 # Page loads of the public pages (/public/...) per client address per minute: a burst gets 429.
@@ -119,7 +122,7 @@ API_CALLS = FixedWindowLimiter(name="api", limit=120, window_seconds=60, message
 EXPORTS = FixedWindowLimiter(name="exports", limit=10, window_seconds=60, message=N_(
     "Too many exports in a short time. Try again in {minutes} minutes."))
 
-ALL = (PUBLIC_SUBMISSIONS, PUBLIC_ATTEMPTS, PUBLIC_LOOKUPS, PUBLIC_PAGES, PUBLIC_UPLOADS_PER_ADDRESS,
+ALL = (PUBLIC_SUBMISSIONS, PUBLIC_ATTEMPTS, REGISTRATIONS, PUBLIC_LOOKUPS, PUBLIC_PAGES, PUBLIC_UPLOADS_PER_ADDRESS,
        PUBLIC_UPLOADS_PER_PAGE, SIGN_IN_ATTEMPTS, API_CALLS, EXPORTS)
 
 

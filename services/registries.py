@@ -7,6 +7,7 @@ be registered; app.py (and the test set-up) call ``assemble`` before serving.
 from __future__ import annotations
 
 from services import map_data, map_layers, request_privacy
+from services.callbacks import privacy as callback_privacy
 from services.door_cards import privacy as door_card_privacy
 from services.map_registry import register_layer
 from services.resident_data import register_resident_data
@@ -20,6 +21,7 @@ def assemble() -> None:
     register_layer("requests", map_layers.open_requests_layer)
     register_layer("service_points", map_layers.service_points_layer)
     # Providers are deleted newest-registered first: these go before the built-in visits.
+    register_resident_data(callback_privacy.PROVIDER)
     register_resident_data(door_card_privacy.PROVIDER)
     register_resident_data(request_privacy.PROVIDER)
     register_retention_hook("closed_requests", request_privacy.anonymise_closed_requests)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -19,6 +17,7 @@ from services.errors import Forbidden
 from services.policy import MANAGERS, holds
 from services.request_feedback import SATISFACTION_LABELS
 from services.requests import SOURCE_LABELS, STATUS_LABELS, category_name, is_overdue, request_scope
+from services.spreadsheets.writer import Sheet, csv_bytes, xlsx_bytes
 
 
 @dataclass
@@ -160,33 +159,10 @@ def export_rows(session: Session, actor: User, first_day: date, last_day: date, 
     return rows
 
 
-def _safe_cell(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def to_csv(rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([_safe_cell(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel read Chinese text correctly
+    return csv_bytes(rows)
 
 
 def to_xlsx(rows: list[list[str]], summary: list[tuple[str, str]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Summary"
-    for label, value in summary:
-        sheet.append([_safe_cell(label), _safe_cell(value)])
-    sheet.column_dimensions["A"].width = 36
-    detail = book.create_sheet("Requests")
-    for row in rows:
-        detail.append([_safe_cell(v) for v in row])
-    for column in "ABCDEFGHIJKL":
-        detail.column_dimensions[column].width = 18
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(Sheet("Summary", summary, {"A": 36}),
+                      Sheet("Requests", rows, dict.fromkeys("ABCDEFGHIJKL", 18)))

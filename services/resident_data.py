@@ -33,7 +33,18 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from core.i18n import N_
-from models import Household, HouseholdNeed, NeedCategory, Pairing, Photo, User, Visit, VisitAnswer, VisitReview
+from models import (
+    Household,
+    HouseholdNeed,
+    NeedCategory,
+    Pairing,
+    Photo,
+    User,
+    Visit,
+    VisitAnswer,
+    VisitReview,
+    VisitRevision,
+)
 from models.common import utcnow
 from services import audit
 from services.errors import Forbidden
@@ -148,6 +159,8 @@ def _delete_visits(session: Session, household_id: int) -> list[str]:
     # Other households' photos may name one of these visits as an earlier use of the picture.
     session.exec(update(Photo).where(col(Photo.duplicate_of_visit_id).in_(visit_ids))  # type: ignore[call-overload]
                  .values(duplicate_of_visit_id=None))
+    for revision in session.exec(select(VisitRevision).where(col(VisitRevision.visit_id).in_(visit_ids))).all():
+        session.delete(revision)
     session.flush()
     for visit in session.exec(select(Visit).where(col(Visit.id).in_(visit_ids))).all():
         session.delete(visit)

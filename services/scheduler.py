@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from services.callbacks.draw import weekly_callback_job
 from services.jobs import retention_job, run_once_per_interval
 from services.photo_guard.orphans import orphan_sweep_job, sweep_orphans
+from services.session_files import sweep_session_files
 
 log = logging.getLogger(__name__)
 START_DELAY_S = 300.0  # let the app settle after a (re)start before the first job
@@ -23,7 +25,14 @@ WAKE_EVERY_S = 3600.0
 JOBS: list[tuple[str, timedelta, Callable[[datetime], Any]]] = [
     ("retention", timedelta(days=1), retention_job),
     ("orphan-photo-files", timedelta(days=1), orphan_sweep_job),
+    # Daily, but it draws last week only once: the first run in a new week (organisation time zone).
+    ("callback_draw", timedelta(days=1), weekly_callback_job),
 ]
+# Jobs on each instance's own files (no lease: every instance runs them), at most once a day.
+LOCAL_JOBS: list[tuple[str, timedelta, Callable[[], Any]]] = [
+    ("session-files", timedelta(days=1), sweep_session_files),
+]
+_local_last_run: dict[str, datetime] = {}
 
 
 def run_due_jobs(now: datetime | None = None) -> dict[str, bool]:
@@ -35,6 +44,16 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, bool]:
         except Exception:
             log.exception("scheduled job %s failed", name)
             ran[name] = False
+    when = now or datetime.now(UTC)
+    for name, interval, local_job in LOCAL_JOBS:
+        last = _local_last_run.get(name)
+        ran[name] = last is None or when - last >= interval
+        if ran[name]:
+            _local_last_run[name] = when
+            try:
+                local_job()
+            except Exception:
+                log.exception("scheduled job %s failed", name)
     return ran
 
 

@@ -21,7 +21,7 @@ from models import Attendance, Event, EventRole, EventStatus, Signup, SignupStat
 from models.common import utcnow
 from services import audit
 from services.errors import InvalidInput, NotFound
-from services.events import ACTIVE, get_event, may_manage, may_sign_up, roles_of
+from services.events import ACTIVE, get_event, may_manage, may_sign_up, roles_of, signup_closed_reason
 from services.served_hours import attendance_hours
 from services.waitlist import (
     no_sync,
@@ -44,15 +44,12 @@ def sign_up(session: Session, actor: User, event_id: int, role_id: int | None = 
     event = get_event(session, actor, event_id)
     if not may_sign_up(actor, event):
         raise InvalidInput(N_("This event is not open to you."))
-    if event.status != EventStatus.published:
-        raise InvalidInput(N_("This event was cancelled."))
-    if now >= event.starts_at:
-        raise InvalidInput(N_("This event has already started."))
-    if event.signup_deadline and now > event.signup_deadline:
-        raise InvalidInput(N_("Sign-up for this event has closed."))
     existing = active_signup(session, actor.id, event_id)
     if existing is not None:
         return existing
+    closed = signup_closed_reason(event, now)
+    if closed:
+        raise InvalidInput(closed)
     roles = {r.id: r for r in roles_of(session, event_id)}
     if roles and role_id not in roles:
         raise InvalidInput(N_("Choose a role."))
@@ -74,6 +71,8 @@ def sign_up(session: Session, actor: User, event_id: int, role_id: int | None = 
         signup.status, signup.confirmed_at, signup.waitlisted_at = SignupStatus.confirmed, now, None
         session.add(signup)
         session.flush()
+    elif now >= event.starts_at:  # the last place went meanwhile; nobody is moved up once it runs
+        raise InvalidInput(N_("This event has started and has no places left."))
     audit.record(session, actor, f"signup.{signup.status.value}", "event", event_id)
     return signup
 

@@ -18,6 +18,7 @@ from services.door_cards.areas import areas_using_door_cards
 from services.errors import InvalidInput, NotFound
 from services.households import list_households
 from services.photo_pipeline import ProcessedPhoto
+from services.visit_status import due_soon_after_days
 from services.visits import VisitInput, add_photo, save_visit
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -41,11 +42,14 @@ def offline_households(session: Session, actor: User) -> list[dict]:
     """Only what the offline visit form needs, for the households the actor may log visits for."""
     if actor.role != Role.member:
         return []  # only members log visits
-    rows = list_households(session, actor, limit=1000)
+    interval = get_settings().visit_interval_days
+    rows = list_households(session, actor, interval_days=interval, limit=1000)
     with_cards = areas_using_door_cards(session, {r.household.area_id for r in rows})
+    # The phone counts the days itself (they go on while it is offline), with the same rule as the lists.
     return [{"id": r.household.id, "head_name": r.household.head_name, "address": r.household.address,
-             "lat": r.household.lat, "lng": r.household.lng, "door_cards": r.household.area_id in with_cards}
-            for r in rows]
+             "lat": r.household.lat, "lng": r.household.lng, "door_cards": r.household.area_id in with_cards,
+             "last_visit_at": r.household.last_visit_at, "interval_days": interval,
+             "due_soon_after_days": due_soon_after_days(interval)} for r in rows]
 
 
 def check_photo_hashes(hashes: list[str], consent: bool) -> list[str]:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from pydantic import BaseModel
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.db import session_scope
-from core.i18n import N_, format_date
+from core.i18n import N_
 from models import Household, LocationSource, Photo, ReviewState, Role, User, Visit
 from models.common import utcnow
 from services import audit
@@ -24,33 +20,15 @@ from services.errors import InvalidInput, NotFound
 from services.ethical_line.guard import audit_free_text
 from services.geo import Verification, verify_location
 from services.households import get_household, is_paired
-from services.photo_files import store_photo_files
 from services.photo_guard.decoding import decode_once
-from services.photo_pipeline import ProcessedPhoto, hamming, process_photo
-from services.photo_quota import check_daily_photo_quota
+from services.photo_pipeline import ProcessedPhoto, process_photo
 from services.photo_store import PhotoStore
 from services.policy import household_scope, reads_are_audited
-from services.visit_review.counting import apply_rule, refresh_household_clock, visit_pending
-from services.visit_review.signals import add_signal, compute_signals, reused_photo_signal, signal_clause
-
-DUPLICATE_PHASH_DISTANCE = 6
-MAX_TEXT = 4000
-
-
-class VisitInput(BaseModel):
-    id: str
-    household_id: int
-    visited_at: datetime | None = None  # aware; None means now
-    lat: float | None = None
-    lng: float | None = None
-    accuracy_m: float | None = None
-    location_source: LocationSource = LocationSource.none
-    notes: str = ""
-    needs_raised: str = ""
-    help_given: str = ""
-    photo_consent: bool = False
-    door_card_code: str | None = None  # what "Scan door card" read; checked, never stored
-    queued_at: datetime | None = None  # aware; when the offline page queued it on the phone
+from services.visit_corrections import apply_correction
+from services.visit_input import VisitInput, check_visit_input
+from services.visit_photos import add_photo
+from services.visit_review.counting import apply_rule, visit_pending
+from services.visit_review.signals import compute_signals, signal_clause
 
 
 @dataclass
@@ -64,44 +42,7 @@ class VisitFilters:
     pending_only: bool = False  # the review queue: visits waiting for a coordinator
     signal: str | None = None  # a signal code (services.visit_review.signals.SIGNAL_LABELS)
     area_id: int | None = None  # this area's subtree
-
-
-def _check_input(data: VisitInput, household: Household, photo_count: int, now: datetime) -> VisitInput:
-    try:
-        uuid.UUID(data.id)
-    except ValueError as exc:
-        raise InvalidInput(N_("The visit id is not valid.")) from exc
-    visited_at = data.visited_at or now
-    if visited_at > now + timedelta(minutes=10):
-        raise InvalidInput(N_("The visit time is in the future."))
-    if visited_at < now - timedelta(days=366):
-        raise InvalidInput(N_("The visit time is more than a year ago."))
-    tz = ZoneInfo(get_settings().time_zone)
-    registered = household.created_at
-    if registered is not None and visited_at.astimezone(tz).date() < registered.astimezone(tz).date():
-        raise InvalidInput(N_("The visit time is before the household was registered ({date})."),
-                           date=format_date(household.created_at, get_settings().time_zone))
-    if any(len(text) > MAX_TEXT for text in (data.notes, data.needs_raised, data.help_given)):
-        raise InvalidInput(N_("A text field is longer than {n} characters."), n=MAX_TEXT)
-    if photo_count and not data.photo_consent:
-        raise InvalidInput(N_("Photos need the resident's consent. Tick consent or remove the photos."))
-    if photo_count > get_settings().max_photos_per_visit:
-        raise InvalidInput(N_("At most {n} photos per visit."), n=get_settings().max_photos_per_visit)
-    source, lat, lng = data.location_source, data.lat, data.lng
-    if source == LocationSource.address:
-        lat, lng = household.lat, household.lng
-        if lat is None:
-            raise InvalidInput(N_("This household has no registered location. Drop a pin instead."))
-    if source in (LocationSource.gps, LocationSource.pin):
-        if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
-            raise InvalidInput(N_("The location is missing or out of range."))
-    if source == LocationSource.none:
-        lat = lng = None
-    accuracy = data.accuracy_m if source == LocationSource.gps else None
-    # A phone's clock is its own: the queue time is kept between the visit and the arrival.
-    queued = min(max(data.queued_at, visited_at), now) if data.queued_at else None
-    return data.model_copy(update={"visited_at": visited_at, "lat": lat, "lng": lng, "accuracy_m": accuracy,
-                                   "queued_at": queued})
+    search: str = ""  # part of the household's name or address
 
 
 def record_visit(
@@ -111,7 +52,9 @@ def record_visit(
     """Store a visit once, whatever the number of submissions with the same client-made id.
 
     A repeated submission returns the stored visit and adds only the photos it does not have yet
-    (resume after a cut-off upload). Files are written before the commit and removed again if
+    (resume after a cut-off upload). When it carries different values (typed after a reload while
+    the first save was under way), they are applied as the member's audited correction, or
+    refused after the edit window: never silently dropped. Files are written before the commit and removed again if
     anything fails, so there is never a half-saved visit or an orphan file.
     """
     now = now or utcnow()
@@ -120,13 +63,15 @@ def record_visit(
     if existing is not None:
         if existing.member_id != actor.id:
             raise NotFound(N_("Visit not found."))
+        stored = set(session.exec(select(Photo.upload_sha256).where(Photo.visit_id == existing.id)).all())
+        apply_correction(session, actor, existing, data, len(stored | {p.sha256 for p in photos}), now)
         for photo in photos:
             add_photo(session, actor, existing, photo, store)
         return existing
     if actor.role != Role.member or not is_paired(session, actor.id, data.household_id):  # type: ignore[arg-type]
         raise NotFound(N_("Household not found."))
     household = get_household(session, actor, data.household_id, audit_read=False)
-    data = _check_input(data, household, len(photos), now)
+    data = check_visit_input(data, household, len(photos), now)
     settings = get_settings()
     point = (data.lat, data.lng) if data.lat is not None and data.lng is not None else None
     home = (household.lat, household.lng) if household.lat is not None and household.lng is not None else None
@@ -174,56 +119,6 @@ def save_visit(actor: User, data: VisitInput, photos: list[ProcessedPhoto] | Non
     raise AssertionError("unreachable")
 
 
-def add_photo(session: Session, actor: User, visit: Visit, processed: ProcessedPhoto,
-              store: PhotoStore | None = None) -> Photo:
-    """Attach one photo to a visit; the same upload twice is stored once."""
-    if visit.member_id != actor.id:
-        raise NotFound(N_("Visit not found."))
-    if not visit.photo_consent:
-        raise InvalidInput(N_("Photos need the resident's consent. Tick consent or remove the photos."))
-    same = session.exec(
-        select(Photo).where(Photo.visit_id == visit.id, Photo.upload_sha256 == processed.sha256)
-    ).first()
-    if same is not None:
-        return same
-    count = session.exec(select(func.count(Photo.id)).where(Photo.visit_id == visit.id)).one()
-    if count >= get_settings().max_photos_per_visit:
-        raise InvalidInput(N_("At most {n} photos per visit."), n=get_settings().max_photos_per_visit)
-    check_daily_photo_quota(session, actor)
-    file_key, thumb_key = store_photo_files(session, processed, store)
-    photo = Photo(
-        visit_id=visit.id, file_key=file_key, thumb_key=thumb_key, width=processed.width,
-        height=processed.height, size_bytes=len(processed.image), phash=processed.phash,
-        upload_sha256=processed.sha256, duplicate_of_visit_id=_earlier_use(session, visit, processed.phash),
-    )
-    session.add(photo)
-    if photo.duplicate_of_visit_id and add_signal(visit, reused_photo_signal(photo.duplicate_of_visit_id)):
-        session.add(visit)
-        if apply_rule(visit):
-            refresh_household_clock(session, visit.household_id)
-    session.flush()
-    return photo
-
-
-def _earlier_use(session: Session, visit: Visit, phash: str) -> str | None:
-    """The visit that already used this picture: same perceptual hash, or nearly, elsewhere."""
-    exact = session.exec(
-        select(Photo.visit_id).where(Photo.phash == phash, Photo.visit_id != visit.id).order_by(Photo.id)
-    ).first()
-    if exact:
-        return exact
-    # Near matches are looked for where reuse is likely: this household and this member.
-    nearby = session.exec(
-        select(Photo.visit_id, Photo.phash).join(Visit, Visit.id == Photo.visit_id)
-        .where(Photo.visit_id != visit.id,
-               (Visit.household_id == visit.household_id) | (Visit.member_id == visit.member_id))
-    ).all()
-    for visit_id, other in nearby:
-        if hamming(phash, other) <= DUPLICATE_PHASH_DISTANCE:
-            return visit_id
-    return None
-
-
 def get_visit(session: Session, actor: User, visit_id: str, audit_read: bool = True) -> Visit:
     visit = session.exec(
         select(Visit).join(Household, Household.id == Visit.household_id)
@@ -236,34 +131,55 @@ def get_visit(session: Session, actor: User, visit_id: str, audit_read: bool = T
     return visit
 
 
+def visit_conditions(session: Session, actor: User, filters: VisitFilters | None = None) -> list:
+    """WHERE terms on Visit alone: the actor's households (and the search) as a subquery, then the filters.
+
+    No join is needed to filter, so lists and counts walk the visits in date order and look each
+    household and member up by key (see docs/BENCHMARKS.md "Visit list").
+    """
+    filters = filters or VisitFilters()
+    households = select(Household.id).where(household_scope(session, actor))
+    if filters.area_id is not None:
+        households = households.where(col(Household.area_id).in_(subtree_ids(session, filters.area_id)))
+    if filters.search.strip():
+        term = f"%{filters.search.strip()}%"
+        households = households.where(col(Household.head_name).ilike(term) | col(Household.address).ilike(term))
+    # "+ 0": a membership test per visit, not the household index to drive the query (that made
+    # SQLite read every visit of the area and sort them all for one page).
+    where = [(col(Visit.household_id) + 0).in_(households)]
+    if filters.member_id is not None:
+        where.append(Visit.member_id == filters.member_id)
+    if filters.household_id is not None:
+        where.append(Visit.household_id == filters.household_id)
+    if filters.date_from is not None:
+        where.append(Visit.visited_at >= filters.date_from)
+    if filters.date_to is not None:
+        where.append(Visit.visited_at < filters.date_to)
+    if filters.verified is not None:
+        where.append(Visit.verified == filters.verified)
+    if filters.review_state is not None:
+        where.append(Visit.review_state == filters.review_state)
+    if filters.pending_only:
+        where.append(visit_pending())
+    if filters.signal:
+        where.append(signal_clause(filters.signal))
+    return where
+
+
+def visit_query(session: Session, actor: User, filters: VisitFilters | None = None):  # noqa: ANN201 - a select
+    """Visits the actor may see matching ``filters``, with their household and member; not ordered."""
+    # "+ 0": join households and members by their keys, never drive the query from them.
+    return (
+        select(Visit, Household, User)
+        .join(Household, Household.id == col(Visit.household_id) + 0)
+        .join(User, User.id == col(Visit.member_id) + 0)
+        .where(*visit_conditions(session, actor, filters))
+    )
+
+
 def list_visits(session: Session, actor: User, filters: VisitFilters | None = None,
                 limit: int = 200, offset: int = 0) -> list[tuple[Visit, Household, User]]:
-    filters = filters or VisitFilters()
-    query = (
-        select(Visit, Household, User)
-        .join(Household, Household.id == Visit.household_id)
-        .join(User, User.id == Visit.member_id)
-        .where(household_scope(session, actor))
-    )
-    if filters.member_id is not None:
-        query = query.where(Visit.member_id == filters.member_id)
-    if filters.household_id is not None:
-        query = query.where(Visit.household_id == filters.household_id)
-    if filters.date_from is not None:
-        query = query.where(Visit.visited_at >= filters.date_from)
-    if filters.date_to is not None:
-        query = query.where(Visit.visited_at < filters.date_to)
-    if filters.verified is not None:
-        query = query.where(Visit.verified == filters.verified)
-    if filters.review_state is not None:
-        query = query.where(Visit.review_state == filters.review_state)
-    if filters.pending_only:
-        query = query.where(visit_pending())
-    if filters.signal:
-        query = query.where(signal_clause(filters.signal))
-    if filters.area_id is not None:
-        query = query.where(col(Household.area_id).in_(subtree_ids(session, filters.area_id)))
-    query = query.order_by(col(Visit.visited_at).desc()).limit(limit).offset(offset)
+    query = visit_query(session, actor, filters).order_by(col(Visit.visited_at).desc()).limit(limit).offset(offset)
     return list(session.exec(query).all())
 
 

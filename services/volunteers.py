@@ -14,14 +14,19 @@ from models.common import utcnow
 from models.events import VolunteerStatus
 from services import audit
 from services.areas import area_within
+from services.auth import normalise_login
+from services.challenge import verify_challenge
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.events import ACTIVE
 from services.notifications import notify
-from services.passwords import hash_password
+from services.passwords import check_password_policy, hash_password
 from services.policy import MANAGERS, area_scope, holds, in_area_scope
-from services.users import UserForm, create_user
+from services.rate_limit import PUBLIC_ATTEMPTS, REGISTRATIONS
+from services.users import PHONE_RE, UserForm, create_user
 
 MAX_TEXT = 500
+DUPLICATE_NOTICE = N_("Someone tried to register a volunteer account with your phone number. If it was you, you "
+                      "already have an account: sign in with it. If not, nothing was changed.")
 
 
 class RegistrationForm(BaseModel):
@@ -70,6 +75,52 @@ def register_volunteer(session: Session, form: RegistrationForm) -> tuple[User, 
     session.flush()
     audit.record(session, user, "volunteer.register", "user", user.id, "approved" if approved else "pending")
     return user, approved
+
+
+def _login_owner(session: Session, form: RegistrationForm) -> User | None:
+    """The account that already holds this phone number (or the username made from it), if any."""
+    phone = normalise_login(form.phone)
+    username = f"v{''.join(ch for ch in form.phone if ch.isdigit())}"[:32]
+    return session.exec(select(User).where((User.phone == phone) | (User.username == username))).first()
+
+
+def _check_form(session: Session, form: RegistrationForm) -> None:
+    """Everything register_volunteer refuses, checked before anyone learns whether the phone is known."""
+    if not form.consent:
+        raise InvalidInput(N_("Please agree to the privacy notice to register."))
+    if form.area_id not in registration_areas(session):
+        raise InvalidInput(N_("Choose the community you want to serve in."))
+    if not form.name.strip():
+        raise InvalidInput(N_("Enter a name."))
+    if not PHONE_RE.match(normalise_login(form.phone or "")):
+        raise InvalidInput(N_("Enter a valid phone number."))
+    if len(form.skills) > MAX_TEXT or len(form.availability) > MAX_TEXT:
+        raise InvalidInput(N_("Please keep skills and availability under {n} characters."), n=MAX_TEXT)
+    check_password_policy(form.password)
+
+
+def register_from_public_form(session: Session, form: RegistrationForm, client_ip: str, challenge_token: str,
+                              challenge_answer: str | int | None) -> bool:
+    """The public form: limited per address, checked by a question; returns whether the area auto-approves.
+
+    The answer is the same whether or not the phone number already has an account, so the form
+    cannot be used to find out who is registered. The owner of an existing account is told in
+    the app instead, and nothing is created or changed.
+    """
+    key = client_ip or "unknown"
+    REGISTRATIONS.check(key)
+    PUBLIC_ATTEMPTS.hit(key)
+    _check_form(session, form)
+    verify_challenge(challenge_token, challenge_answer)
+    owner = _login_owner(session, form)
+    REGISTRATIONS.hit(key)
+    if owner is None:
+        return register_volunteer(session, form)[1]
+    hash_password(form.password)  # the same half second of work as a new account: timing tells nothing either
+    notify(session, owner.id, DUPLICATE_NOTICE, link="/profile")  # type: ignore[arg-type]
+    audit.record(session, None, "volunteer.register", "user", owner.id, "duplicate_phone")
+    session.commit()
+    return auto_approves(session, form.area_id)  # type: ignore[arg-type]
 
 
 def _require_staff(actor: User) -> None:

@@ -37,6 +37,8 @@
       sending: "正在发送…", sent_all: "全部已发送。", try_later: "暂时无法发送，稍后自动重试。",
       offline_wait: "离线：联网后会自动发送。", confirm_delete: "确定删除这条未发送的走访？删除后无法恢复。",
       saved_queued: "已保存到本机，等待发送。", storage_kept: "本机存储已设为持久保存。",
+      never_visited: "从未走访", days_since: (d) => `距上次走访 ${d} 天`,
+      due_soon: (d) => `即将到期 · 距上次走访 ${d} 天`,
     },
     en: {
       title: "Offline visits", online: "Online", offline: "Offline", switch_lang: "中文",
@@ -70,6 +72,8 @@
       offline_wait: "Offline: visits will be sent when the phone is online.",
       confirm_delete: "Delete this unsent visit? It cannot be recovered.",
       saved_queued: "Saved on this phone, waiting to be sent.", storage_kept: "Storage on this phone is persistent.",
+      never_visited: "Never visited", days_since: (d) => `${d} day${d === 1 ? "" : "s"} since last visit`,
+      due_soon: (d) => `Due soon · ${d} day${d === 1 ? "" : "s"} since last visit`,
     },
   };
   const state = { households: [], visits: [], account: null, draft: null, syncing: false, again: false,
@@ -134,10 +138,38 @@
 
   // --- loading and rendering -----------------------------------------------------------------
   async function load() {
-    state.households = (await Store.getAll("households")).sort((a, b) => a.head_name.localeCompare(b.head_name, "zh"));
     state.visits = (await Store.getAll("visits")).sort((a, b) => (b.created_at || "").localeCompare(a.created_at || ""));
+    state.households = byMostOverdue(await Store.getAll("households"), state.visits);
     const token = Store.savedToken();
     state.account = token ? token.user : (await Store.getMeta("account")) || null;
+  }
+
+  // As on the start page: never visited first, then the longest since the last visit. The days
+  // are counted here, so they go on while the phone is offline, and a visit saved on this phone
+  // counts at once. The thresholds come with each household from the server (services/visit_status).
+  const DAY_MS = 86400000;
+  function byMostOverdue(households, visits) {
+    const local = {};
+    for (const v of visits) {
+      if (v.status !== "queued" && v.status !== "sent") continue;
+      const at = Date.parse(v.visited_at || "");
+      if (!Number.isNaN(at) && !(local[v.household_id] >= at)) local[v.household_id] = at;
+    }
+    for (const h of households) {
+      const server = h.last_visit_at ? Date.parse(h.last_visit_at) : NaN;
+      const candidates = [server, local[h.id]].filter((x) => typeof x === "number" && !Number.isNaN(x));
+      h.lastVisitMs = candidates.length ? Math.max(...candidates) : null;
+    }
+    return households.sort((a, b) => (a.lastVisitMs === null ? -Infinity : a.lastVisitMs)
+      - (b.lastVisitMs === null ? -Infinity : b.lastVisitMs) || a.id - b.id);
+  }
+  function visitAge(h) {
+    if (h.lastVisitMs === null || h.lastVisitMs === undefined) return { status: "overdue", text: t("never_visited") };
+    const ageDays = (Date.now() - h.lastVisitMs) / DAY_MS;
+    const days = Math.max(0, Math.floor(ageDays));
+    if (ageDays >= (h.interval_days || 30)) return { status: "overdue", text: t("days_since", days) };
+    if (ageDays >= (h.due_soon_after_days || 22.5)) return { status: "due_soon", text: t("due_soon", days) };
+    return { status: "on_time", text: t("days_since", days) };
   }
 
   function applyTexts() {
@@ -177,8 +209,10 @@
     $("households-empty").hidden = state.households.length > 0;
     $("households-empty").textContent = t("no_households");
     for (const h of state.households) {
-      list.append(el("li", { class: "household", "data-household": h.id },
-        el("div", {}, el("b", {}, h.head_name), el("span", { class: "muted" }, h.address)),
+      const age = visitAge(h);
+      list.append(el("li", { class: "household", "data-household": h.id, "data-status": age.status },
+        el("div", {}, el("b", {}, h.head_name), el("span", { class: "muted" }, h.address),
+          el("span", { class: `age ${age.status}`, "data-testid": `age-${h.id}` }, age.text)),
         el("button", { type: "button", "data-testid": `log-${h.id}`, onclick: () => openForm(h) }, t("log_visit"))));
     }
   }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 
 from nicegui import ElementFilter, storage, ui
@@ -34,6 +35,15 @@ async def sign_in(user: TestUser, login: str, password: str = DEMO_PASSWORD) -> 
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"signing in as {login!r} neither left the sign-in page nor showed an error in 15 s")
+
+
+async def answer_challenge(user: TestUser) -> None:
+    """Answer the public forms' "what is a + b?" question as a person would."""
+    label = user.find(marker="challenge-question").elements.pop()
+    found = re.search(r"(\d+) \+ (\d+)", label.text)
+    assert found is not None, label.text
+    a, b = map(int, found.groups())
+    user.find(marker="challenge-answer").type(str(a + b))
 
 
 def _error_labels(user: TestUser) -> list[ui.label]:

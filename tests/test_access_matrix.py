@@ -23,7 +23,18 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
 
 from core.db import session_scope
-from models import CommitmentPhoto, Household, Pairing, Photo, RequestEvent, RequestPhoto, Role, User
+from models import (
+    Callback,
+    CallbackDraw,
+    CommitmentPhoto,
+    Household,
+    Pairing,
+    Photo,
+    RequestEvent,
+    RequestPhoto,
+    Role,
+    User,
+)
 from models.common import utcnow
 from services.api_tokens import issue_token
 from services.areas import create_area
@@ -128,10 +139,12 @@ ENTRIES: list[Entry] = [
           marker=lambda w: "", method="PUT", body=lambda w: w["new_photo"],
           allowed=allow(admin=NONE, coord_a=NONE, coord_b=NONE, member_paired=A)),
     # Lists and search: the record must not appear in anyone else's results.
-    Entry("/admin/households", "page", "household (list)", lambda w: "/admin/households"),
+    # The list is paged: search for both sides' names, so each must appear only where allowed.
+    Entry("/admin/households", "page", "household (list)", lambda w: "/admin/households?q=户主矩阵"),
     Entry("/requests", "page", "request (list)", lambda w: "/requests", marker=lambda w: w["request_text"],
           allowed=STAFF_HOUSEHOLD),
     Entry("/visits", "page", "visit (list)", lambda w: "/visits", allowed=STAFF_HOUSEHOLD),
+    Entry("/callbacks/{draw_id}", "page", "callback list", lambda w: f"/callbacks/{w['callback_list']}"),
 ]
 
 # Routes that need no row, and why.
@@ -141,6 +154,7 @@ PUBLIC = {
     "/calendar/{token}.ics": "a volunteer's calendar feed; the random token is the credential",
     "/api/openapi.json": "the API description; no data",
     "/api/docs": "the API description; no data",
+    "/api/docs/assets/{name}": "Swagger UI's own files for /api/docs (a fixed list from a package)",
     "/api/v1/session-token": "hands the signed-in browser a token for its own account; no record in the URL",
     "/static/{path:path}": "app assets",
     "/assets/{version}/{path:path}": "app assets under a versioned prefix",
@@ -221,8 +235,14 @@ def _build_world(demo: Session) -> dict[str, dict]:
             event = create_event(s, coordinator, EventForm(
                 area_id=coordinator.area_id, starts_at=start, ends_at=start + timedelta(hours=2), capacity=5,
                 title=f"矩阵活动{side}", category="environment", address=f"矩阵地址{side}", lat=30.6, lng=104.0))
+            draw = CallbackDraw(area_id=household.area_id, week="2026-W01", week_start=stamp, week_end=stamp,
+                                seed=f"2026-W01/area-{household.area_id}", share=0.1, visits_counted=1, drawn=1)
+            s.add(draw)
+            s.flush()
+            s.add(Callback(draw_id=draw.id, visit_id=visit.id, household_id=household.id, member_id=member.id,
+                           area_id=household.area_id))
             s.commit()
-            world[side] = {"household": household.id, "household_name": household.head_name,
+            world[side] = {"callback_list": draw.id, "household": household.id, "household_name": household.head_name,
                            "member": member.id, "member_phone": member.phone, "member_name": member.name,
                            "visit": visit.id,
                            "visit_photo": photo.id, "request": request.id, "request_text": f"矩阵请求{side}",

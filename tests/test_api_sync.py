@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -184,7 +185,8 @@ async def test_another_members_household_and_visits_are_refused(api, demo: Sessi
 
     households = (await api.get("/api/v1/me/households", headers=auth(theirs))).json()["households"]
     assert household.id not in {h["id"] for h in households}
-    assert all(set(h) == {"id", "head_name", "address", "lat", "lng", "door_cards"} for h in households)
+    assert all(set(h) == {"id", "head_name", "address", "lat", "lng", "door_cards", "last_visit_at",
+                          "interval_days", "due_soon_after_days"} for h in households)
 
 
 async def test_cookies_never_authorise_api_writes_and_tokens_are_minted_same_origin_only(
@@ -226,6 +228,19 @@ async def test_openapi_documents_the_api(api) -> None:  # noqa: ANN001
     assert "HTTPBearer" in schema["components"]["securitySchemes"]
     docs = await api.get("/api/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+async def test_api_docs_load_swagger_ui_from_the_app_itself(api) -> None:  # noqa: ANN001
+    """The CSP allows only the app's own scripts: every asset of /api/docs must come from it."""
+    page = (await api.get("/api/docs")).text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert any(a.endswith(".js") for a in assets) and any(a.endswith(".css") for a in assets)
+    for url in assets:
+        assert url.startswith("/"), f"{url} is not served by the app"
+        response = await api.get(url)
+        assert response.status_code == 200 and len(response.content) > 100, url
+    assert "SwaggerUIBundle" in (await api.get(next(a for a in assets if a.endswith(".js")))).text
+    assert (await api.get("/api/docs/assets/..%2F..%2Fpyproject.toml")).status_code == 404
 
 
 async def test_pwa_files_are_public_and_uncached(api) -> None:  # noqa: ANN001

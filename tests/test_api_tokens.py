@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import stat
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
+from sqlalchemy import text
 from sqlmodel import Session, select
 
-from core.db import session_scope
+from core.config import get_settings
+from core.db import make_engine, session_scope, upgrade_schema
 from models import ApiToken
 from models.common import utcnow
 from services.api_tokens import issue_token, revoke_tokens_for, session_token, user_for_token
+from services.backup import create_backup, restore_backup
 from services.users import set_active
+from tests.databases import SERVER_URL
 from tests.helpers import account
 
 
@@ -53,3 +60,45 @@ def test_deactivation_revokes_every_token(demo: Session) -> None:
         assert revoke_tokens_for(session, account(session, "member3")) == 0  # nothing left to revoke
         revoked = session.exec(select(ApiToken).where(ApiToken.user_id == account(session, "member3").id)).all()
         assert all(r.revoked_at is not None for r in revoked)
+
+
+def test_a_token_ends_when_unused_for_the_session_idle_limit(demo: Session) -> None:
+    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    start = utcnow()
+    with session_scope() as session:
+        issued = issue_token(session, account(session, "member1"), now=start)
+    with session_scope() as session:  # used regularly: stays valid past one idle period
+        for step in range(1, 4):
+            assert user_for_token(session, issued.raw, now=start + step * idle * 0.9) is not None
+    with session_scope() as session:
+        assert user_for_token(session, issued.raw, now=start + 3 * idle * 0.9 + idle + timedelta(minutes=6)) is None
+
+
+@pytest.mark.skipif(bool(SERVER_URL), reason="SQLite restore; PostgreSQL restores run the same revocation")
+def test_tokens_are_revoked_when_a_backup_is_restored(demo: Session, tmp_path: Path) -> None:
+    with session_scope() as session:
+        issued = issue_token(session, account(session, "member1"))
+    archive = tmp_path / "b.tar.gz"
+    create_backup(archive)
+    restore_backup(archive, tmp_path / "restored")
+    engine = make_engine(f"sqlite:///{tmp_path / 'restored' / 'doorstep.db'}")
+    try:
+        with Session(engine) as session:
+            assert user_for_token(session, issued.raw, touch=False) is None
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_database_files_are_private(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgrade_schema(url)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            session.exec(text("CREATE TABLE scratch (x INTEGER)"))  # type: ignore[call-overload]
+            session.commit()
+            files = [p for p in tmp_path.iterdir() if p.name.startswith("fresh.db")]
+            assert {p.name for p in files} >= {"fresh.db", "fresh.db-wal", "fresh.db-shm"}
+            assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {p.name: "0o600" for p in files}
+    finally:
+        engine.dispose()

@@ -361,3 +361,29 @@ def test_notices_are_private(demo: Session) -> None:
     fresh(demo)
     assert notices_for(demo, account(demo, "volunteer1")) == []
     assert demo.exec(select(func.count(Notice.id))).one() == 1
+
+
+BAD_TITLE = "Coats\rX-INJECTED:1\x00\x1b"
+
+
+def test_event_titles_with_control_characters_are_refused(demo: Session) -> None:
+    for title in ("Coats\rdrive", "Coats\ndrive", "Coats\x00"):
+        with pytest.raises(InvalidInput):
+            make_event(demo, account(demo, "coord"), title=title)
+
+
+def test_calendar_feed_survives_one_event_with_a_carriage_return_in_its_title(demo: Session) -> None:
+    good, bad = (make_event(demo, account(demo, "coord"), title=t) for t in ("Winter coats drive", "Placeholder"))
+    volunteer = account(demo, "volunteer1")
+    with db.session_scope() as s:
+        for event_id in (good, bad):
+            sign_up(s, volunteer, event_id)
+        s.get(Event, bad).title = BAD_TITLE  # as a row written before titles were checked
+        token = feed_token(s, volunteer)
+    fresh(demo)
+    for ics in (personal_feed(demo, token), event_ics(demo.get(Event, bad))):
+        assert b"\rX-INJECTED" not in ics and b"\x00" not in ics
+        parsed = Calendar.from_ical(ics)
+        assert "X-INJECTED" not in [k for e in parsed.walk() for k in e]
+    summaries = [str(e["summary"]) for e in Calendar.from_ical(personal_feed(demo, token)).walk("VEVENT")]
+    assert summaries[0] == "Winter coats drive" and summaries[1].startswith("Coats") and len(summaries) == 2

@@ -13,7 +13,7 @@ from models import Attendance, Event, Household, Signup, SignupStatus, User, Vol
 from models.common import utcnow
 from services.signups import sign_up
 from tests.events_helpers import make_event
-from tests.helpers import account, sign_in
+from tests.helpers import account, answer_challenge, sign_in
 
 
 async def test_volunteer_signs_up_and_sees_it_in_my_activities(user: TestUser, demo: Session) -> None:
@@ -157,6 +157,7 @@ async def test_volunteer_registers_and_coordinator_approves(user: TestUser, demo
     user.find(marker="register").click()
     await user.should_see("Please agree to the privacy notice to register.", retries=20)
     user.find(marker="reg-consent").click()
+    await answer_challenge(user)
     user.find(marker="register").click()
     await user.should_see(marker="registered", retries=40)
     demo.rollback()

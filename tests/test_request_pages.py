@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
@@ -14,7 +12,7 @@ from services import rate_limit
 from services.request_feedback import PublicRequestInput
 from services.requests import add_note, assign_request, change_status
 from services.visits import save_visit
-from tests.helpers import account, sign_in
+from tests.helpers import account, answer_challenge, sign_in
 from tests.test_requests import raise_from_visit, submit
 from tests.test_visits import near_home, paired_household
 
@@ -32,12 +30,6 @@ def choose(user: TestUser, marker: str, value: object) -> None:
 def latest_request(session: Session) -> ServiceRequest:
     session.rollback()
     return session.exec(select(ServiceRequest).order_by(ServiceRequest.id.desc())).first()
-
-
-async def answer_challenge(user: TestUser) -> None:
-    label = user.find(marker="challenge-question").elements.pop()
-    a, b = map(int, re.search(r"(\d+) \+ (\d+)", label.text).groups())
-    user.find(marker="challenge-answer").type(str(a + b))
 
 
 async def test_visit_request_assign_resolve_rating_through_the_pages(user: TestUser, demo: Session) -> None:

@@ -61,6 +61,19 @@ async def test_expired_session_is_sent_to_sign_in(user: TestUser, demo: Session,
     await user.should_not_see("My households")
 
 
+async def test_timed_out_session_redirects_to_sign_in_with_the_page_it_was_on(
+        user: TestUser, demo: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    await sign_in(user, "coord")
+    assert (await user.http_client.get("/visits?member=3", follow_redirects=False)).status_code == 200
+    idle = config.get_settings().session_idle_minutes * 60
+    real = time.time
+    monkeypatch.setattr(auth, "now_ts", lambda: real() + idle + 60)
+    response = await user.http_client.get("/visits?member=3", follow_redirects=False)
+    # The address bar shows the sign-in page, which leads back to the page afterwards.
+    assert response.status_code in (302, 303, 307)
+    assert response.headers["location"] == "/login?redirect_to=/visits%3Fmember%3D3"
+
+
 async def test_signing_in_gives_a_new_session_id_and_the_old_one_is_worthless(user: TestUser, demo: Session) -> None:
     await user.http_client.get("/logout")
     await user.open("/login")
@@ -123,6 +136,22 @@ def test_brute_force_is_slowed_for_unknown_accounts_too(demo: Session) -> None:
             authenticate(demo, login, "doorstep-demo", now=now + timedelta(minutes=1))
 
 
+def test_throttle_counts_per_account_not_per_name_typed(demo: Session) -> None:
+    """Five wrong passwords as member5, then more as member5's phone number: the same account, one counter."""
+    from services.auth import authenticate
+    from services.errors import InvalidInput, Throttled
+
+    now = utcnow()
+    for login in ("member5", "member5", "MEMBER5", "139 0000 0005", "13900000005"):
+        with pytest.raises(InvalidInput):
+            authenticate(demo, login, "guess-guess", now=now)
+    for login in ("13900000005", "member5"):
+        with pytest.raises(Throttled):
+            authenticate(demo, login, "doorstep-demo", now=now + timedelta(minutes=1))
+    # Another account is not slowed by member5's failures.
+    assert authenticate(demo, "13900000006", "doorstep-demo", now=now).username == "member6"
+
+
 async def test_photo_urls_refuse_an_idle_session(user: TestUser, demo: Session,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from models import Photo
@@ -137,4 +166,6 @@ async def test_photo_urls_refuse_an_idle_session(user: TestUser, demo: Session,
     idle = config.get_settings().session_idle_minutes * 60
     real = time.time
     monkeypatch.setattr(auth, "now_ts", lambda: real() + idle + 60)
-    assert (await user.http_client.get(f"/photos/{photo_id}/thumb")).status_code == 404
+    # Refused: the session has ended, so the browser is sent to sign in (before: a 404 here).
+    response = await user.http_client.get(f"/photos/{photo_id}/thumb", follow_redirects=False)
+    assert response.status_code == 307 and response.headers["location"].startswith("/login")

@@ -63,8 +63,8 @@ async def test_member_logs_a_visit_with_two_photos_and_gps(user: TestUser, demo:
     await upload(user, photo_bytes(1))
     await wait_for_images(user, 2)
     user.find(marker="save-visit").click()
-    await user.should_see("Visit saved.", retries=40)
-    await user.should_see("Talked about the winter heating subsidy.")
+    await user.should_see("Visit saved at", retries=40)
+    await user.should_see("Talked about the winter heating subsidy.", retries=40)
     demo.rollback()
     visit = demo.exec(select(Visit).where(Visit.household_id == household.id).order_by(Visit.created_at.desc())).first()
     assert visit is not None and visit.verified and visit.photo_consent

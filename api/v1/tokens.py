@@ -44,6 +44,9 @@ class HouseholdOut(BaseModel):
     lat: float | None
     lng: float | None
     door_cards: bool = Field(default=False, description="The household's area uses door cards: offer Scan door card")
+    last_visit_at: datetime | None = None  # the last visit that counts; None: never visited
+    interval_days: int = 30  # target interval between visits
+    due_soon_after_days: float = 22.5  # "due soon" from this many days since the last visit
 
 
 class HouseholdsOut(BaseModel):

@@ -1,7 +1,7 @@
 """door cards: a card table, a per-area setting, and the door_card location method
 
 Revision ID: 0105
-Revises: 0070
+Revises: 0080
 Create Date: 2026-12-01 21:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlmodel
 
 
 revision = '0105'
-down_revision = '0070'
+down_revision = '0080'
 branch_labels = None
 depends_on = None
 

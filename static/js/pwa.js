@@ -23,7 +23,15 @@
   if (shown && document.querySelector('meta[name="doorstep-signed-in"]') && window.DoorstepStore) {
     window.DoorstepStore.followAccountLang(shown.content);
   }
-  afterInteractive(main);
+  afterInteractive(() => { placeConnectionBox(); main(); });
+
+  // NiceGUI's "connection lost" box is fixed at the bottom of the screen, over the form's buttons.
+  // The page frame has room for it in the header (Quasar pads the page by the header's height).
+  function placeConnectionBox() {
+    const box = document.getElementById("popup");
+    const slot = document.querySelector(".ds-connection-slot");
+    if (box && slot && box.parentElement !== slot) slot.appendChild(box);
+  }
 
   function main() {
   if ("serviceWorker" in navigator) {
@@ -43,11 +51,13 @@
       banner.id = "ds-unsent-banner";
       banner.href = "/offline";
       banner.setAttribute("role", "status");
-      banner.style.cssText = "position:fixed;left:8px;right:8px;bottom:calc(8px + env(safe-area-inset-bottom));" +
-        "z-index:6000;background:#f9a825;color:#1a1a1a;padding:12px 16px;border-radius:8px;" +
-        "box-shadow:0 2px 8px rgba(0,0,0,.3);font:500 15px/1.3 sans-serif;text-decoration:none;" +
-        "display:flex;justify-content:space-between;gap:12px";
-      document.body.appendChild(banner);
+      // In the page flow at the top of the content (the frame's slot), never over a form's controls.
+      banner.style.cssText = "display:flex;align-items:center;justify-content:space-between;gap:12px;" +
+        "min-height:44px;box-sizing:border-box;width:100%;background:#f9a825;color:#1a1a1a;" +
+        "padding:10px 16px;border-radius:8px;font:500 15px/1.3 sans-serif;text-decoration:none";
+      const slot = document.querySelector(".ds-status-slot");
+      if (slot) slot.appendChild(banner);
+      else document.body.appendChild(banner);
     }
     banner.innerHTML = "";
     const label = document.createElement("span");

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -56,7 +57,7 @@ async def log_visit(context: BrowserContext, page: Page, base: str, notes: str, 
     if screenshot:
         await page.screenshot(path=screenshot.format(step="household"))
     await page.get_by_role("button", name="Log visit").click()
-    await page.wait_for_url(base + href + "/visit")
+    await page.wait_for_url(re.compile(re.escape(base + href + "/visit") + r"\?visit=[0-9a-f-]{36}$"))
     lat, lng = await household_location(page, base, int(href.rsplit("/", 1)[1]))
     await context.set_geolocation({"latitude": lat + 0.00018, "longitude": lng, "accuracy": 12})
     await page.get_by_role("button", name="Use my location").click()

@@ -31,7 +31,11 @@ async def test_map_and_coverage_on_phone_and_desktop(async_browser: Browser, tmp
             assert await page.locator("path.leaflet-interactive").count() >= 40
             await page.screenshot(path=screenshot_path(f"map-1-{name}"))
 
-            # Tap a household: a summary with a link to its record.
+            # Tap a household: a summary with a link to its record. (The demo's open requests are
+            # red markers too: hide that layer first.)
+            loads = await page.evaluate("window.doorstepMapLoads")
+            await page.get_by_text("Open requests", exact=True).click()
+            await page.wait_for_function(f"window.doorstepMapLoads > {loads}", timeout=10000)
             marker = page.locator("path.leaflet-interactive[fill='#c62828']").last
             await marker.click(force=True)
             popup = page.locator(".leaflet-popup-content")

@@ -217,7 +217,8 @@ def test_sign_out_clears_the_cache_and_revokes_the_token(context, page, live_ser
     token = page.evaluate("JSON.parse(localStorage.getItem('doorstep.token')).token")
     me = httpx.get(f"{live_server.url}/api/v1/me/households", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200 and me.json()["households"]
-    assert set(me.json()["households"][0]) == {"id", "head_name", "address", "lat", "lng", "door_cards"}
+    assert set(me.json()["households"][0]) == {"id", "head_name", "address", "lat", "lng", "door_cards",
+                                               "last_visit_at", "interval_days", "due_soon_after_days"}
     page.goto("/logout")
     page.wait_for_url(re.compile(r".*/login"))
     assert page.evaluate("localStorage.getItem('doorstep.token')") is None

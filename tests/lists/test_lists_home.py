@@ -1,0 +1,79 @@
+"""The start page on a phone: households first, "due soon", a volunteer's events, why a page was refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from nicegui.testing import User as TestUser
+from sqlmodel import Session, col, select
+
+from models import Household, Pairing
+from models.common import utcnow
+from services.signups import sign_up
+from tests.events_helpers import make_event
+from tests.helpers import account, element, sign_in
+
+
+def _households_of(session: Session, username: str) -> list[Household]:
+    member = account(session, username)
+    return list(session.exec(select(Household).join(Pairing, col(Pairing.household_id) == Household.id)
+                             .where(Pairing.member_id == member.id).order_by(Household.id)))
+
+
+async def test_member_home_lists_households_before_events_and_field_days(user: TestUser, demo: Session) -> None:
+    first = _households_of(demo, "member1")[0]
+    await sign_in(user, "member1")
+    search = element(user, "household-search")
+    card = element(user, f"household-{first.id}")
+    events = element(user, "find-events")
+    # Elements are numbered in the order they are built, which is the order on the page.
+    assert search.id < card.id < events.id
+
+
+async def test_member_list_shows_due_soon_as_the_map_does(user: TestUser, demo: Session) -> None:
+    households = _households_of(demo, "member1")
+    due, fresh = households[0], households[1]
+    due.last_visit_at = utcnow() - timedelta(days=25)  # the last quarter of a 30-day interval: the map's "due soon"
+    fresh.last_visit_at = utcnow() - timedelta(days=5)
+    demo.add_all([due, fresh])
+    demo.commit()
+    await sign_in(user, "member1")
+    await user.should_see(marker=f"due-soon-{due.id}")
+    await user.should_see("Due soon · 25 days since last visit")
+    await user.should_not_see(marker=f"due-soon-{fresh.id}")
+
+
+async def test_member_opening_a_coordinator_page_is_told_why(user: TestUser, demo: Session) -> None:
+    await sign_in(user, "member1")
+    for path in ("/map", "/admin/households"):
+        await user.open(path)
+        await user.should_see(marker="page-refused")
+        await user.should_see("Your account cannot open that page")
+    await user.open("/")
+    await user.should_not_see(marker="page-refused")  # said once, not on every visit
+
+
+async def test_refused_page_message_is_in_the_members_language(user: TestUser, demo: Session) -> None:
+    await sign_in(user, "member1")
+    await user.open("/profile")
+    user.find(marker="language-switch").click()
+    await user.open("/map")
+    await user.should_see("您的账号无法打开该页面")
+
+
+async def test_volunteer_home_lists_today_and_coming_events_with_own_sign_ups(user: TestUser, demo: Session) -> None:
+    coord = account(demo, "coord")
+    running = make_event(demo, coord, starts_in=timedelta(hours=-1), title="Running now")
+    later_today = make_event(demo, coord, starts_in=timedelta(hours=2), title="Later today")
+    next_week = make_event(demo, coord, starts_in=timedelta(days=7), title="Next week")
+    volunteer = account(demo, "volunteer1")
+    sign_up(demo, volunteer, next_week)
+    demo.commit()
+    await sign_in(user, "volunteer1")
+    for event_id in (running, later_today, next_week):
+        await user.should_see(marker=f"home-event-{event_id}")
+    with user:
+        mine = element(user, f"home-event-{next_week}")
+        others = element(user, f"home-event-{later_today}")
+    assert any(e.text == "You are signed up" for e in mine.descendants() if hasattr(e, "text"))
+    assert not any(getattr(e, "text", "") == "You are signed up" for e in others.descendants())
