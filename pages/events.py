@@ -1,4 +1,7 @@
-"""Events for everyone allowed: the phone-first list, the event page with one-tap sign-up, QR check-in, .ics."""
+"""Events for everyone allowed: the phone-first list, the event page with one-tap sign-up, QR check-in.
+
+The event's calendar file and the personal feed are served by api/calendar.py.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,7 @@ import contextlib
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from fastapi import HTTPException, Request
-from fastapi.responses import Response
-from nicegui import app, run, ui
+from nicegui import ui
 
 from core.config import get_settings
 from core.db import session_scope
@@ -19,8 +20,6 @@ from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error, notify_ok
 from pages.session import require_user
 from services.attendance import check_in_with_code, check_out, my_attendance
-from services.auth import session_user_from
-from services.calendar import event_ics, personal_feed
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.events import (
     EventFilters,
@@ -412,45 +411,6 @@ def check_in_page(event_id: int, code: str = "") -> None:
         ui.label(event.title if event else "").classes("text-gray-700")
         ui.label(_("Checked in at {time}.").format(time=short_datetime(record.checked_in_at)))
         ui.link(_("Back to the event"), f"/events/{event_id}")
-
-
-def _event_ics(browser: dict, event_id: int, base_url: str) -> bytes | None:
-    with session_scope(read_only=True) as session:
-        user = session_user_from(session, browser)
-        if user is None:
-            return None
-        try:
-            return event_ics(get_event(session, user, event_id), base_url)
-        except NotFound:
-            return None
-
-
-@app.get("/events/{event_id:int}.ics")
-async def event_calendar_file(event_id: int, request: Request) -> Response:
-    data = await run.io_bound(_event_ics, dict(app.storage.user),
-                              event_id, str(request.base_url))
-    if data is None:
-        raise HTTPException(status_code=404)
-    return Response(data, media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="event-{event_id}.ics"',
-                             "Cache-Control": "private, no-store"})
-
-
-def _feed(token: str, base_url: str) -> bytes | None:
-    with session_scope(read_only=True) as session:
-        try:
-            return personal_feed(session, token, base_url)
-        except NotFound:
-            return None
-
-
-@app.get("/calendar/{token}.ics")
-async def personal_calendar_feed(token: str, request: Request) -> Response:
-    """Public on purpose (calendar apps send no cookies): the unguessable token is the key."""
-    data = await run.io_bound(_feed, token, str(request.base_url))
-    if data is None:
-        raise HTTPException(status_code=404)
-    return Response(data, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "private, no-store"})
 
 
 def home_events_block(user: User) -> None:
