@@ -114,6 +114,29 @@ class Settings(BaseSettings):
     closed_request_anonymise_days: int = 2 * 365
     scheduled_jobs: bool = True  # the daily retention job runs inside the app
 
+    # Messages outside the app (services/notify, docs/DEPLOY.md). Links in them start with public_url.
+    public_url: str = "http://localhost:8080"
+    sms_provider: str = "log"  # "log" (the log and the admin outbox page) or "aliyun"
+    sms_daily_cap: int = Field(default=5, ge=0)  # SMS per number per organisation day
+    notify_quiet_hours: str = "21:00-08:00"  # no SMS or bot message then; digests are dropped
+    notify_retention_days: int = 90  # outbox rows are anonymised after this many days
+    notify_max_retry_hours: float = 24.0  # retries back off exponentially up to this long
+    aliyun_access_key_id: str = ""
+    aliyun_access_key_secret: str = ""
+    aliyun_sms_endpoint: str = "dysmsapi.aliyuncs.com"
+    aliyun_sms_sign_name: str = ""
+    # Approved template code per message kind, JSON: {"request.accepted": "SMS_123", ...}
+    aliyun_sms_templates: dict[str, str] = Field(default_factory=dict)
+    smtp_host: str = ""  # empty: no e-mail
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_tls: str = "starttls"  # "starttls", "ssl" or "none"
+    smtp_from: str = ""
+    # Apprise URLs of the organisation's group bots, separated by spaces or commas
+    # (e.g. "wecombot://KEY dingtalk://TOKEN/SECRET"); an area may have its own (admin outbox page).
+    notify_bot_urls: str = ""
+
     @property
     def photo_dir(self) -> Path:
         return self.data_dir / "photos"

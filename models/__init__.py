@@ -20,6 +20,15 @@ from models.events import (
 )
 from models.households import GeocodeStatus, Household, HouseholdNeed, Pairing
 from models.jobs import JobLease
+from models.notify import (
+    AreaBot,
+    Channel,
+    ChannelChoice,
+    OutboxMessage,
+    OutboxStatus,
+    RequestSmsConsent,
+    SmsContact,
+)
 from models.org import Area, NeedCategory, Organisation
 from models.requests import (
     EventKind,
@@ -52,6 +61,13 @@ from models.year import (
 )
 
 __all__ = [
+    "AreaBot",
+    "Channel",
+    "ChannelChoice",
+    "OutboxMessage",
+    "OutboxStatus",
+    "RequestSmsConsent",
+    "SmsContact",
     "ApiToken",
     "AssignmentStatus",
     "BoardComment",

@@ -29,6 +29,8 @@ PAGE_MODULES = (
     "pages.login",
     "pages.map",
     "pages.my_activities",
+    "pages.notify.opt_out",
+    "pages.notify.outbox",
     "pages.profile",
     "pages.public_board",
     "pages.public_requests",

@@ -19,7 +19,7 @@ from services.auth import session_timed_out
 # Public: sign-in, set-up, NiceGUI's own assets, the PWA files (a redirected service worker
 # script is refused by browsers), the JSON API (it has its own token check) and public pages.
 PUBLIC_PREFIXES = (
-    "/login", "/logout", "/setup", "/_nicegui", "/static", "/assets", "/api", "/public", "/sw.js",
+    "/login", "/logout", "/setup", "/_nicegui", "/static", "/assets", "/api", "/public", "/o/", "/sw.js",
     "/manifest.webmanifest", "/offline", "/favicon", "/health",
     "/register", "/calendar/",  # volunteer self-registration; calendar feeds carry their own secret token
 )

@@ -53,6 +53,7 @@ NAV_ITEMS: list[tuple[str, str, str, frozenset[Role]]] = [
     ("/admin/service-points", "Service points", "location_on", MANAGERS),
     ("/door-cards", "Door cards", "qr_code_2", MANAGERS),
     ("/admin/audit", "Audit log", "policy", ADMINS),
+    ("/admin/outbox", "Outbox", "outbox", ADMINS),
     ("/profile", "Profile", "person", ALL_ROLES),
     ("/profile/2fa", "Two-step sign-in", "phonelink_lock", SECOND_FACTOR_ROLES),
 ]

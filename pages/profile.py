@@ -8,6 +8,7 @@ from core.db import session_scope
 from core.i18n import LANGUAGES, _, current_language
 from pages.frame import frame
 from pages.messages import error_text, notify_error, notify_ok
+from pages.notify.channels import channels_card
 from pages.service_posts import profile_posts
 from pages.session import renew_session, require_user
 from services.areas import area_label
@@ -16,7 +17,7 @@ from services.users import ROLE_LABELS, change_own_password, own_account, set_la
 
 
 @ui.page("/profile")
-def profile_page(must_change: str = "") -> None:
+async def profile_page(must_change: str = "") -> None:
     user = require_user()
     if user is None:
         return
@@ -37,6 +38,7 @@ def profile_page(must_change: str = "") -> None:
         profile_posts(user)
         password_card(user.id, forced)
         language_card()
+        await channels_card(user)
 
 
 def password_card(user_id: int | None, forced: bool) -> None:

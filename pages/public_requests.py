@@ -81,6 +81,8 @@ class PublicForm:
             self.name = ui.input(_("Your name")).props("outlined maxlength=50").classes("w-full").mark("public-name")
             self.phone = ui.input(_("Phone number")).props("outlined maxlength=30 type=tel").classes("w-full").mark(
                 "public-phone")
+            self.sms_consent = ui.checkbox(_("Send me SMS about this request")).classes("min-h-[44px]").mark(
+                "public-sms-consent")
         with ui.card().classes("ds-card"):
             self.challenge_label = ui.label().classes("font-medium").mark("challenge-question")
             self.answer = ui.input(_("Answer")).props("outlined inputmode=numeric maxlength=3").classes("w-full").mark(
@@ -133,6 +135,7 @@ class PublicForm:
             category_id=self.category.value or 0, description=self.description.value or "", area_id=self.area.value,
             contact_name=self.name.value or "", contact_phone=self.phone.value or "",
             location_text=self.place.value or "", lat=loc.get("lat"), lng=loc.get("lng"),
+            sms_consent=bool(self.sms_consent.value),
         )
         try:
             code = await run.io_bound(_submit, data, client_ip(), self.challenge.token, self.answer.value,

@@ -108,6 +108,8 @@ def raise_request_button(user: User, household_id: int, visit_id: str | None = N
             "w-full").props("outlined").mark("request-category")
         text = ui.textarea(_("What does the resident ask for?")).props(
             f"outlined autogrow maxlength={MAX_DESCRIPTION} counter").classes("w-full").mark("request-description")
+        sms = ui.checkbox(_("The resident agrees to SMS about this request (household phone)")).classes(
+            "min-h-[44px]").mark("request-sms-consent")
         error = ui.label().classes("text-negative text-sm")
 
         async def save() -> None:
@@ -117,7 +119,7 @@ def raise_request_button(user: User, household_id: int, visit_id: str | None = N
             # A member raises it at the door; a coordinator on this page is usually at a service point.
             source = RequestSource.visit if visit_id or actor.role == Role.member else RequestSource.service_point
             data = RequestInput(category_id=category.value or 0, description=text.value or "", source=source,
-                                household_id=household_id, visit_id=visit_id)
+                                household_id=household_id, visit_id=visit_id, sms_consent=bool(sms.value))
             try:
                 request_id = await run.io_bound(_raise, actor, data)
             except ServiceError as exc:

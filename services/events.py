@@ -18,6 +18,7 @@ from services.areas import area_within, subtree_ids
 from services.errors import InvalidInput, NotFound
 from services.geo import distance_m
 from services.notifications import notify
+from services.notify import triggers as notify_triggers
 from services.policy import EVENT_SIGNERS, area_scope
 from services.waitlist import promote_from_waitlist
 
@@ -222,9 +223,11 @@ def update_event(session: Session, actor: User, event_id: int, form: EventForm) 
     if form.capacity < event.confirmed_count:
         raise InvalidInput(N_("{n} people are already confirmed: the capacity cannot be lower."),
                            n=event.confirmed_count)
+    moved_from = (event.starts_at, event.address)
     _apply(event, form)
     session.add(event)
     session.flush()
+    notify_triggers.event_changed(session, event, *moved_from)
     for role_id in [None] if not form.roles else [r.id for r in roles_of(session, event_id)]:
         promote_from_waitlist(session, event, role_id)
     audit.record(session, actor, "event.update", "event", event.id)
@@ -270,11 +273,14 @@ def cancel_event(session: Session, actor: User, event_id: int) -> Event:
     for role in roles_of(session, event_id):
         role.confirmed_count = 0
         session.add(role)
+    told: list[int] = []
     for signup in session.exec(select(Signup).where(Signup.event_id == event_id, col(Signup.status).in_(ACTIVE))):
+        told.append(signup.user_id)
         signup.status, signup.cancelled_at, signup.cancelled_by = SignupStatus.cancelled, now, actor.id
         session.add(signup)
         notify(session, signup.user_id, N_("The event {title} on {starts_at} was cancelled."),
                link=f"/events/{event_id}", title=event.title, starts_at=event.starts_at.isoformat())
+    notify_triggers.event_cancelled(session, event, told)
     audit.record(session, actor, "event.cancel", "event", event.id)
     return event
 

@@ -1,13 +1,12 @@
-"""Telling people things: the in-app notice list now; SMS and e-mail are hooks, not implemented.
+"""Telling people things in the app: the notice list. SMS, e-mail and group bots are services/notify.
 
 A notice is stored as a msgid plus JSON params and translated when shown, so each person reads it
-in their own language. Every channel receives the same (user_id, msgid, params, link).
+in their own language. Every channel registered here receives the same (user_id, msgid, params,
+link) inside the caller's transaction.
 
-SMS and e-mail are deliberately NOT implemented: nothing here pretends to send them. To add one,
-write a class with ``name`` and ``deliver`` (see ``NotificationChannel``) that calls the provider
-(e.g. Aliyun SMS with an approved template per msgid, or SMTP), and pass it to
-``register_channel`` at start-up. Delivery must not block the transaction for long: a real
-channel should queue the message (an outbox table read by a worker) rather than call out here.
+Messages that leave the machine (SMS, e-mail, WeCom/DingTalk bots) do not go through this module:
+services/notify queues them in an outbox (one row per message, an idempotency key each) from one
+trigger call per moment, and its scheduled sender delivers them exactly once, outside any page.
 """
 
 from __future__ import annotations

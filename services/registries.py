@@ -10,6 +10,7 @@ from services import map_data, map_layers, request_privacy
 from services.callbacks import privacy as callback_privacy
 from services.door_cards import privacy as door_card_privacy
 from services.map_registry import register_layer
+from services.notify import retention as notify_retention
 from services.resident_data import register_resident_data
 from services.retention import register_retention_hook
 
@@ -24,4 +25,5 @@ def assemble() -> None:
     register_resident_data(callback_privacy.PROVIDER)
     register_resident_data(door_card_privacy.PROVIDER)
     register_resident_data(request_privacy.PROVIDER)
+    register_retention_hook("notify.anonymise", notify_retention.anonymise_outbox)
     register_retention_hook("closed_requests", request_privacy.anonymise_closed_requests)

@@ -32,6 +32,7 @@ from models.requests import RATED_STATUSES
 from services import audit
 from services.challenge import verify_challenge
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.notify import triggers as notify_triggers
 from services.photo_pipeline import ProcessedPhoto
 from services.photo_store import PhotoStore
 from services.policy import MANAGERS, REQUEST_STAFF, area_scope, holds
@@ -64,6 +65,7 @@ class PublicRequestInput(BaseModel):
     location_text: str = ""
     lat: float | None = None
     lng: float | None = None
+    sms_consent: bool = False  # "send me SMS about this request", to contact_phone
 
 
 @dataclass
@@ -132,6 +134,8 @@ def submit_public_request(session: Session, data: PublicRequestInput, client_ip:
         raise InvalidInput(N_("A contact or location field is too long."))
     if phone and not all(c.isdigit() or c in "+- " for c in phone):
         raise InvalidInput(N_("Enter the phone number with digits only."))
+    if data.sms_consent and sum(c.isdigit() for c in phone) < 7:
+        raise InvalidInput(N_("Enter your phone number to get SMS about this request."))
     lat, lng = data.lat, data.lng
     if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
         lat = lng = None
@@ -141,6 +145,8 @@ def submit_public_request(session: Session, data: PublicRequestInput, client_ip:
                              location_text=place, lat=lat, lng=lng)
     for photo in photos:
         add_request_photo(session, None, request, photo, store)
+    if data.sms_consent:
+        notify_triggers.record_sms_consent(session, request, phone)
     return request
 
 
@@ -207,6 +213,7 @@ def _record_rating(session: Session, request: ServiceRequest, satisfaction: Sati
     session.add(request)
     session.flush()
     audit.record(session, recorded_by, "request.rate", "servicerequest", request.id)
+    notify_triggers.rating_recorded(session, request, rating)
     return rating
 
 

@@ -33,6 +33,7 @@ from services.areas import area_within, subtree_ids
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.ethical_line.guard import refuse_marking_names
 from services.households import get_household
+from services.notify import triggers as notify_triggers
 from services.photo_files import store_photo_files
 from services.photo_pipeline import ProcessedPhoto
 from services.photo_quota import check_daily_photo_quota
@@ -88,6 +89,7 @@ class RequestInput(BaseModel):
     household_id: int | None = None
     visit_id: str | None = None
     area_id: int | None = None  # needed when there is no household
+    sms_consent: bool = False  # the resident agreed to SMS about it, at the household's phone
 
 
 @dataclass
@@ -274,6 +276,8 @@ def raise_request(session: Session, actor: User, data: RequestInput, photos: lis
                              now=now)
     for photo in photos or []:
         add_request_photo(session, actor, request, photo, store)
+    if data.sms_consent and data.household_id is not None:
+        notify_triggers.record_sms_consent(session, request, household.phone)
     return request
 
 
@@ -323,6 +327,7 @@ def assign_request(session: Session, actor: User, request_id: int, assignee_id: 
                              status=RequestStatus.assigned, assignee_id=assignee_id, note=_note(note),
                              visibility=Visibility.internal))
     audit.record(session, actor, "request.assign", "servicerequest", request.id)
+    notify_triggers.request_changed(session, request)
     return request
 
 
@@ -360,6 +365,7 @@ def change_status(session: Session, actor: User, request_id: int, status: Reques
     session.add(RequestEvent(request_id=request.id, at=now, kind=EventKind.status, actor_id=actor.id, status=status,
                              detail=detail, note=note, visibility=visibility))
     audit.record(session, actor, f"request.{status.value}", "servicerequest", request.id)
+    notify_triggers.request_changed(session, request)
     return request
 
 

@@ -1,7 +1,7 @@
 """The in-process scheduler: daily jobs, safe with several instances (services.jobs leases).
 
 Plain asyncio, no NiceGUI: app.py starts ``scheduler_loop`` as a background task at start-up.
-Every instance wakes hourly; the lease lets only one of them run a job per interval.
+Every instance wakes each minute; the lease lets only one of them run a job per interval.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from typing import Any
 
 from services.callbacks.draw import weekly_callback_job
 from services.jobs import retention_job, run_once_per_interval
+from services.notify.jobs import NOTIFY_JOBS
 from services.photo_guard.orphans import orphan_sweep_job, sweep_orphans
 from services.session_files import sweep_session_files
 
 log = logging.getLogger(__name__)
 START_DELAY_S = 300.0  # let the app settle after a (re)start before the first job
-WAKE_EVERY_S = 3600.0
+WAKE_EVERY_S = 60.0  # each job still runs once per its own interval (its lease)
 
 # (lease name, interval, job): jobs receive the current UTC time.
 JOBS: list[tuple[str, timedelta, Callable[[datetime], Any]]] = [
@@ -27,6 +28,7 @@ JOBS: list[tuple[str, timedelta, Callable[[datetime], Any]]] = [
     ("orphan-photo-files", timedelta(days=1), orphan_sweep_job),
     # Daily, but it draws last week only once: the first run in a new week (organisation time zone).
     ("callback_draw", timedelta(days=1), weekly_callback_job),
+    *NOTIFY_JOBS,
 ]
 # Jobs on each instance's own files (no lease: every instance runs them), at most once a day.
 LOCAL_JOBS: list[tuple[str, timedelta, Callable[[], Any]]] = [

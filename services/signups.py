@@ -22,6 +22,7 @@ from models.common import utcnow
 from services import audit
 from services.errors import InvalidInput, NotFound
 from services.events import ACTIVE, get_event, may_manage, may_sign_up, roles_of, signup_closed_reason
+from services.notify import triggers as notify_triggers
 from services.served_hours import attendance_hours
 from services.waitlist import (
     no_sync,
@@ -74,6 +75,7 @@ def sign_up(session: Session, actor: User, event_id: int, role_id: int | None = 
     elif now >= event.starts_at:  # the last place went meanwhile; nobody is moved up once it runs
         raise InvalidInput(N_("This event has started and has no places left."))
     audit.record(session, actor, f"signup.{signup.status.value}", "event", event_id)
+    notify_triggers.signup_changed(session, signup, event)
     return signup
 
 

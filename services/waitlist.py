@@ -15,6 +15,7 @@ from models import Event, EventRole, EventStatus, Signup, SignupStatus
 from models.common import utcnow
 from services import audit
 from services.notifications import notify
+from services.notify import triggers as notify_triggers
 
 
 def no_sync(statement):  # noqa: ANN001, ANN202
@@ -79,6 +80,7 @@ def promote_from_waitlist(session: Session, event: Event, role_id: int | None,
                N_("A place became free: you are now confirmed for {title} on {starts_at}."),
                link=f"/events/{event.id}", title=event.title, starts_at=event.starts_at.isoformat())
         audit.record(session, None, "signup.promoted", "signup", candidate.id)
+        notify_triggers.signup_promoted(session, candidate, event)
         promoted.append(candidate)
     return promoted
 

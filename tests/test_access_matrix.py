@@ -152,6 +152,7 @@ PUBLIC = {
     "/public/board/{area_id}": "the public board shows what an area has published for residents",
     "/public/request/{code}": "a resident's tracking page; the random code is the credential (rate-limited)",
     "/calendar/{token}.ics": "a volunteer's calendar feed; the random token is the credential",
+    "/o/{token}": "a number's SMS opt-out page; the random token is the credential, it shows the number masked",
     "/api/openapi.json": "the API description; no data",
     "/api/docs": "the API description; no data",
     "/api/docs/assets/{name}": "Swagger UI's own files for /api/docs (a fixed list from a package)",

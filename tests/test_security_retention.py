@@ -38,14 +38,16 @@ def test_retention_deletes_photos_older_than_the_policy_and_nothing_else(demo: S
     finally:
         retention._HOOKS.pop("test.requests")  # noqa: SLF001
     demo.rollback()
-    assert results == {"photos": 2, "closed_requests": 0, "test.requests": 7} and calls == [now]
+    assert results == {"photos": 2, "closed_requests": 0, "notify.anonymise": 0, "test.requests": 7}
+    assert calls == [now]
     counts = dict(demo.exec(select(Photo.visit_id, func.count(Photo.id)).group_by(Photo.visit_id)).all())
     assert old.id not in counts and counts[edge.id] == 1 and counts[new.id] == 1
     assert demo.get(Visit, old.id) is not None  # the visit itself stays; only its photos go
     assert set(photo_files(data_dir)) == kept_files
     entries = demo.exec(select(AuditEntry).where(AuditEntry.action.startswith("retention."))).all()
     assert {(e.action, e.record_id) for e in entries} == {
-        ("retention.photos", "2"), ("retention.closed_requests", "0"), ("retention.test.requests", "7")}
+        ("retention.photos", "2"), ("retention.closed_requests", "0"), ("retention.notify.anonymise", "0"),
+        ("retention.test.requests", "7")}
     # Run again at the same moment: nothing more to delete.
     with session_scope() as s:
         assert retention.run_retention(s, now)["photos"] == 0

@@ -1,0 +1,1 @@
+"""Notification pages: the admin outbox, the public SMS opt-out page, the profile's channel choices."""

@@ -1,0 +1,1 @@
+"""Tests of the notifications feature (services/notify, pages/notify)."""
