@@ -10,7 +10,6 @@ from typing import Any, Protocol
 
 from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.config import Settings, get_settings
@@ -178,9 +177,3 @@ def unresolved_households(session: Session, actor: User) -> list[Household]:
                                 col(Household.geocode_status) == GeocodeStatus.unresolved)
         .order_by(Household.head_name)
     ).all())
-
-
-def pending_count(session: Session, actor: User) -> int:
-    _require_manager(actor)
-    return session.exec(select(func.count(Household.id)).where(
-        household_scope(session, actor), Household.geocode_status == GeocodeStatus.pending)).one()

@@ -26,14 +26,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from sqlalchemy import Float, Integer, case, cast, func
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
 from models import Household, HouseholdNeed, Pairing, ReviewState, User, Visit
-from models.common import utcnow
 from services.areas import subtree_ids
 from services.coords import wgs84_to_gcj02
 from services.map_registry import LAYERS, WORLD, BBox, MapFilters
@@ -255,14 +253,6 @@ def _publish(feature: dict, precise: bool, tile_crs: str) -> None:
     if tile_crs == "gcj02":
         lat, lng = wgs84_to_gcj02(lat, lng)
     feature["geometry"]["coordinates"] = [round(lng, decimals), round(lat, decimals)]
-
-
-def map_features(session: Session, actor: User, interval_days: int, visit_days: int = 90,
-                 now: datetime | None = None) -> dict:
-    """Every household and the last ``visit_days`` of visits as points (small areas, the member's own)."""
-    now = now or utcnow()
-    filters = MapFilters(now=now, interval_days=interval_days, date_from=now - timedelta(days=visit_days))
-    return build_map_payload(session, actor, None, 18, filters)
 
 
 def visible_extent(session: Session, actor: User, filters: MapFilters | None = None) -> BBox | None:

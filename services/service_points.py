@@ -124,10 +124,3 @@ def nearest_service_points(session: Session, lat: float | None = None, lng: floa
     located = [NearbyPoint(p, distance_m((lat, lng), (p.lat, p.lng))) for p in points if p.lat is not None
                and p.lng is not None]
     return sorted(located, key=lambda n: n.distance_m or 0.0)[:limit]
-
-
-def get_point(session: Session, actor: User, point_id: int) -> ServicePoint:
-    point = session.get(ServicePoint, point_id)
-    if point is None or not _may_manage(session, actor, point.area_id):
-        raise NotFound(N_("Service point not found."))
-    return point
