@@ -149,8 +149,22 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
                for m in members}
     if not ids:
         return []
+    _add_pairings(session, records, ids, start, end)
+    _add_visits(session, records, ids, start, end)
+    _add_requests(session, records, ids, start, end)
+    _add_ratings(session, records, ids, start, end)
+    for member_id, scores in callback_scores(session, ids, start, end).items():
+        records[member_id].callback_scores = scores
+    _add_commitments(session, records, ids, year)
+    _add_event_hours(session, records, ids, start, end, now)
+    _add_posts(session, records, ids, start, end)
+    _add_field_days(session, records, members, start, end)
+    return [records[i] for i in ids]
 
-    # Households paired at any moment of the year.
+
+def _add_pairings(session: Session, records: dict[int, AnnualRecord], ids: list[int], start: datetime,
+                  end: datetime) -> None:
+    """Households paired with each member at any moment of the year."""
     for member_id, n in session.exec(
             select(Pairing.member_id, func.count(func.distinct(Pairing.household_id)))
             .where(col(Pairing.member_id).in_(ids), Pairing.started_at < end,
@@ -158,6 +172,10 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
             .group_by(Pairing.member_id)).all():
         records[member_id].households_paired = n
 
+
+def _add_visits(session: Session, records: dict[int, AnnualRecord], ids: list[int], start: datetime,
+                end: datetime) -> None:
+    """Visits made in the year, verified, counted, waiting for review and rejected."""
     for member_id, n, verified, counted, pending, rejected in session.exec(
             select(Visit.member_id, func.count(), func.sum(case((col(Visit.verified).is_(True), 1), else_=0)),
                    *tally_columns())
@@ -167,6 +185,10 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
         record.visits, record.visits_verified = n, int(verified or 0)
         record.visits_counted, record.visits_pending, record.visits_rejected = int(counted), int(pending), int(rejected)
 
+
+def _add_requests(session: Session, records: dict[int, AnnualRecord], ids: list[int], start: datetime,
+                  end: datetime) -> None:
+    """Requests raised, and resolved (on time or not) as the assignee, in the year."""
     for member_id, n in session.exec(
             select(ServiceRequest.raised_by_id, func.count())
             .where(col(ServiceRequest.raised_by_id).in_(ids), ServiceRequest.created_at >= start,
@@ -183,7 +205,10 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
             .group_by(ServiceRequest.assignee_id)).all():
         records[member_id].requests_resolved, records[member_id].requests_resolved_on_time = n, int(timely or 0)
 
-    # Residents' ratings of the answers this member gave.
+
+def _add_ratings(session: Session, records: dict[int, AnnualRecord], ids: list[int], start: datetime,
+                 end: datetime) -> None:
+    """Residents' ratings of the answers each member gave."""
     for member_id, satisfaction, n in session.exec(
             select(Rating.assignee_id, Rating.satisfaction, func.count())
             .where(col(Rating.assignee_id).in_(ids), Rating.at >= start, Rating.at < end)
@@ -196,9 +221,9 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
         else:
             record.not_satisfied = n
 
-    for member_id, scores in callback_scores(session, ids, start, end).items():
-        records[member_id].callback_scores = scores
 
+def _add_commitments(session: Session, records: dict[int, AnnualRecord], ids: list[int], year: int) -> None:
+    """Commitments of the year: made, kept, not kept."""
     for member_id, status, n in session.exec(
             select(Commitment.member_id, Commitment.status, func.count())
             .where(col(Commitment.member_id).in_(ids), Commitment.year == year)
@@ -210,6 +235,10 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
         elif status == CommitmentStatus.not_kept:
             record.commitments_not_kept = n
 
+
+def _add_event_hours(session: Session, records: dict[int, AnnualRecord], ids: list[int], start: datetime,
+                     end: datetime, now: datetime) -> None:
+    """Events attended and hours served in the year."""
     # Event hours: the rows come from SQL, the hours rule (corrections win, check-in to check-out)
     # is the one the roster and the volunteers' hours use.
     for signup, event, attendance in session.exec(
@@ -224,6 +253,10 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
             record.events_attended += 1
             record.event_hours = round(record.event_hours + hours, 2)
 
+
+def _add_posts(session: Session, records: dict[int, AnnualRecord], ids: list[int], start: datetime,
+               end: datetime) -> None:
+    """Service posts held at any moment of the year."""
     for member_id, name in session.exec(
             select(PostAssignment.member_id, ServicePost.name)
             .join(ServicePost, col(ServicePost.id) == PostAssignment.post_id)
@@ -234,6 +267,10 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
         if name not in records[member_id].posts:
             records[member_id].posts.append(name)
 
+
+def _add_field_days(session: Session, records: dict[int, AnnualRecord], members: list[User], start: datetime,
+                    end: datetime) -> None:
+    """Field days of the leaders who have a quota."""
     leaders = [m for m in members if quota_for(m) is not None]
     for member in leaders:
         records[member.id].field_days, records[member.id].field_day_quota = 0, quota_for(member)
@@ -244,7 +281,6 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
                        FieldDay.day_at < end)
                 .group_by(FieldDay.user_id)).all():
             records[member_id].field_days = n
-    return [records[i] for i in ids]
 
 
 # --- presentation shared by the page and the exports -----------------------------------------
