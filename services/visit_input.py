@@ -54,6 +54,15 @@ def check_visit_input(data: VisitInput, household: Household, photo_count: int, 
         raise InvalidInput(N_("Photos need the resident's consent. Tick consent or remove the photos."))
     if photo_count > get_settings().max_photos_per_visit:
         raise InvalidInput(N_("At most {n} photos per visit."), n=get_settings().max_photos_per_visit)
+    lat, lng, accuracy = _location(data, household)
+    # A phone's clock is its own: the queue time is kept between the visit and the arrival.
+    queued = min(max(data.queued_at, visited_at), now) if data.queued_at else None
+    return data.model_copy(update={"visited_at": visited_at, "lat": lat, "lng": lng, "accuracy_m": accuracy,
+                                   "queued_at": queued})
+
+
+def _location(data: VisitInput, household: Household) -> tuple[float | None, float | None, float | None]:
+    """Latitude, longitude and accuracy as the location's source says; InvalidInput if they cannot be."""
     source, lat, lng = data.location_source, data.lat, data.lng
     if source == LocationSource.address:
         lat, lng = household.lat, household.lng
@@ -64,8 +73,4 @@ def check_visit_input(data: VisitInput, household: Household, photo_count: int, 
             raise InvalidInput(N_("The location is missing or out of range."))
     if source == LocationSource.none:
         lat = lng = None
-    accuracy = data.accuracy_m if source == LocationSource.gps else None
-    # A phone's clock is its own: the queue time is kept between the visit and the arrival.
-    queued = min(max(data.queued_at, visited_at), now) if data.queued_at else None
-    return data.model_copy(update={"visited_at": visited_at, "lat": lat, "lng": lng, "accuracy_m": accuracy,
-                                   "queued_at": queued})
+    return lat, lng, data.accuracy_m if source == LocationSource.gps else None

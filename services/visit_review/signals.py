@@ -8,6 +8,7 @@ the short reason shown wherever the visit appears (cards, lists, the map popup, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, cast
@@ -131,6 +132,21 @@ def codes(signals: list[dict] | None) -> list[str]:
     return [s.get("code", "") for s in signals or []]
 
 
+def _unverified(signal: dict, tr: Callable[..., str], num: Callable[[object], str]) -> str:
+    """Why a visit's location is not verified."""
+    reason = signal.get("reason")
+    if reason == "address":
+        return tr(N_("At the registered address (not measured)"))
+    if reason == "no_home":
+        return tr(N_("Location not verified: the household has no registered location"))
+    if reason == "no_fix":
+        return tr(N_("Location not verified: pin on the map, no GPS fix ({m} m away)"), m=num(signal.get("m")))
+    if reason == "inaccurate":
+        return tr(N_("Location not verified: GPS fix too inaccurate (±{accuracy} m)"),
+                  accuracy=num(signal.get("accuracy")))
+    return tr(N_("Location not verified: {m} m from the registered address"), m=num(signal.get("m")))
+
+
 def describe(signal: dict, lang: str | None = None) -> str:
     """The short reason shown with the visit, in the user's language."""
     code = signal.get("code")
@@ -144,17 +160,7 @@ def describe(signal: dict, lang: str | None = None) -> str:
     if code == NO_LOCATION:
         return tr(N_("No location recorded"))
     if code == UNVERIFIED:
-        reason = signal.get("reason")
-        if reason == "address":
-            return tr(N_("At the registered address (not measured)"))
-        if reason == "no_home":
-            return tr(N_("Location not verified: the household has no registered location"))
-        if reason == "no_fix":
-            return tr(N_("Location not verified: pin on the map, no GPS fix ({m} m away)"), m=num(signal.get("m")))
-        if reason == "inaccurate":
-            return tr(N_("Location not verified: GPS fix too inaccurate (±{accuracy} m)"),
-                      accuracy=num(signal.get("accuracy")))
-        return tr(N_("Location not verified: {m} m from the registered address"), m=num(signal.get("m")))
+        return _unverified(signal, tr, num)
     if code == LATE:
         hours = int(signal.get("hours") or 0)
         if hours >= 48:
