@@ -28,11 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlmodel import Session, col, select  # noqa: E402
+from sqlmodel import Session, col, select
 
-from bench.map import cpu_model, generate, sign_in_browser, timed  # noqa: E402
-from core import config, db  # noqa: E402
-from models import User, Visit  # noqa: E402
+from bench.map import cpu_model, generate, sign_in_browser, timed
+from core import config, db
+from models import User, Visit
 
 DEEP_PAGE = 2_500  # 50,000 rows in at 20 a page
 

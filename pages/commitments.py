@@ -56,7 +56,7 @@ def my_commitments_page() -> None:
         listing()
 
 
-def new_commitment_form(year: int, done) -> None:  # noqa: ANN001
+def new_commitment_form(year: int, done) -> None:
     with ui.card().classes("ds-card").mark("new-commitment"):
         ui.label(_("New commitment")).classes("font-medium")
         title = ui.input(_("What will you do?"), placeholder=_("e.g. fix the lights in stairwell 3")).props(
@@ -81,7 +81,7 @@ def new_commitment_form(year: int, done) -> None:  # noqa: ANN001
 
 
 class CommitmentCard:
-    def __init__(self, commitment: Commitment, done) -> None:  # noqa: ANN001
+    def __init__(self, commitment: Commitment, done) -> None:
         self.commitment = commitment
         self.done = done
         self.photos: list[ProcessedPhoto] = []

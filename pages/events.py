@@ -233,7 +233,7 @@ def event_page(event_id: int) -> None:
             signup_box(actor, event, roles, signup, position, attendance, now)
             event_map(event)
 
-    def signup_box(actor: User, event: Event, roles: list, signup, position, attendance, now: datetime) -> None:  # noqa: ANN001
+    def signup_box(actor: User, event: Event, roles: list, signup, position, attendance, now: datetime) -> None:
         with ui.card().classes("ds-card gap-2").props("flat bordered"):
             if event.status == EventStatus.cancelled:
                 ui.label(_("This event was cancelled.")).classes("text-negative font-medium")

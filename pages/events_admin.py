@@ -182,7 +182,7 @@ def edit_event_page(event_id: int) -> None:
 class EventEditor:
     """The event form: details, time, place with a pin, capacity or roles, deadline, audience."""
 
-    def __init__(self, user, event: Event | None, roles: list | None = None) -> None:  # noqa: ANN001
+    def __init__(self, user, event: Event | None, roles: list | None = None) -> None:
         self.user, self.event = user, event
         self.roles: list[dict] = [{"id": r.id, "name": r.name, "capacity": r.capacity} for r in roles or []]
         self.pin: tuple[float, float] | None = (event.lat, event.lng) if event and event.lat is not None else None
@@ -382,7 +382,7 @@ def roster_page(event_id: int, request: Request) -> None:
             for row in rows:
                 person_card(row, current)
 
-    def person_card(row, event: Event) -> None:  # noqa: ANN001
+    def person_card(row, event: Event) -> None:
         with ui.card().classes("ds-card").props("flat bordered").mark(f"roster-{row.signup.id}"):
             with ui.row().classes("w-full items-center justify-between no-wrap"):
                 with ui.column().classes("gap-0"):
@@ -413,7 +413,7 @@ def roster_page(event_id: int, request: Request) -> None:
                 ui.label(_("Corrected: {reason}").format(reason=row.attendance.correction_reason)).classes(
                     "text-xs text-gray-600")
 
-    def act(fn, *args) -> None:  # noqa: ANN001
+    def act(fn, *args) -> None:
         actor = require_user(*MANAGERS)
         if actor is None:
             return
@@ -433,7 +433,7 @@ def roster_page(event_id: int, request: Request) -> None:
     def remove(signup_id: int) -> None:
         act(cancel_signup, signup_id)
 
-    def correction(row) -> None:  # noqa: ANN001
+    def correction(row) -> None:
         with ui.dialog() as dialog, ui.card().classes("w-80"):
             ui.label(_("Correct hours for {name}").format(name=row.name)).classes("font-medium")
             hours = ui.number(_("Hours"), value=row.hours, min=0, max=24, step=0.25).classes("w-full").mark(
@@ -542,7 +542,7 @@ def hours_page() -> None:
             ui.button("CSV", icon="download", on_click=lambda: export("csv")).props("outline dense")
             ui.button("XLSX", icon="download", on_click=lambda: export("xlsx")).props("outline dense")
 
-        def rows():  # noqa: ANN202
+        def rows():
             actor = require_user(*MANAGERS)
             start, end = _combine(date_from.value, "00:00"), _combine(date_to.value, "00:00")
             if actor is None or start is None or end is None:

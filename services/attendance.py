@@ -230,7 +230,7 @@ def _fmt(dt: datetime | None, tz: str) -> str:
     return to_local(dt, tz).strftime("%Y-%m-%d %H:%M") if dt else ""
 
 
-def roster_table(rows: list[RosterRow], translate=lambda s: s) -> list[list[str | float]]:  # noqa: ANN001
+def roster_table(rows: list[RosterRow], translate=lambda s: s) -> list[list[str | float]]:
     """Header and rows for CSV/XLSX; ``translate`` turns msgids into the reader's language."""
     tz = get_settings().time_zone
     header = [translate(h) for h in (N_("Name"), N_("Phone"), N_("Role"), N_("Status"), N_("Waitlist position"),
@@ -289,7 +289,7 @@ def hours_by_person(session: Session, actor: User, date_from: datetime, date_to:
     return sorted(people.values(), key=lambda p: (-p.hours, p.name))
 
 
-def hours_table(rows: list[PersonHours], translate=lambda s: s) -> list[list[str | float]]:  # noqa: ANN001
+def hours_table(rows: list[PersonHours], translate=lambda s: s) -> list[list[str | float]]:
     table: list[list[str | float]] = [[translate(h) for h in (N_("Name"), N_("Events"), N_("Hours"),
                                                               N_("No-shows"))]]
     table += [[p.name, p.events, p.hours, p.no_shows] for p in rows]

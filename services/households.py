@@ -163,7 +163,7 @@ def household_need_ids(session: Session, household_id: int) -> list[int]:
     return list(session.exec(select(HouseholdNeed.category_id).where(HouseholdNeed.household_id == household_id)))
 
 
-def household_query(session: Session, actor: User, search: str = "", area_id: int | None = None):  # noqa: ANN201
+def household_query(session: Session, actor: User, search: str = "", area_id: int | None = None):
     """Households the actor may see, by area and a part of the name or address; not ordered."""
     query = select(Household).where(household_scope(session, actor))
     if area_id is not None:
@@ -274,7 +274,7 @@ def members_for_pairing(session: Session, actor: User) -> list[User]:
 def coverage_counts(session: Session, actor: User, interval_days: int, now: datetime | None = None) -> tuple[int, int]:
     """(households visible, of which overdue)."""
     now = now or utcnow()
-    overdue = case((status_code(now, interval_days) == 2, 1), else_=0)  # noqa: PLR2004 - 2: overdue
+    overdue = case((status_code(now, interval_days) == 2, 1), else_=0)
     total, late = session.exec(
         select(func.count(Household.id), func.coalesce(func.sum(overdue), 0)).where(household_scope(session, actor))
     ).one()

@@ -75,7 +75,7 @@ def household_filters(session: Session, actor: User, filters: MapFilters) -> lis
     return clauses
 
 
-def visible_household_ids(session: Session, actor: User, filters: MapFilters):  # noqa: ANN201 - a select
+def visible_household_ids(session: Session, actor: User, filters: MapFilters):
     """Ids of the households the actor may see under the filters, as a subquery for visit queries.
 
     ``Visit.household_id IN (this)`` instead of a join lets the database start from the visit

@@ -166,7 +166,7 @@ def visit_conditions(session: Session, actor: User, filters: VisitFilters | None
     return where
 
 
-def visit_query(session: Session, actor: User, filters: VisitFilters | None = None):  # noqa: ANN201 - a select
+def visit_query(session: Session, actor: User, filters: VisitFilters | None = None):
     """Visits the actor may see matching ``filters``, with their household and member; not ordered."""
     # "+ 0": join households and members by their keys, never drive the query from them.
     return (

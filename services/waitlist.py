@@ -18,7 +18,7 @@ from services.notifications import notify
 from services.notify import triggers as notify_triggers
 
 
-def no_sync(statement):  # noqa: ANN001, ANN202
+def no_sync(statement):
     # Core-style UPDATE: the ORM must not try to evaluate the WHERE clause in Python.
     return statement.execution_options(synchronize_session=False)
 
@@ -49,7 +49,7 @@ def release_place(session: Session, event_id: int, role_id: int | None) -> None:
                               .values(confirmed_count=EventRole.confirmed_count - 1)))
 
 
-def same_role(role_id: int | None):  # noqa: ANN202
+def same_role(role_id: int | None):
     return col(Signup.role_id).is_(None) if role_id is None else Signup.role_id == role_id
 
 

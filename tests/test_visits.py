@@ -61,7 +61,7 @@ def test_concurrent_duplicates_store_one_visit(demo: Session) -> None:
     def submit() -> None:
         try:
             save_visit(member, data)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=submit) for _ in range(8)]

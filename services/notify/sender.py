@@ -82,7 +82,7 @@ def deliver_claimed(message: OutboxMessage, holder: str, now: datetime,
             ref = provider.send(delivery)
     except PermanentFailure as exc:
         status, error, retry_at = OutboxStatus.failed, str(exc), None
-    except Exception as exc:  # noqa: BLE001 - TemporaryFailure, and anything unexpected: try again later
+    except Exception as exc:
         if not isinstance(exc, TemporaryFailure):
             log.exception("provider %s failed on outbox row %s", provider.name, message.id)
         retry_at = policy.next_retry(message.attempts, now)

@@ -178,7 +178,7 @@ def describe_all(signals: list[dict] | None, lang: str | None = None) -> list[st
     return [describe(s, lang) for s in signals or []]
 
 
-def signal_clause(code: str):  # noqa: ANN201 - a SQL clause
+def signal_clause(code: str):
     """Visits carrying a signal with this code (one of signals.SIGNAL_LABELS).
 
     The JSON list is searched as text: the same SQL on SQLite and PostgreSQL.
