@@ -1,37 +1,23 @@
-"""Coordinators: create, edit, duplicate and cancel events; roster with QR check-in; volunteers; hours."""
+"""Coordinators: the events they manage; create, edit, duplicate and cancel one."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import segno
-from fastapi import Request
 from nicegui import events, ui
 
 from core.config import get_settings
 from core.db import session_scope
-from core.i18n import N_, _, format_datetime, labelled, to_local
-from models import Event, EventAudience, EventStatus, SignupStatus
+from core.i18n import N_, _, to_local
+from models import Event, EventAudience, EventStatus
 from models.common import utcnow
 from pages.events import places_text, tz, when_text
 from pages.frame import frame, not_found_message
 from pages.messages import notify_error, notify_ok
 from pages.session import require_user
-from pages.walk_ins.form import walk_in_card
 from services.attendance import (
-    STATE_LABELS,
-    check_out_participant,
-    close_attendance,
     close_ended_events,
-    correct_hours,
-    hours_by_person,
-    hours_table,
-    roster,
-    roster_table,
-    set_present,
-    to_csv,
-    to_xlsx,
 )
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.events import (
@@ -48,11 +34,6 @@ from services.events import (
     update_event,
 )
 from services.policy import MANAGERS
-from services.signups import cancel_signup
-from services.volunteers import decide_volunteer, intake_settings, pending_volunteers, set_auto_approve
-
-STATE_COLOURS = {"confirmed": "blue-7", "attended": "positive", "no_show": "negative", "waitlisted": "warning",
-                 "cancelled": "grey-6"}
 
 
 def _local(dt: datetime | None) -> tuple[str, str]:
@@ -62,7 +43,8 @@ def _local(dt: datetime | None) -> tuple[str, str]:
     return local.date().isoformat(), local.strftime("%H:%M")
 
 
-def _combine(day: str | None, clock: str | None) -> datetime | None:
+def local_datetime(day: str | None, clock: str | None) -> datetime | None:
+    """The organisation's local day and time as an aware datetime; None if either is missing or wrong."""
     if not day:
         return None
     try:
@@ -292,8 +274,8 @@ class EventEditor:
         self.show_roles()
 
     def form(self) -> EventForm:
-        start = _combine(self.start_day.value, self.start_time.value)
-        end = _combine(self.end_day.value, self.end_time.value)
+        start = local_datetime(self.start_day.value, self.start_time.value)
+        end = local_datetime(self.end_day.value, self.end_time.value)
         if start is None or end is None:
             raise InvalidInput(N_("Enter the start and end."))
         return EventForm(
@@ -301,7 +283,7 @@ class EventEditor:
             category=self.category.value or "", starts_at=start, ends_at=end, address=self.address.value or "",
             lat=self.pin[0] if self.pin else None, lng=self.pin[1] if self.pin else None,
             capacity=int(self.capacity.value or 0),
-            signup_deadline=_combine(self.deadline_day.value, self.deadline_time.value),
+            signup_deadline=local_datetime(self.deadline_day.value, self.deadline_time.value),
             audience=self.audience.value,
             roles=[RoleForm(id=r["id"], name=r["name"] or "", capacity=int(r["capacity"] or 0)) for r in self.roles],
         )
@@ -322,259 +304,3 @@ class EventEditor:
             return
         notify_ok(_("Event saved."))
         ui.navigate.to(f"/events/{event.id}")
-
-
-def qr_svg_uri(url: str) -> str:
-    return segno.make(url, error="m").svg_data_uri(scale=8, border=2)
-
-
-@ui.page("/admin/events/{event_id:int}/roster")
-def roster_page(event_id: int, request: Request) -> None:
-    user = require_user(*MANAGERS)
-    if user is None:
-        return
-    try:
-        with session_scope() as session:
-            event = get_managed_event(session, user, event_id)
-            close_attendance(session, event)
-    except NotFound:
-        with frame(_("Roster"), user):
-            not_found_message()
-        return
-    check_in_url = f"{str(request.base_url).rstrip('/')}/events/{event_id}/check-in?code={event.checkin_code}"
-    with frame(_("Roster"), user):
-        with ui.card().classes("ds-card").props("flat bordered"):
-            ui.label(event.title).classes("text-lg font-medium")
-            ui.label(when_text(event)).classes("text-sm text-gray-700")
-            with ui.row().classes("gap-2"):
-                ui.button(_("Show check-in QR code"), icon="qr_code_2", on_click=lambda: qr_dialog.open()).mark(
-                    "show-qr")
-                ui.button("CSV", icon="download", on_click=lambda: export("csv")).props("outline").mark("export-csv")
-                ui.button("XLSX", icon="download", on_click=lambda: export("xlsx")).props("outline").mark(
-                    "export-xlsx")
-        with ui.dialog().props("maximized") as qr_dialog, ui.card().classes("items-center justify-center"):
-            ui.label(event.title).classes("text-2xl font-medium text-center")
-            ui.label(_("Scan to check in")).classes("text-lg")
-            ui.image(qr_svg_uri(check_in_url)).classes("w-[min(80vw,70vh)]").mark("qr-code")
-            ui.label(check_in_url).classes("text-xs text-gray-500 break-all text-center")
-            ui.button(_("Close"), on_click=qr_dialog.close).props("flat")
-        walk_in_card(event_id, lambda: refresh())
-        body = ui.column().classes("w-full items-center gap-2")
-
-    def refresh() -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None:
-            return
-        with session_scope(read_only=True) as session:
-            rows = roster(session, actor, event_id)
-            current = get_managed_event(session, actor, event_id)
-        body.clear()
-        with body:
-            counts = {state: sum(1 for r in rows if r.state == state) for state in STATE_LABELS}
-            ui.label(" · ".join(labelled(_(STATE_LABELS[s]), n) for s, n in counts.items() if n)
-                     or _("Nobody has signed up yet.")).classes("text-sm text-gray-700").mark("roster-counts")
-            late = [r for r in rows if r.late_cancel]
-            if late:
-                with ui.card().classes("ds-card bg-amber-50").props("flat bordered").mark("late-cancellations"):
-                    ui.label(_("Late cancellations")).classes("font-medium")
-                    for row in late:
-                        ui.label(f"{row.name} · {format_datetime(row.signup.late_cancel_requested_at, tz())}")
-            for row in rows:
-                person_card(row, current)
-
-    def person_card(row, event: Event) -> None:
-        with ui.card().classes("ds-card").props("flat bordered").mark(f"roster-{row.signup.id}"):
-            with ui.row().classes("w-full items-center justify-between no-wrap"):
-                with ui.column().classes("gap-0"):
-                    # Closed accounts keep an anonymous placeholder name (a msgid) on their rows.
-                    ui.label(_(row.name) if row.name == "Former volunteer" else row.name).classes("font-medium")
-                    details = [d for d in (row.role_name, row.phone) if d]
-                    if details:
-                        ui.label(" · ".join(details)).classes("text-xs text-gray-600")
-                label = _(STATE_LABELS[row.state])
-                if row.position:
-                    label += f" #{row.position}"
-                ui.badge(label, color=STATE_COLOURS[row.state])
-            if row.signup.status != SignupStatus.confirmed:
-                return
-            with ui.row().classes("w-full items-center gap-2"):
-                present = bool(row.attendance and row.attendance.checked_in_at)
-                ui.checkbox(_("Present"), value=present,
-                            on_change=lambda e, s=row.signup.id: tick(s, e.value)).mark(f"present-{row.signup.id}")
-                if present and row.attendance.checked_out_at is None:
-                    ui.button(_("Check out"), on_click=lambda s=row.signup.id: out(s)).props("dense flat no-caps")
-                ui.label(_("{hours} h").format(hours=row.hours)).classes("text-sm")
-                ui.button(icon="edit_note", on_click=lambda r=row: correction(r)).props("flat round dense").tooltip(
-                    _("Correct hours"))
-                if utcnow() < event.starts_at:
-                    ui.button(icon="person_remove", on_click=lambda s=row.signup.id: remove(s)).props(
-                        "flat round dense color=negative").tooltip(_("Remove from the event"))
-            if row.attendance and row.attendance.correction_reason:
-                ui.label(_("Corrected: {reason}").format(reason=row.attendance.correction_reason)).classes(
-                    "text-xs text-gray-600")
-
-    def act(fn, *args) -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                fn(session, actor, *args)
-        except ServiceError as exc:
-            notify_error(exc)
-        refresh()
-
-    def tick(signup_id: int, present: bool) -> None:
-        act(set_present, signup_id, present)
-
-    def out(signup_id: int) -> None:
-        act(check_out_participant, signup_id)
-
-    def remove(signup_id: int) -> None:
-        act(cancel_signup, signup_id)
-
-    def correction(row) -> None:
-        with ui.dialog() as dialog, ui.card().classes("w-80"):
-            ui.label(_("Correct hours for {name}").format(name=row.name)).classes("font-medium")
-            hours = ui.number(_("Hours"), value=row.hours, min=0, max=24, step=0.25).classes("w-full").mark(
-                "correct-hours")
-            reason = ui.input(_("Reason")).classes("w-full").mark("correct-reason")
-
-            def save() -> None:
-                act(correct_hours, row.signup.id, float(hours.value or 0), reason.value or "")
-                dialog.close()
-
-            with ui.row().classes("w-full justify-end"):
-                ui.button(_("Close"), on_click=dialog.close).props("flat")
-                ui.button(_("Save"), on_click=save).mark("save-correction")
-        dialog.open()
-
-    def export(kind: str) -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None:
-            return
-        with session_scope(read_only=True) as session:
-            table = roster_table(roster(session, actor, event_id), _)
-        stem = f"roster-{event_id}-{to_local(event.starts_at, tz()):%Y%m%d}"
-        if kind == "csv":
-            ui.download.content(to_csv(table), f"{stem}.csv", "text/csv")
-        else:
-            ui.download.content(to_xlsx(table, _("Roster")), f"{stem}.xlsx",
-                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-    refresh()
-
-
-@ui.page("/admin/volunteers")
-def volunteers_page() -> None:
-    user = require_user(*MANAGERS)
-    if user is None:
-        return
-    with frame(_("Volunteers"), user):
-        body = ui.column().classes("w-full items-center gap-2")
-
-    def refresh() -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None:
-            return
-        with session_scope(read_only=True) as session:
-            applicants = pending_volunteers(session, actor)
-            intake = intake_settings(session, actor)
-        body.clear()
-        with body:
-            ui.label(_("Waiting for approval")).classes("text-lg font-medium ds-card")
-            if not applicants:
-                ui.label(_("Nobody is waiting.")).classes("text-gray-600 ds-card")
-            for a in applicants:
-                with ui.card().classes("ds-card").props("flat bordered").mark(f"applicant-{a.user.id}"):
-                    ui.label(a.user.name).classes("font-medium")
-                    ui.label(f"{a.user.phone or ''} · {a.area_name}").classes("text-sm text-gray-700")
-                    if a.profile.skills:
-                        ui.label(_("Skills: {text}").format(text=a.profile.skills)).classes("text-sm")
-                    if a.profile.availability:
-                        ui.label(_("Availability: {text}").format(text=a.profile.availability)).classes("text-sm")
-                    with ui.row().classes("gap-2"):
-                        ui.button(_("Approve"), on_click=lambda u=a.user.id: decide(u, True)).mark(
-                            f"approve-{a.user.id}")
-                        ui.button(_("Decline"), on_click=lambda u=a.user.id: decide(u, False)).props(
-                            "flat color=negative")
-            ui.label(_("Accept registrations without approval")).classes("text-lg font-medium ds-card")
-            with ui.card().classes("ds-card").props("flat bordered"):
-                for area, on in intake:
-                    ui.switch(area.name, value=on, on_change=lambda e, i=area.id: toggle(i, e.value)).mark(
-                        f"auto-approve-{area.id}")
-
-    def decide(user_id: int, approve: bool) -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                decide_volunteer(session, actor, user_id, approve)
-        except ServiceError as exc:
-            notify_error(exc)
-        notify_ok(_("Approved.") if approve else _("Declined; their data was removed."))
-        refresh()
-
-    def toggle(area_id: int, on: bool) -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                set_auto_approve(session, actor, area_id, on)
-        except ServiceError as exc:
-            notify_error(exc)
-
-    refresh()
-
-
-@ui.page("/admin/hours")
-def hours_page() -> None:
-    user = require_user(*MANAGERS)
-    if user is None:
-        return
-    today = to_local(utcnow(), tz()).date()
-    with frame(_("Hours per person"), user):
-        with ui.card().classes("ds-card"), ui.row().classes("w-full gap-2 items-end"):
-            date_from = ui.input(_("From"), value=date(today.year, 1, 1).isoformat()).props("type=date dense")
-            date_to = ui.input(_("To"), value=today.isoformat()).props("type=date dense")
-            ui.button("CSV", icon="download", on_click=lambda: export("csv")).props("outline dense")
-            ui.button("XLSX", icon="download", on_click=lambda: export("xlsx")).props("outline dense")
-
-        def rows():
-            actor = require_user(*MANAGERS)
-            start, end = _combine(date_from.value, "00:00"), _combine(date_to.value, "00:00")
-            if actor is None or start is None or end is None:
-                return None
-            with session_scope() as session:  # closes ended events' attendance first
-                return hours_by_person(session, actor, start, end + timedelta(days=1))
-
-        @ui.refreshable
-        def table() -> None:
-            people = rows()
-            if not people:
-                ui.label(_("No hours in this period.")).classes("text-gray-600")
-                return
-            ui.table(columns=[{"name": "name", "label": _("Name"), "field": "name", "align": "left"},
-                              {"name": "events", "label": _("Events"), "field": "events"},
-                              {"name": "hours", "label": _("Hours"), "field": "hours", "sortable": True},
-                              {"name": "no_shows", "label": _("No-shows"), "field": "no_shows"}],
-                     rows=[{"name": p.name, "events": p.events, "hours": p.hours, "no_shows": p.no_shows}
-                           for p in people], row_key="name").classes("ds-card").props("flat bordered dense")
-
-        def export(kind: str) -> None:
-            people = rows()
-            if people is None:
-                return
-            data = hours_table(people, _)
-            name = f"hours-{date_from.value}-{date_to.value}"
-            if kind == "csv":
-                ui.download.content(to_csv(data), f"{name}.csv", "text/csv")
-            else:
-                ui.download.content(to_xlsx(data, _("Hours")), f"{name}.xlsx",
-                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-        date_from.on_value_change(table.refresh)
-        date_to.on_value_change(table.refresh)
-        table()
