@@ -321,7 +321,8 @@ class VisitForm:
         self.error.set_text("")
         try:
             data = self.visit_input()
-            if not self.location and not self.draft.get("no_location_ok") and not await self.confirm_no_location():
+            if (not self.location and not self.door_card.code and not self.draft.get("no_location_ok")
+                    and not await self.confirm_no_location()):
                 return
             saved = dict(self.draft)
             photos = list(self.picker.photos)

@@ -72,6 +72,8 @@ async def test_door_card_refused_in_the_form_when_foreign_or_revoked(user: TestU
     user.find(marker="scan-door-card").click()
     await user.should_see(expected, retries=40)
     user.find(marker="save-visit").click()  # the visit itself is kept, without the card's evidence
+    await user.should_see("Save without a location?", retries=40)  # a refused card is no location
+    user.find(marker="save-without-location").click()
     await user.should_see("Visit saved.", retries=40)
     visit = latest_visit(demo, household.id)
     assert visit is not None and visit.location_source != LocationSource.door_card and not visit.verified

@@ -70,7 +70,7 @@ def test_reload_during_save_lands_on_one_clear_state_and_the_next_edit_is_stored
     page.get_by_text("Not saved yet.").wait_for()
     visit_id = parse_qs(urlparse(page.url).query)["visit"][0]
     page.get_by_role("button", name="At the registered address").click()
-    page.get_by_text("At the registered address (not verified by GPS).").wait_for()
+    page.get_by_text("At the registered address (not measured)").wait_for()
     typed = f"Reload {delay_ms} ms after the tap"
     page.get_by_label("Notes").fill(typed)
     expect(page.get_by_label("Notes")).to_have_value(typed)

@@ -61,6 +61,8 @@ async def test_ethic_free_text_warns_without_blocking_and_is_audited(user: TestU
     await user.should_see(marker="ethics-warning-notes", retries=20)
     await user.should_see("this text mentions a household's religion")
     user.find(marker="save-visit").click()
+    await user.should_see("Save without a location?", retries=40)
+    user.find(marker="save-without-location").click()
     await user.should_see("Visit saved.", retries=40)
     demo.rollback()
     visit = demo.exec(select(Visit).where(Visit.notes == "他家是宗教活动重点户")).one()

@@ -57,8 +57,9 @@ async def test_refused_page_message_is_in_the_members_language(user: TestUser, d
     await sign_in(user, "member1")
     await user.open("/profile")
     user.find(marker="language-switch").click()
+    await user.should_see("个人资料", retries=40)  # the switch reloads the page in Chinese first
     await user.open("/map")
-    await user.should_see("您的账号无法打开该页面")
+    await user.should_see("您的账号无法打开该页面", retries=40)
 
 
 async def test_volunteer_home_lists_today_and_coming_events_with_own_sign_ups(user: TestUser, demo: Session) -> None:
