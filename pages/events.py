@@ -14,7 +14,7 @@ from nicegui import ui
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, format_date, to_local
-from models import Event, EventStatus, Notice, SignupStatus, User
+from models import Attendance, Event, EventStatus, Notice, Signup, SignupStatus, User
 from models.common import utcnow
 from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error, notify_ok
@@ -203,94 +203,107 @@ def event_page(event_id: int) -> None:
         return
     with frame(_("Event"), user):
         content = ui.column().classes("w-full items-center gap-3")
+    EventView(event_id, content).render()
 
-    def render() -> None:
+
+class EventView:
+    """One event as the signed-in person sees it: details, their place (or the sign-up), and the map."""
+
+    def __init__(self, event_id: int, content: ui.column) -> None:
+        self.event_id, self.content = event_id, content
+
+    def render(self) -> None:
         actor = require_user()
         if actor is None:
             return
-        content.clear()
+        self.content.clear()
         now = utcnow()
         try:
             with session_scope(read_only=True) as session:
-                event = get_event(session, actor, event_id)
-                roles = roles_of(session, event_id)
-                signup = active_signup(session, actor.id, event_id)
+                event = get_event(session, actor, self.event_id)
+                roles = roles_of(session, self.event_id)
+                signup = active_signup(session, actor.id, self.event_id)
                 position = waitlist_position(session, signup) if signup else None
-                attendance = my_attendance(session, actor, event_id)
+                attendance = my_attendance(session, actor, self.event_id)
                 manages = may_manage(session, actor, event.area_id)
         except NotFound:
-            with content:
+            with self.content:
                 not_found_message()
             return
-        with content:
+        with self.content:
             event_details(event, roles if manages or signup is not None or not may_sign_up(actor, event) else [])
             if manages:
                 with ui.row().classes("gap-2"):
                     ui.button(_("Roster and check-in"), icon="how_to_reg",
-                              on_click=lambda: ui.navigate.to(f"/admin/events/{event_id}/roster")).mark("roster")
+                              on_click=lambda: ui.navigate.to(f"/admin/events/{self.event_id}/roster")).mark("roster")
                     ui.button(_("Edit"), icon="edit",
-                              on_click=lambda: ui.navigate.to(f"/admin/events/{event_id}/edit")).props("outline")
-            signup_box(actor, event, roles, signup, position, attendance, now)
+                              on_click=lambda: ui.navigate.to(f"/admin/events/{self.event_id}/edit")).props("outline")
+            with ui.card().classes("ds-card gap-2").props("flat bordered"):
+                if event.status == EventStatus.cancelled:
+                    ui.label(_("This event was cancelled.")).classes("text-negative font-medium")
+                elif signup is not None:
+                    self.my_place(event, signup, position, attendance, now)
+                else:
+                    self.sign_up_form(actor, event, roles, now)
             event_map(event)
 
-    def signup_box(actor: User, event: Event, roles: list, signup, position, attendance, now: datetime) -> None:
-        with ui.card().classes("ds-card gap-2").props("flat bordered"):
-            if event.status == EventStatus.cancelled:
-                ui.label(_("This event was cancelled.")).classes("text-negative font-medium")
-                return
-            if signup is not None:
-                status_badge(signup.status, position)
-                if signup.status == SignupStatus.confirmed:
-                    ui.label(_("See you there! It is in “My activities”.")).classes("font-medium").mark(
-                        "signup-confirmation")
-                    cutoff = cancellation_cutoff(event)
-                    if now < cutoff:
-                        ui.label(_("You can cancel until {time}.").format(time=short_datetime(cutoff))).classes(
-                            "text-sm text-gray-600")
-                    if signup.late_cancel_requested_at:
-                        ui.label(_("You told the coordinator that you cannot come.")).classes("text-sm text-warning")
-                    if attendance and attendance.checked_in_at:
-                        checked_in = short_datetime(attendance.checked_in_at)
-                        ui.label(_("Checked in at {time}.").format(time=checked_in)).classes("text-positive")
-                        if attendance.checked_out_at is None and now < event.ends_at:
-                            ui.button(_("Check out"), icon="logout", on_click=leave).classes("w-full").mark(
-                                "check-out")
-                else:
-                    ui.label(_("You will get a notice here if a place becomes free.")).classes("text-sm")
-                if now < event.starts_at:
-                    ui.button(_("Leave the waitlist") if signup.status == SignupStatus.waitlisted
-                              else _("Cancel my place"), icon="event_busy",
-                              on_click=lambda: cancel(signup.id)).props("outline color=negative").classes(
-                        "w-full").mark("cancel-signup")
-                return
-            if not may_sign_up(actor, event):
-                ui.label(_("Sign-up is for members and volunteers.")).classes("text-gray-600")
-                return
-            closed = signup_closed_reason(event, now)
-            if closed:
-                ui.label(_(closed)).classes("text-gray-600").mark("signup-closed")
-                return
-            role_choice = None
-            if roles:
-                options = {r.id: f"{r.name} · " + (
-                    _("{n} left").format(n=r.capacity - r.confirmed_count) if r.confirmed_count < r.capacity
-                    else _("full, waitlist")) for r in roles}
-                role_choice = ui.radio(options).props("dense").classes("w-full").mark("role-choice")
-            full = places_left(event) == 0
-            ui.button(_("Join the waitlist") if full else _("Sign up"), icon="how_to_reg",
-                      on_click=lambda: join(role_choice.value if role_choice else None)).props("size=lg").classes(
-                "w-full").mark("sign-up")
-            if event.signup_deadline:
-                ui.label(_("Sign-up closes {time}.").format(time=short_datetime(event.signup_deadline))).classes(
+    def my_place(self, event: Event, signup: Signup, position: int | None, attendance: Attendance | None,
+                 now: datetime) -> None:
+        """The person's place: confirmed (until when they may cancel, check-in and out) or waitlisted."""
+        status_badge(signup.status, position)
+        if signup.status == SignupStatus.confirmed:
+            ui.label(_("See you there! It is in “My activities”.")).classes("font-medium").mark(
+                "signup-confirmation")
+            cutoff = cancellation_cutoff(event)
+            if now < cutoff:
+                ui.label(_("You can cancel until {time}.").format(time=short_datetime(cutoff))).classes(
                     "text-sm text-gray-600")
+            if signup.late_cancel_requested_at:
+                ui.label(_("You told the coordinator that you cannot come.")).classes("text-sm text-warning")
+            if attendance and attendance.checked_in_at:
+                checked_in = short_datetime(attendance.checked_in_at)
+                ui.label(_("Checked in at {time}.").format(time=checked_in)).classes("text-positive")
+                if attendance.checked_out_at is None and now < event.ends_at:
+                    ui.button(_("Check out"), icon="logout", on_click=self.leave).classes("w-full").mark(
+                        "check-out")
+        else:
+            ui.label(_("You will get a notice here if a place becomes free.")).classes("text-sm")
+        if now < event.starts_at:
+            ui.button(_("Leave the waitlist") if signup.status == SignupStatus.waitlisted
+                      else _("Cancel my place"), icon="event_busy",
+                      on_click=lambda: self.cancel(signup.id)).props("outline color=negative").classes(
+                "w-full").mark("cancel-signup")
 
-    def join(role_id: int | None) -> None:
+    def sign_up_form(self, actor: User, event: Event, roles: list, now: datetime) -> None:
+        """The sign-up (a role to choose where there are roles), or why there is none."""
+        if not may_sign_up(actor, event):
+            ui.label(_("Sign-up is for members and volunteers.")).classes("text-gray-600")
+            return
+        closed = signup_closed_reason(event, now)
+        if closed:
+            ui.label(_(closed)).classes("text-gray-600").mark("signup-closed")
+            return
+        role_choice = None
+        if roles:
+            options = {r.id: f"{r.name} · " + (
+                _("{n} left").format(n=r.capacity - r.confirmed_count) if r.confirmed_count < r.capacity
+                else _("full, waitlist")) for r in roles}
+            role_choice = ui.radio(options).props("dense").classes("w-full").mark("role-choice")
+        full = places_left(event) == 0
+        ui.button(_("Join the waitlist") if full else _("Sign up"), icon="how_to_reg",
+                  on_click=lambda: self.join(role_choice.value if role_choice else None)).props("size=lg").classes(
+            "w-full").mark("sign-up")
+        if event.signup_deadline:
+            ui.label(_("Sign-up closes {time}.").format(time=short_datetime(event.signup_deadline))).classes(
+                "text-sm text-gray-600")
+
+    def join(self, role_id: int | None) -> None:
         actor = require_user()
         if actor is None:
             return
         try:
             with session_scope() as session:
-                signup = sign_up(session, actor, event_id, role_id)
+                signup = sign_up(session, actor, self.event_id, role_id)
         except ServiceError as exc:
             notify_error(exc)
             return
@@ -298,9 +311,9 @@ def event_page(event_id: int) -> None:
             notify_ok(_("You are signed up."))
         else:
             ui.notify(_("The event is full: you are on the waitlist."), type="warning", position="top")
-        render()
+        self.render()
 
-    def cancel(signup_id: int) -> None:
+    def cancel(self, signup_id: int) -> None:
         actor = require_user()
         if actor is None:
             return
@@ -308,15 +321,15 @@ def event_page(event_id: int) -> None:
             with session_scope() as session:
                 cancel_signup(session, actor, signup_id)
         except InvalidInput as exc:
-            late_dialog(signup_id, error_text(exc))
+            self.late_dialog(signup_id, error_text(exc))
             return
         except ServiceError as exc:
             notify_error(exc)
             return
         notify_ok(_("Cancelled."))
-        render()
+        self.render()
 
-    def late_dialog(signup_id: int, message: str) -> None:
+    def late_dialog(self, signup_id: int, message: str) -> None:
         with ui.dialog() as dialog, ui.card():
             ui.label(message).mark("cutoff-message")
 
@@ -331,27 +344,25 @@ def event_page(event_id: int) -> None:
                     notify_error(exc)
                 dialog.close()
                 notify_ok(_("The coordinator has been told."))
-                render()
+                self.render()
 
             with ui.row().classes("w-full justify-end"):
                 ui.button(_("Close"), on_click=dialog.close).props("flat")
                 ui.button(_("I cannot come"), on_click=tell).props("color=negative").mark("cannot-come")
         dialog.open()
 
-    def leave() -> None:
+    def leave(self) -> None:
         actor = require_user()
         if actor is None:
             return
         try:
             with session_scope() as session:
-                check_out(session, actor, event_id)
+                check_out(session, actor, self.event_id)
         except ServiceError as exc:
             notify_error(exc)
             return
         notify_ok(_("Checked out. Thank you!"))
-        render()
-
-    render()
+        self.render()
 
 
 def event_details(event: Event, roles: list) -> None:
