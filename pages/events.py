@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
+from sqlmodel import Session
 
 from core.config import get_settings
 from core.db import session_scope
@@ -23,6 +24,7 @@ from services.attendance import check_in_with_code, check_out, my_attendance
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.events import (
     EventFilters,
+    EventRow,
     categories,
     get_event,
     may_manage,
@@ -107,6 +109,63 @@ def _day_start(text: str | None) -> datetime | None:
         return None
 
 
+def _waitlist_positions(session: Session, actor: User, rows: list[EventRow]) -> dict[int, int | None]:
+    """The person's place on the waitlist of each listed event they wait for."""
+    positions: dict[int, int | None] = {}
+    for row in rows:
+        if row.my_status == SignupStatus.waitlisted:
+            signup = active_signup(session, actor.id, row.event.id)
+            positions[row.event.id] = waitlist_position(session, signup) if signup else None  # type: ignore[index]
+    return positions
+
+
+async def _where_am_i() -> tuple[float, float] | None:
+    """The phone's position, or None when it is not available (refused, no fix, timeout)."""
+    try:
+        result = await ui.run_javascript(GEOLOCATE_JS, timeout=20)
+    except TimeoutError:
+        return None
+    if not isinstance(result, dict) or "lat" not in result:
+        return None
+    return float(result["lat"]), float(result["lng"])
+
+
+def _manager_links() -> None:
+    """Coordinators reach their event pages from the list."""
+    with ui.row().classes("gap-2"):
+        ui.button(_("Manage events"), icon="edit_calendar",
+                  on_click=lambda: ui.navigate.to("/admin/events")).mark("manage-events")
+        ui.button(_("Volunteers"), icon="group_add",
+                  on_click=lambda: ui.navigate.to("/admin/volunteers")).props("outline")
+        ui.button(_("Hours"), icon="schedule", on_click=lambda: ui.navigate.to("/admin/hours")).props(
+            "outline")
+
+
+def _event_card(row: EventRow, position: int | None) -> None:
+    """One event of the list: title, when, where (how far), places, category and the person's own status."""
+    event = row.event
+    with ui.link(target=f"/events/{event.id}").classes("no-underline text-inherit w-full").mark(
+            f"event-{event.id}"):
+        with ui.card().classes("ds-card gap-2").props("flat bordered"):
+            ui.label(event.title).classes("text-lg font-medium leading-tight")
+            with ui.row().classes("items-center gap-1 text-sm text-gray-700"):
+                ui.icon("event", size="18px")
+                ui.label(when_text(event))
+            if event.address:
+                with ui.row().classes("items-center gap-1 text-sm text-gray-700 no-wrap"):
+                    ui.icon("place", size="18px")
+                    ui.label(event.address).classes("ellipsis")
+                    if row.distance_km is not None:
+                        ui.label(_("{km} km").format(km=f"{row.distance_km:.1f}")).classes(
+                            "text-gray-500")
+            with ui.row().classes("items-center gap-2"):
+                left = places_left(event)
+                ui.badge(places_text(event), color="positive" if left else "grey-7")
+                if event.category:
+                    ui.badge(event.category, color="secondary").props("outline")
+                status_badge(row.my_status, position)
+
+
 @ui.page("/events")
 def events_page() -> None:
     user = require_user()
@@ -117,13 +176,7 @@ def events_page() -> None:
         category_options = {"": _("All categories"), **{c: c for c in categories(session)}}
     with frame(_("Events"), user):
         if user.role in MANAGERS:
-            with ui.row().classes("gap-2"):
-                ui.button(_("Manage events"), icon="edit_calendar",
-                          on_click=lambda: ui.navigate.to("/admin/events")).mark("manage-events")
-                ui.button(_("Volunteers"), icon="group_add",
-                          on_click=lambda: ui.navigate.to("/admin/volunteers")).props("outline")
-                ui.button(_("Hours"), icon="schedule", on_click=lambda: ui.navigate.to("/admin/hours")).props(
-                    "outline")
+            _manager_links()
         with ui.expansion(_("Filters"), icon="filter_list").classes("ds-card bg-white rounded").props("dense"):
             with ui.column().classes("w-full gap-1 p-1"):
                 day = ui.input(_("From date")).props("type=date dense outlined clearable").classes("w-full").mark(
@@ -144,49 +197,21 @@ def events_page() -> None:
                                    places_left_only=bool(places.value), near=state["near"] if near.value else None)
             with session_scope(read_only=True) as session:
                 rows = upcoming_events(session, actor, filters)
-                positions = {}
-                for row in rows:
-                    if row.my_status == SignupStatus.waitlisted:
-                        signup = active_signup(session, actor.id, row.event.id)
-                        positions[row.event.id] = waitlist_position(session, signup) if signup else None
+                positions = _waitlist_positions(session, actor, rows)
             if not rows:
                 ui.label(_("No upcoming events match.")).classes("text-gray-600")
                 return
             for row in rows:
-                event = row.event
-                with ui.link(target=f"/events/{event.id}").classes("no-underline text-inherit w-full").mark(
-                        f"event-{event.id}"):
-                    with ui.card().classes("ds-card gap-2").props("flat bordered"):
-                        ui.label(event.title).classes("text-lg font-medium leading-tight")
-                        with ui.row().classes("items-center gap-1 text-sm text-gray-700"):
-                            ui.icon("event", size="18px")
-                            ui.label(when_text(event))
-                        if event.address:
-                            with ui.row().classes("items-center gap-1 text-sm text-gray-700 no-wrap"):
-                                ui.icon("place", size="18px")
-                                ui.label(event.address).classes("ellipsis")
-                                if row.distance_km is not None:
-                                    ui.label(_("{km} km").format(km=f"{row.distance_km:.1f}")).classes(
-                                        "text-gray-500")
-                        with ui.row().classes("items-center gap-2"):
-                            left = places_left(event)
-                            ui.badge(places_text(event), color="positive" if left else "grey-7")
-                            if event.category:
-                                ui.badge(event.category, color="secondary").props("outline")
-                            status_badge(row.my_status, positions.get(event.id))
+                _event_card(row, positions.get(row.event.id))
 
         async def toggle_near() -> None:
             if near.value and state["near"] is None:
                 near_info.set_text(_("Finding your location…"))
-                try:
-                    result = await ui.run_javascript(GEOLOCATE_JS, timeout=20)
-                except TimeoutError:
-                    result = {"error": "timeout"}
-                if not isinstance(result, dict) or "lat" not in result:
+                state["near"] = await _where_am_i()
+                if state["near"] is None:
                     near.set_value(False)
                     near_info.set_text(_("Your location is not available. Allow location access and try again."))
                     return
-                state["near"] = (float(result["lat"]), float(result["lng"]))
             near_info.set_text(_("Within 5 km, nearest first.") if near.value else "")
             event_list.refresh()
 
