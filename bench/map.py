@@ -1,6 +1,9 @@
 """Benchmark: map data and coverage queries at 100,000 visits over 20,000 households in one area tree.
 
-Run from the repository root: ``python bench/map.py [--skip-browser] [--skip-pg]``.
+Run from the repository root: ``python bench/map.py [--scale N] [--sqlite-file F] [--skip-browser] [--skip-pg]``.
+``--scale 10`` is 100,000 households and 1,000,000 visits (``--households`` to choose);
+``--sqlite-file`` keeps the generated SQLite database in that file and reuses it on the next run
+(brought to the newest schema first, which times the migration's backfill when the file was made before it).
 Generates the data with bulk inserts into a temporary data folder (SQLite) and, when reachable,
 a temporary PostgreSQL database (created and dropped again); then measures
 - the map-data service for a city-wide and a street-level view (median of runs), payload bytes,
@@ -46,6 +49,7 @@ SPREAD = 0.10  # +-0.10 deg: a city of about 20 x 20 km
 CITY_VIEW = (CENTRE[1] - 0.16, CENTRE[0] - 0.12, CENTRE[1] + 0.16, CENTRE[0] + 0.12), 12
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "doorstep-demo"
+REVISION = "head"  # the schema revision generate() makes (an older one to time a migration's backfill)
 
 
 def cpu_model() -> str:
@@ -55,12 +59,14 @@ def cpu_model() -> str:
     return platform.processor()
 
 
-def generate(url: str, seed: int = 11) -> dict:
+def generate(url: str, seed: int = 11, scale: int = 1, households: int | None = None) -> dict:
     """Schema by Alembic, organisation and accounts by the services, the bulk by executemany."""
     from services.setup import create_organisation
     from services.users import UserForm, create_user
 
-    db.upgrade_schema(url)
+    # --scale 10: 1,000,000 visits over 100,000 households (issue 17), unless told otherwise
+    households_n, visits_n = households or HOUSEHOLDS * max(1, scale // 2), VISITS * scale
+    db.upgrade_schema(url, REVISION)
     engine = db.make_engine(url)
     rng = random.Random(seed)
     now = utcnow()
@@ -102,7 +108,7 @@ def generate(url: str, seed: int = 11) -> dict:
                 uid += 1
         conn.execute(insert(User), users)
         households, needs, pairings, home = [], [], [], {}
-        for hid in range(1, HOUSEHOLDS + 1):
+        for hid in range(1, households_n + 1):
             gid, (lat0, lng0) = grids[rng.randrange(len(grids))]
             lat, lng = lat0 + rng.gauss(0, 0.008), lng0 + rng.gauss(0, 0.008)
             member = rng.choice(members_of[gid])
@@ -118,9 +124,9 @@ def generate(url: str, seed: int = 11) -> dict:
         conn.execute(insert(Household), households)
         conn.execute(insert(HouseholdNeed), needs)
         conn.execute(insert(Pairing), pairings)
-        visits, photos, last = [], [], {}
-        for i in range(VISITS):
-            hid = rng.randint(1, HOUSEHOLDS)
+        visits, photos, last, n_photos = [], [], {}, 0
+        for i in range(visits_n):
+            hid = rng.randint(1, households_n)
             lat, lng, member = home[hid]
             when = now - timedelta(days=rng.uniform(0, 365))
             verified = rng.random() < 0.85
@@ -148,20 +154,35 @@ def generate(url: str, seed: int = 11) -> dict:
                                "upload_sha256": f"{i:064x}", "created_at": when})
             if counts:  # the household clock runs on counted visits only
                 last[hid] = max(last.get(hid, when), when)
-        for start in range(0, len(visits), 20_000):
-            conn.execute(insert(Visit), visits[start:start + 20_000])
-        conn.execute(insert(Photo), photos)
+            if len(visits) == 20_000:
+                conn.execute(insert(Visit), visits)
+                conn.execute(insert(Photo), photos)
+                n_photos += len(photos)
+                visits, photos = [], []
+        if visits:
+            conn.execute(insert(Visit), visits)
+        if photos:
+            conn.execute(insert(Photo), photos)
+        n_photos += len(photos)
         conn.execute(text("UPDATE household SET last_visit_at = :at WHERE id = :id"),
                      [{"at": at, "id": hid} for hid, at in last.items()])
         if url.startswith("postgresql"):
             for table in ("area", "user", "household", "pairing", "photo"):  # ids were given explicitly
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                                   f"(SELECT max(id) FROM \"{table}\"))"))
+    rollups_seconds = None
+    if REVISION == "head":  # the bulk inserts went around the flush hook: the rollups are counted once
+        from services.rollups.rebuild import rebuild
+
+        t = time.perf_counter()
+        with engine.begin() as conn:
+            rebuild(conn)
+        rollups_seconds = time.perf_counter() - t
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
     engine.dispose()
-    return {"seconds": time.perf_counter() - started, "households": HOUSEHOLDS, "visits": VISITS,
-            "photos": len(photos), "areas": len(areas) + 1, "members": len(users)}
+    return {"seconds": time.perf_counter() - started, "households": households_n, "visits": visits_n,
+            "photos": n_photos, "areas": len(areas) + 1, "members": len(users), "rollups_seconds": rollups_seconds}
 
 
 def densest_street_view(url: str) -> tuple[tuple[float, float, float, float], int]:
@@ -184,7 +205,7 @@ def timed(fn, runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def measure_services(url: str, runs: int) -> dict:
+def measure_services(url: str, runs: int, scale: int = 1) -> dict:
     from services import map_data
     from services.coverage import (
         coverage_by_area,
@@ -206,24 +227,50 @@ def measure_services(url: str, runs: int) -> dict:
             ms, payload = timed(lambda b=bbox, z=zoom: build_map_payload(session, coord, b, z, all_time), runs)
             body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
             out[name] = {"ms": ms, "bytes": len(body), "gzip": len(gzip.compress(body)), "meta": payload["meta"]}
-        # Baseline: the naive design, every household and visit in the view as a raw point.
-        limit = map_data.RAW_LIMIT
-        map_data.RAW_LIMIT = 10**9
+        if scale == 1:  # at scale 10 the naive baseline is a million points in one payload
+            # Baseline: the naive design, every household and visit in the view as a raw point.
+            limit = map_data.RAW_LIMIT
+            map_data.RAW_LIMIT = 10**9
+            try:
+                bbox, zoom = CITY_VIEW
+                ms, payload = timed(lambda: build_map_payload(session, coord, bbox, zoom, all_time),
+                                    max(1, runs // 3))
+            finally:
+                map_data.RAW_LIMIT = limit
+            body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+            out["city_raw_baseline"] = {"ms": ms, "bytes": len(body), "gzip": len(gzip.compress(body)),
+                                        "features": len(payload["features"])}
+        # The same views and queries counted from the visits (the code before the rollups), same run.
+        from services.rollups import read as rollup_read
+
+        usable = rollup_read.filters_held
+        rollup_read.filters_held = lambda *_a: False
         try:
-            bbox, zoom = CITY_VIEW
-            ms, payload = timed(lambda: build_map_payload(session, coord, bbox, zoom, all_time), max(1, runs // 3))
+            for name, (bbox, zoom) in views.items():
+                out[f"{name}_counted"] = {"ms": timed(lambda b=bbox, z=zoom: build_map_payload(
+                    session, coord, b, z, all_time), max(1, runs // 3))[0]}
+            period0 = MapFilters(date_from=utcnow() - timedelta(days=30))
+            out["coverage_counted"] = {name: timed(lambda q=q: q(session, coord, period0), max(1, runs // 3))[0]
+                                       for name, q in (("coverage_summary", coverage_summary),
+                                                       ("coverage_by_area", coverage_by_area),
+                                                       ("visits_per_member_month (6 months)", visits_per_member_month))}
         finally:
-            map_data.RAW_LIMIT = limit
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        out["city_raw_baseline"] = {"ms": ms, "bytes": len(body), "gzip": len(gzip.compress(body)),
-                                    "features": len(payload["features"])}
+            rollup_read.filters_held = usable
         period = MapFilters(date_from=utcnow() - timedelta(days=30))
         queries = {"coverage_summary": coverage_summary, "coverage_by_area": coverage_by_area,
                    "overdue_by_member": overdue_by_member,
                    "overdue_households (first 50)": lambda s, a, f: overdue_households(s, a, f, 50),
                    "visits_per_member_month (6 months)": visits_per_member_month}
         out["coverage"] = {name: timed(lambda q=q: q(session, coord, period), runs)[0] for name, q in queries.items()}
+        # Filters the rollups do not hold: counted from the visits ("counting ..." on the page), target < 1 s.
+        need = MapFilters(date_from=period.date_from, need_id=1)
+        out["counted"] = {"map city, need filter": timed(lambda: build_map_payload(session, coord, *CITY_VIEW, need),
+                                                         max(1, runs // 3))[0],
+                          "coverage_summary, need filter": timed(lambda: coverage_summary(session, coord, need),
+                                                                 max(1, runs // 3))[0]}
+        out["lists"] = measure_lists(session, coord, runs)
     engine.dispose()
+    out["record_visit"] = measure_recording(url, runs)
     return out
 
 
@@ -233,6 +280,50 @@ async def sign_in_browser(page, base: str, login: str) -> None:
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_role("button", name="Sign in").click()
     await page.wait_for_url(base + "/", timeout=30000)
+
+
+def measure_lists(session: Session, coord: User, runs: int) -> dict:
+    """The coordinator's visit list and household list as they page today (LIMIT/OFFSET)."""
+    from services.households import list_households
+    from services.visits import list_visits
+
+    return {"visit list, first page (50)": timed(lambda: list_visits(session, coord, limit=50), runs)[0],
+            "visit list, page 200 (offset 10,000)": timed(lambda: list_visits(session, coord, limit=50, offset=10_000),
+                                                          max(1, runs // 3))[0],
+            "household list, first page (50)": timed(lambda: list_households(session, coord, limit=50), runs)[0]}
+
+
+def measure_recording(url: str, runs: int) -> dict:
+    """Time to record one visit through services.visits.record_visit (signals, audit, household clock),
+    with the rollups kept and with the hook switched off, interleaved; each transaction is rolled back
+    so the data set stays as generated (and exact)."""
+    from services.rollups import maintain
+    from services.visits import VisitInput, record_visit
+
+    engine = db.make_engine(url)
+    times: dict[str, list[float]] = {"with rollups": [], "without rollups": []}
+    with Session(engine) as session:
+        pairing = session.exec(select(Pairing).order_by(Pairing.id)).first()
+        member = session.get(User, pairing.member_id)
+        home = session.get(Household, pairing.household_id)
+        session.expunge_all()
+        session.rollback()
+    for i in range(max(6, runs) * 2):
+        label = "with rollups" if i % 2 else "without rollups"
+        maintain.ENABLED = label == "with rollups"
+        data = VisitInput(id=str(uuid.uuid4()), household_id=home.id, visited_at=utcnow(), lat=home.lat + 0.0002,
+                          lng=home.lng, accuracy_m=12.0, location_source="gps", notes="bench")
+        with Session(engine) as session:
+            t = time.perf_counter()
+            record_visit(session, member, data)
+            session.flush()
+            times[label].append((time.perf_counter() - t) * 1000)
+            session.rollback()
+    maintain.ENABLED = True
+    engine.dispose()
+    result = {label: statistics.median(values) for label, values in times.items()}
+    result["ratio"] = result["with rollups"] / result["without rollups"]
+    return result
 
 
 async def measure_browser(data_dir: Path, env: dict, street: tuple, runs: int) -> dict:
@@ -306,7 +397,8 @@ def pg_database(action: str, name: str) -> None:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def run_backend(label: str, url: str, data_dir: Path, env: dict, runs: int, browser: bool) -> dict:
+def run_backend(label: str, url: str, data_dir: Path, env: dict, runs: int, browser: bool, scale: int = 1,
+                reuse: bool = False) -> dict:
     os.environ["DOORSTEP_DATA_DIR"] = str(data_dir)
     if env.get("DOORSTEP_DATABASE_URL"):
         os.environ["DOORSTEP_DATABASE_URL"] = env["DOORSTEP_DATABASE_URL"]
@@ -314,10 +406,16 @@ def run_backend(label: str, url: str, data_dir: Path, env: dict, runs: int, brow
         os.environ.pop("DOORSTEP_DATABASE_URL", None)
     config.get_settings.cache_clear()
     db.reset_engine()
-    print(f"[{label}] generating ...", flush=True)
-    generated = generate(url)
-    print(f"[{label}] generated in {generated['seconds']:.1f} s", flush=True)
-    result = {"generated": generated, "services": measure_services(url, runs)}
+    if reuse:
+        started = time.perf_counter()
+        db.upgrade_schema(url)  # a file made before the newest migration: this is its backfill
+        generated = {"reused": url, "upgrade_seconds": time.perf_counter() - started}
+        print(f"[{label}] reused, schema upgraded in {generated['upgrade_seconds']:.1f} s", flush=True)
+    else:
+        print(f"[{label}] generating ...", flush=True)
+        generated = generate(url, scale=scale)
+        print(f"[{label}] generated in {generated['seconds']:.1f} s", flush=True)
+    result = {"generated": generated, "services": measure_services(url, runs, scale)}
     print(json.dumps(result["services"], indent=1, default=str), flush=True)
     if browser:
         street = tuple(result["services"]["street_bbox"]), 17
@@ -332,14 +430,31 @@ def main() -> None:
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--out", default="bench-map.json")
+    parser.add_argument("--scale", type=int, default=1, help="x 20,000 households and 100,000 visits")
+    parser.add_argument("--households", type=int, help="households to generate (default: 20,000 x scale / 2)")
+    parser.add_argument("--sqlite-file", type=Path, help="keep (or reuse) the SQLite database in this file")
+    parser.add_argument("--generate-only", action="store_true", help="make --sqlite-file and stop")
+    parser.add_argument("--revision", default="head", help="with --generate-only: the schema revision to make")
     args = parser.parse_args()
+    if args.generate_only:
+        args.sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        os.environ["DOORSTEP_DATA_DIR"] = str(args.sqlite_file.parent)
+        config.get_settings.cache_clear()
+        global REVISION
+        REVISION = args.revision
+        print(json.dumps(generate(f"sqlite:///{args.sqlite_file}", scale=args.scale, households=args.households)),
+              flush=True)
+        return
     results: dict = {"date": time.strftime("%Y-%m-%d"), "nproc": os.cpu_count(), "cpu": cpu_model(),
                      "python": platform.python_version()}
     with tempfile.TemporaryDirectory(prefix="doorstep-bench-") as tmp:
         data_dir = Path(tmp) / "sqlite" / "data"
         data_dir.mkdir(parents=True)
-        url = f"sqlite:///{data_dir / 'doorstep.db'}"
-        results["sqlite"] = run_backend("sqlite", url, data_dir, {}, args.runs, not args.skip_browser)
+        db_file = args.sqlite_file or data_dir / "doorstep.db"
+        env = {"DOORSTEP_DATABASE_URL": f"sqlite:///{db_file}"} if args.sqlite_file else {}
+        results["scale"] = args.scale
+        results["sqlite"] = run_backend("sqlite", f"sqlite:///{db_file}", data_dir, env, args.runs,
+                                        not args.skip_browser, args.scale, reuse=db_file.exists())
         if not args.skip_pg and pg_available():
             name = "doorstep_bench_map"
             pg_database("create", name)
@@ -348,7 +463,7 @@ def main() -> None:
                 pg_dir = Path(tmp) / "pg" / "data"
                 pg_dir.mkdir(parents=True)
                 results["postgresql"] = run_backend("postgresql", pg_url, pg_dir, {"DOORSTEP_DATABASE_URL": pg_url},
-                                                    args.runs, not args.skip_browser)
+                                                    args.runs, not args.skip_browser, args.scale)
             finally:
                 db.reset_engine()
                 pg_database("drop", name)

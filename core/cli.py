@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="username of the coordinator or admin the import is done as (their area rules apply)")
     imports.add_argument("--area", type=int, help="area id for rows without an area (default: the account's area)")
     imports.add_argument("--dry-run", action="store_true", help="check every row and write nothing")
+
+    rollups = sub.add_parser("rollups", help="compare the map and coverage rollups with a recount, or rebuild them")
+    action = rollups.add_mutually_exclusive_group(required=True)
+    action.add_argument("--check", action="store_true", help="report drift; exit status 1 if any")
+    action.add_argument("--rebuild", action="store_true", help="recount every rollup row from the visits")
     return parser
 
 
@@ -172,11 +177,36 @@ def run_import_households(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_rollups(args: argparse.Namespace) -> int:
+    import time
+
+    from core.db import get_engine, upgrade_schema
+    from services.rollups.rebuild import check_database, rebuild_database
+
+    upgrade_schema()
+    started = time.perf_counter()
+    if args.rebuild:
+        visit_rows, household_rows = rebuild_database(get_engine())
+        print(f"rollups rebuilt: {visit_rows} visit rows, {household_rows} household rows "
+              f"in {time.perf_counter() - started:.1f} s")
+        return EXIT_OK
+    found = check_database(get_engine())
+    if found.none:
+        print(f"rollups exact: no drift ({time.perf_counter() - started:.1f} s)")
+        return EXIT_OK
+    print(f"rollups drifted: {found.visit_rows} visit rows, {found.household_rows} household rows differ "
+          "from a full recount (repair: --rebuild)", file=sys.stderr)
+    for line in found.examples:
+        print(f"  {line}", file=sys.stderr)
+    return EXIT_FAILED
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "backup": run_backup,
     "restore": run_restore,
     "create-admin": run_create_admin,
     "import-households": run_import_households,
+    "rollups": run_rollups,
 }
 
 

@@ -102,8 +102,8 @@ def session_scope(read_only: bool = False) -> Iterator[Session]:
             raise
 
 
-def upgrade_schema(url: str | None = None) -> None:
-    """Bring the database to the newest Alembic revision."""
+def upgrade_schema(url: str | None = None, revision: str = "head") -> None:
+    """Bring the database to the newest Alembic revision (or the given one)."""
     from alembic import command
     from alembic.config import Config
 
@@ -112,4 +112,4 @@ def upgrade_schema(url: str | None = None) -> None:
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     cfg.set_main_option("sqlalchemy.url", url or get_settings().effective_database_url)
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, revision)

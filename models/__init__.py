@@ -43,6 +43,7 @@ from models.requests import (
     ServiceRequest,
     Visibility,
 )
+from models.rollups import HouseholdRollup, VisitRollup
 from models.users import LoginAttempt, Role, User
 from models.visits import LocationSource, Photo, ReviewState, Visit, VisitAnswer, VisitReview, VisitRevision
 from models.year import (
@@ -102,6 +103,7 @@ __all__ = [
     "VolunteerStatus",
     "GeocodeStatus",
     "Household",
+    "HouseholdRollup",
     "HouseholdNeed",
     "JobLease",
     "LocationSource",
@@ -124,6 +126,7 @@ __all__ = [
     "Visibility",
     "ReviewState",
     "Visit",
+    "VisitRollup",
     "VisitAnswer",
     "VisitReview",
     "VisitRevision",

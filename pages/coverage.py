@@ -31,6 +31,7 @@ from services.coverage import (
 from services.map_data import MapFilters
 from services.org_time import org_today
 from services.policy import MANAGERS, VISITORS
+from services.rollups.read import filters_held
 
 CHART_MEMBERS = 10  # members drawn separately; the rest are summed up
 
@@ -87,10 +88,13 @@ async def coverage_view(user: User, own: bool) -> None:
         actor = require_user(*VISITORS) if own else require_user(*MANAGERS)
         if actor is None:
             return
-        spinner = ui.spinner(size="lg")
         filters = bar.map_filters()
+        with ui.row().classes("items-center gap-2") as waiting:
+            ui.spinner(size="lg")
+            if not own and not filters_held(filters.need_id, filters.member_id):  # every visit is counted
+                ui.label(_("Counting …")).classes("text-gray-600").mark("coverage-counting")
         data = await run.io_bound(load_coverage, actor, filters)
-        spinner.delete()
+        waiting.delete()
         s = data.summary
         with ui.element("div").classes("w-full grid grid-cols-2 md:grid-cols-6 gap-3"):
             stat_card(f"{s.visited} / {s.households}", _("Households visited in the period ({share})")

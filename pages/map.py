@@ -23,6 +23,7 @@ from services.map_data import visible_extent
 from services.map_registry import LAYER_LABELS, BBox, available_layers
 from services.org_time import org_today
 from services.policy import MANAGERS
+from services.rollups.read import filters_held
 from services.tiles import tile_config
 from services.visit_review.review import STATE_LABELS
 from services.visit_review.signals import KEY_LABELS
@@ -110,9 +111,18 @@ def map_page(days: int = 90) -> None:
         def attach() -> None:
             ui.run_javascript(f"DoorstepMap.attach({leaflet.id}, {json.dumps(options())})")
 
+        counting = ui.label(_("Counting … (this filter counts every visit)")).classes("text-sm text-gray-600") \
+            .mark("map-counting")
+
+        def show_counting() -> None:
+            counting.set_visibility(not filters_held(bar.need.value, bar.member.value))
+
+        show_counting()
+
         def update() -> None:
             if require_user(*MANAGERS) is None:
                 return
+            show_counting()
             ui.run_javascript(f"DoorstepMap.update({leaflet.id}, {json.dumps(bar.api_filters())}, "
                               f"{json.dumps(current_layers())})")
             export_links.refresh()

@@ -36,6 +36,8 @@ from services.areas import subtree_ids
 from services.coords import wgs84_to_gcj02
 from services.map_registry import LAYERS, WORLD, BBox, MapFilters
 from services.policy import HOUSEHOLD_READERS, holds, household_scope
+from services.rollups.cells import household_cells, visit_cells
+from services.rollups.read import NOT_USABLE, rollup_areas, uses_rollups
 from services.visit_review.signals import signal_keys
 from services.visit_status import STATUSES, household_status, status_code, status_thresholds  # noqa: F401
 
@@ -148,9 +150,23 @@ def _point(lat: float, lng: float, **props: object) -> dict:
 
 # --- households ------------------------------------------------------------------------------
 
+def _household_cell_features(cells: list[tuple]) -> list[dict]:
+    features = []
+    for count, lat, lng, overdue, due_soon in cells:
+        worst = "overdue" if overdue else "due_soon" if due_soon else "on_time"
+        features.append(_cell_feature("household", lat, lng, count, status=worst, overdue=int(overdue),
+                                      due_soon=int(due_soon), on_time=int(count - overdue - due_soon)))
+    return features
+
+
 def households_layer(session: Session, actor: User, bbox: BBox, zoom: int, filters: MapFilters) -> list[dict]:
     """Households coloured by days since the last visit; grid cells with the worst status when many."""
     now, interval = filters.effective_now(), filters.effective_interval()
+    areas = rollup_areas(session, actor, filters.area_id, filters.need_id, filters.member_id)
+    if areas != NOT_USABLE:
+        cells = household_cells(session, areas, bbox, zoom, *status_thresholds(now, interval))  # type: ignore[arg-type]
+        if sum(c[0] for c in cells) > RAW_LIMIT:
+            return _household_cell_features(cells)
     where = household_filters(session, actor, filters) + _in_bbox(Household.lat, Household.lng, bbox)
     if filters.member_id is not None:
         where.append(paired_with(filters.member_id))
@@ -165,12 +181,7 @@ def households_layer(session: Session, actor: User, bbox: BBox, zoom: int, filte
     ).all()
     total = sum(c[0] for c in cells)
     if total > RAW_LIMIT:
-        features = []
-        for count, lat, lng, overdue, due_soon in cells:
-            worst = "overdue" if overdue else "due_soon" if due_soon else "on_time"
-            features.append(_cell_feature("household", lat, lng, count, status=worst, overdue=int(overdue),
-                                          due_soon=int(due_soon), on_time=int(count - overdue - due_soon)))
-        return features
+        return _household_cell_features(cells)
     rows = session.exec(
         select(Household.id, Household.head_name, Household.lat, Household.lng, Household.last_visit_at)
         .where(*where).order_by(Household.id)
@@ -186,6 +197,13 @@ def households_layer(session: Session, actor: User, bbox: BBox, zoom: int, filte
 
 def visits_layer(session: Session, actor: User, bbox: BBox, zoom: int, filters: MapFilters) -> list[dict]:
     """Where visits were logged (the visit's own location); cells with the verified count when many."""
+    areas = rollup_areas(session, actor, filters.area_id, filters.need_id, filters.member_id)
+    if areas != NOT_USABLE:
+        cells = visit_cells(session, areas, bbox, zoom, filters, lambda window: [  # type: ignore[arg-type]
+            visit_in_scope(session, actor, window), *visit_filters(window)])
+        if sum(c[0] for c in cells) > RAW_LIMIT:
+            return [_cell_feature("visit", lat, lng, count, verified=int(verified))
+                    for count, lat, lng, verified in cells]
     where = [visit_in_scope(session, actor, filters), *visit_filters(filters), *_in_bbox(Visit.lat, Visit.lng, bbox)]
     lat_size, lng_size = cell_size(zoom, bbox)
     cy = _cell_index(session, Visit.lat, lat_size, 90.0)
@@ -238,8 +256,10 @@ def build_map_payload(session: Session, actor: User, bbox: BBox | None = None, z
         features.extend(layer_features)
     for feature in features:
         _publish(feature, precise, tile_crs)
+    # False: a filter the rollups do not hold, so every visit was counted (the page says "counting ...")
+    rolled = uses_rollups(session, actor, filters.area_id, filters.need_id, filters.member_id)
     return {"type": "FeatureCollection", "features": features,
-            "meta": {"zoom": zoom, "layers": meta, "crs": tile_crs, "precise": precise}}
+            "meta": {"zoom": zoom, "layers": meta, "crs": tile_crs, "precise": precise, "rollups": rolled}}
 
 
 def _publish(feature: dict, precise: bool, tile_crs: str) -> None:

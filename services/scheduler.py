@@ -16,6 +16,7 @@ from services.callbacks.draw import weekly_callback_job
 from services.jobs import retention_job, run_once_per_interval
 from services.notify.jobs import NOTIFY_JOBS
 from services.photo_guard.orphans import orphan_sweep_job, sweep_orphans
+from services.rollups.rebuild import rollups_job
 from services.session_files import sweep_session_files
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ JOBS: list[tuple[str, timedelta, Callable[[datetime], Any]]] = [
     # Daily, but it draws last week only once: the first run in a new week (organisation time zone).
     ("callback_draw", timedelta(days=1), weekly_callback_job),
     *NOTIFY_JOBS,
+    ("rollups", timedelta(days=1), rollups_job),  # drift check, rebuild when anything drifted
 ]
 # Jobs on each instance's own files (no lease: every instance runs them), at most once a day.
 LOCAL_JOBS: list[tuple[str, timedelta, Callable[[], Any]]] = [

@@ -21,6 +21,13 @@ def counts_by_rule(state: ReviewState, signals: list[dict]) -> bool:
     return state == ReviewState.approved or (state == ReviewState.received and not signals)
 
 
+def tally_of(counts: bool, state: ReviewState | str) -> int:
+    """0 counted, 1 pending review, 2 rejected: the tally a visit falls in (services/rollups keys on it)."""
+    if counts:
+        return 0
+    return 2 if ReviewState(state) == ReviewState.rejected else 1
+
+
 def visit_counts() -> ColumnElement[bool]:
     """SQL: the visit counts (clock, coverage, member figures, annual record, map status)."""
     return col(Visit.counts).is_(True)
