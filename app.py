@@ -40,42 +40,8 @@ def serve() -> None:
 
     from nicegui import background_tasks
 
-    import api  # noqa: F401
-    import pages.admin_areas  # noqa: F401
-    import pages.admin_audit  # noqa: F401
-    import pages.admin_household_import  # noqa: F401
-    import pages.admin_households  # noqa: F401
-    import pages.admin_needs  # noqa: F401
-    import pages.admin_users  # noqa: F401
-    import pages.annual_record  # noqa: F401
-    import pages.callbacks.lists  # noqa: F401
-    import pages.commitments  # noqa: F401
-    import pages.coverage  # noqa: F401
-    import pages.door_cards.areas_page  # noqa: F401
-    import pages.door_cards.card_page  # noqa: F401
-    import pages.events  # noqa: F401
-    import pages.events_admin  # noqa: F401
-    import pages.field_days  # noqa: F401
-    import pages.home  # noqa: F401
-    import pages.household_privacy  # noqa: F401
-    import pages.households  # noqa: F401
-    import pages.login  # noqa: F401
-    import pages.map  # noqa: F401
-    import pages.my_activities  # noqa: F401
-    import pages.notify.opt_out  # noqa: F401
-    import pages.notify.outbox  # noqa: F401
-    import pages.profile  # noqa: F401
-    import pages.public_board  # noqa: F401
-    import pages.public_requests  # noqa: F401
-    import pages.register  # noqa: F401
-    import pages.requests  # noqa: F401
-    import pages.requests_dashboard  # noqa: F401
-    import pages.service_points  # noqa: F401
-    import pages.service_posts  # noqa: F401
-    import pages.two_factor  # noqa: F401
-    import pages.visit_form  # noqa: F401
-    import pages.visit_review.queue  # noqa: F401
-    import pages.visits  # noqa: F401
+    import api
+    import pages
     from api.body_limit import BodyLimitMiddleware
     from api.rate_limits import RateLimitMiddleware
     from api.security_headers import SecurityHeadersMiddleware
@@ -83,9 +49,12 @@ def serve() -> None:
     from pages.auth_middleware import AuthMiddleware
     from pages.pwa import install_pwa
     from pages.theme import install_theme
+    from services.registries import assemble
     from services.scheduler import scheduler_loop, sweep_at_start_in_background
 
+    assemble()  # map layers, residents' data providers, retention rules
     api.register(app)
+    pages.register(app)
     install_pwa(app)
     install_utilities_css()
     install_theme()

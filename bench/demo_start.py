@@ -22,8 +22,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.map import cpu_model  # noqa: E402
-from tests.e2e.live_app import free_port  # noqa: E402
+from bench.map import cpu_model
+from tests.e2e.live_app import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

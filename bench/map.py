@@ -35,13 +35,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, text  # noqa: E402
-from sqlmodel import Session, select  # noqa: E402
+from sqlalchemy import insert, text
+from sqlmodel import Session, select
 
-from core import config, db  # noqa: E402
-from models import Area, Household, HouseholdNeed, Pairing, Photo, Role, User, Visit  # noqa: E402
-from models.common import utcnow  # noqa: E402
-from services.passwords import hash_password  # noqa: E402
+from core import config, db
+from models import Area, Household, HouseholdNeed, Pairing, Photo, Role, User, Visit
+from models.common import utcnow
+from services.passwords import hash_password
 
 HOUSEHOLDS, VISITS, COMMUNITIES, GRIDS_PER_COMMUNITY, MEMBERS_PER_GRID = 20_000, 100_000, 10, 5, 4
 CENTRE = (30.65, 104.07)  # Chengdu
@@ -196,7 +196,7 @@ def densest_street_view(url: str) -> tuple[tuple[float, float, float, float], in
     return (lng - 0.0035, lat - 0.0023, lng + 0.0035, lat + 0.0023), 17
 
 
-def timed(fn, runs: int) -> tuple[float, object]:  # noqa: ANN001
+def timed(fn, runs: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(runs):
         t = time.perf_counter()
@@ -274,7 +274,7 @@ def measure_services(url: str, runs: int, scale: int = 1) -> dict:
     return out
 
 
-async def sign_in_browser(page, base: str, login: str) -> None:  # noqa: ANN001 - a Playwright page
+async def sign_in_browser(page, base: str, login: str) -> None:
     await page.goto(base + "/login")
     await page.get_by_label("Phone number or username").fill(login)
     await page.get_by_label("Password").fill(PASSWORD)
@@ -381,7 +381,7 @@ def pg_available() -> bool:
 
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", connect_timeout=3):
             return True
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         print(f"PostgreSQL not reachable ({exc}); skipping it")
         return False
 

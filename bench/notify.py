@@ -185,7 +185,7 @@ def outbox_state() -> tuple[int, int, int]:
     return int(sent), int(other), int(attempts)
 
 
-async def measure(base: str, fake) -> dict:  # noqa: ANN001
+async def measure(base: str, fake) -> dict:
     baseline, baseline_errors = await health_load(base, BASELINE_S, None)
     scan_s, queued = queue_reminders()
     started = time.monotonic()

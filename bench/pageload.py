@@ -34,7 +34,7 @@ import httpx
 from playwright.async_api import BrowserContext, Playwright, async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.e2e.live_app import CHROMIUM, CHROMIUM_ARGS, free_port, running_app  # noqa: E402
+from tests.e2e.live_app import CHROMIUM, CHROMIUM_ARGS, free_port, running_app
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}

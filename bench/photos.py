@@ -23,8 +23,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.config import get_settings  # noqa: E402
-from services.photo_pipeline import process_photo  # noqa: E402
+from core.config import get_settings
+from services.photo_pipeline import process_photo
 
 SIZE = (4000, 3000)
 ORIENTATION = 0x0112

@@ -28,19 +28,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlmodel import Session, col, select  # noqa: E402
+from sqlmodel import Session, col, select
 
-from bench.map import cpu_model, generate, sign_in_browser, timed  # noqa: E402
-from core import config, db  # noqa: E402
-from models import User, Visit  # noqa: E402
+from bench.map import cpu_model, generate, sign_in_browser, timed
+from core import config, db
+from models import User, Visit
 
 DEEP_PAGE = 2_500  # 50,000 rows in at 20 a page
 
 
 def unpaged_baseline(session: Session, actor: User, limit: int = 200) -> list:
     """The visit list's query before paging (as it was in services.visits.list_visits), newest 200."""
-    from models import Household
     from services.access import household_scope
+
+    from models import Household
 
     return list(session.exec(
         select(Visit, Household, User).join(Household, Household.id == Visit.household_id)

@@ -17,7 +17,7 @@ _engine: Engine | None = None
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
@@ -26,7 +26,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
     cur.close()
 
 
-def _sqlite_begin(conn) -> None:  # noqa: ANN001
+def _sqlite_begin(conn) -> None:
     # Writers take the lock up front: read-then-write transactions otherwise fail with
     # "database is locked" under concurrent writers despite busy_timeout. Read-only work asks
     # for a deferred transaction (read_only=True) so it never waits for, or blocks, a writer.
@@ -57,7 +57,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
 
         @event.listens_for(engine, "connect")
-        def _no_pysqlite_begin(dbapi_conn, _record) -> None:  # noqa: ANN001
+        def _no_pysqlite_begin(dbapi_conn, _record) -> None:
             dbapi_conn.isolation_level = None
 
         event.listen(engine, "begin", _sqlite_begin)

@@ -65,7 +65,7 @@ def _(text: str) -> str:
     return translate(text)
 
 
-def N_(text: str) -> str:  # noqa: N802 - gettext convention
+def N_(text: str) -> str:
     """Mark text for translation without translating it yet."""
     return text
 

@@ -10,13 +10,13 @@ from nicegui import ui
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, format_datetime
-from models import Role
 from pages.frame import frame
 from pages.messages import notify_error
 from pages.session import require_user
 from services import audit
 from services.errors import ServiceError
 from services.org_time import org_today
+from services.policy import ADMINS
 from services.users import manageable_users
 
 PAGE_SIZE = 50
@@ -31,7 +31,7 @@ def _day_start(text: str | None, tz: ZoneInfo) -> datetime | None:
 
 @ui.page("/admin/audit")
 def audit_page() -> None:
-    user = require_user(Role.admin)
+    user = require_user(*ADMINS)
     if user is None:
         return
     settings = get_settings()
@@ -62,7 +62,7 @@ def audit_page() -> None:
 
         @ui.refreshable
         def results() -> None:
-            admin = require_user(Role.admin)
+            admin = require_user(*ADMINS)
             if admin is None:
                 return
             with session_scope(read_only=True) as session:
@@ -100,7 +100,7 @@ def audit_page() -> None:
             results.refresh()
 
         def export() -> None:
-            admin = require_user(Role.admin)
+            admin = require_user(*ADMINS)
             if admin is None:
                 return
             try:

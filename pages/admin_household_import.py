@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from nicegui import events, ui
 from sqlmodel import Session
 
@@ -40,6 +42,34 @@ def row_error_text(error: RowError, headers: dict[str, str]) -> str:
     return _("Row {row}, {field}: {message}").format(row=error.row, field=column, message=message)
 
 
+def _preview_card(preview: ImportPreview, do_import: Callable[[], Awaitable[None]]) -> None:
+    """The checked file: its errors, its rows with their problems, and the import button (only when all is right)."""
+    errors = preview.errors
+    with ui.card().classes("ds-card"):
+        ui.label(_("{file}: {n} households, {e} errors").format(
+            file=preview.filename, n=len(preview.rows), e=len(errors))).classes("font-medium")
+        if errors:
+            with ui.column().classes("gap-1").mark("import-errors"):
+                for error in errors[:200]:
+                    ui.label(row_error_text(error, preview.headers)).classes("text-negative text-sm")
+                if len(errors) > 200:
+                    ui.label(_("… and {n} more.").format(n=len(errors) - 200)).classes("text-sm")
+        columns = [{"name": "row", "label": "#", "field": "row", "align": "left"}]
+        columns += [{"name": c, "label": preview.headers[c], "field": c, "align": "left"}
+                    for c in COLUMNS if c in preview.headers]
+        columns.append({"name": "problems", "label": _("Problems"), "field": "problems", "align": "left"})
+        rows = [{"row": r.row, **r.values, "problems": "; ".join(row_error_text(e, preview.headers)
+                                                                 for e in r.errors)}
+                for r in preview.rows[:500]]
+        table = ui.table(columns=columns, rows=rows, row_key="row").props("dense flat").classes("w-full")
+        table.add_slot("body", r"""
+            <q-tr :props="props" :class="props.row.problems ? 'bg-red-1' : ''">
+              <q-td v-for="col in props.cols" :key="col.name" :props="props">{{ col.value }}</q-td>
+            </q-tr>""")
+        ui.button(_("Import {n} households").format(n=len(preview.rows)), icon="done_all",
+                  on_click=do_import).mark("import-commit").set_enabled(preview.ready)
+
+
 @ui.page("/admin/households/import")
 async def import_page() -> None:
     user = await page_user(MANAGERS)
@@ -70,30 +100,7 @@ async def import_page() -> None:
             preview = state["preview"]
             if preview is None:
                 return
-            errors = preview.errors
-            with ui.card().classes("ds-card"):
-                ui.label(_("{file}: {n} households, {e} errors").format(
-                    file=preview.filename, n=len(preview.rows), e=len(errors))).classes("font-medium")
-                if errors:
-                    with ui.column().classes("gap-1").mark("import-errors"):
-                        for error in errors[:200]:
-                            ui.label(row_error_text(error, preview.headers)).classes("text-negative text-sm")
-                        if len(errors) > 200:
-                            ui.label(_("… and {n} more.").format(n=len(errors) - 200)).classes("text-sm")
-                columns = [{"name": "row", "label": "#", "field": "row", "align": "left"}]
-                columns += [{"name": c, "label": preview.headers[c], "field": c, "align": "left"}
-                            for c in COLUMNS if c in preview.headers]
-                columns.append({"name": "problems", "label": _("Problems"), "field": "problems", "align": "left"})
-                rows = [{"row": r.row, **r.values, "problems": "; ".join(row_error_text(e, preview.headers)
-                                                                         for e in r.errors)}
-                        for r in preview.rows[:500]]
-                table = ui.table(columns=columns, rows=rows, row_key="row").props("dense flat").classes("w-full")
-                table.add_slot("body", r"""
-                    <q-tr :props="props" :class="props.row.problems ? 'bg-red-1' : ''">
-                      <q-td v-for="col in props.cols" :key="col.name" :props="props">{{ col.value }}</q-td>
-                    </q-tr>""")
-                ui.button(_("Import {n} households").format(n=len(preview.rows)), icon="done_all",
-                          on_click=do_import).mark("import-commit").set_enabled(preview.ready)
+            _preview_card(preview, do_import)
 
         async def do_import() -> None:
             preview = state["preview"]

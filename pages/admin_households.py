@@ -10,7 +10,7 @@ import pages.admin_household_import  # noqa: F401  # registers /admin/households
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, current_language
-from models import Household, Role, User
+from models import Household, User
 from pages.frame import frame, not_found_message
 from pages.household_form import HouseholdEditor
 from pages.messages import notify_error, notify_ok
@@ -32,8 +32,7 @@ from services.households import (
 )
 from services.paging.cursor import Page
 from services.paging.households import count_households, household_page
-
-MANAGERS = (Role.coordinator, Role.admin)
+from services.policy import MANAGERS
 
 
 def _geocode_now(actor: User) -> GeocodeReport:

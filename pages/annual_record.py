@@ -7,7 +7,7 @@ from nicegui import run, ui
 
 from core.db import session_scope
 from core.i18n import _
-from models import Role, User
+from models import User
 from pages.frame import frame, not_found_message
 from pages.messages import notify_error
 from pages.session import require_user
@@ -23,9 +23,8 @@ from services.annual_record import (
 from services.callbacks.satisfaction import headline
 from services.errors import NotFound, ServiceError
 from services.org_year import current_year
+from services.policy import FIELD_STAFF, MANAGERS, YEAR_KEEPERS
 
-MEMBERS = (Role.member, Role.coordinator, Role.admin)
-STAFF = (Role.coordinator, Role.admin)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -43,7 +42,7 @@ def year_picker(year: int, path: str) -> None:
 
 @ui.page("/me/record")
 def my_record_page(year: int = 0) -> None:
-    user = require_user(Role.member, Role.coordinator)
+    user = require_user(*YEAR_KEEPERS)
     if user is None:
         return
     show_record(user, user.id or 0, year or current_year(), "/me/record")
@@ -51,7 +50,7 @@ def my_record_page(year: int = 0) -> None:
 
 @ui.page("/records/{member_id}")
 def member_record_page(member_id: int, year: int = 0) -> None:
-    user = require_user(*STAFF)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     show_record(user, member_id, year or current_year(), f"/records/{member_id}")
@@ -110,7 +109,7 @@ def _file(title: str, table: list, kind: str) -> bytes:
 
 
 async def export(record: AnnualRecord, kind: str) -> None:
-    if require_user(*MEMBERS) is None:
+    if require_user(*FIELD_STAFF) is None:
         return
     title = _("Annual record {year}: {name}").format(year=record.year, name=record.name)
     table = [[_("Item"), _("Figure")], *[list(row) for row in record_rows(record, _)]]
@@ -125,7 +124,7 @@ async def export(record: AnnualRecord, kind: str) -> None:
 
 @ui.page("/records")
 def records_page(year: int = 0) -> None:
-    user = require_user(*STAFF)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     year = year or current_year()
@@ -150,7 +149,7 @@ def records_page(year: int = 0) -> None:
         ui.label(_("Tap a row to open that member's record.")).classes("text-xs text-gray-500")
 
         async def export_summary(kind: str) -> None:
-            if require_user(*STAFF) is None:
+            if require_user(*MANAGERS) is None:
                 return
             title = _("Annual records {year}").format(year=year)
             try:

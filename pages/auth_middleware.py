@@ -26,7 +26,7 @@ PUBLIC_PREFIXES = (
 
 
 class AuthMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next):  # noqa: ANN201
+    async def dispatch(self, request: Request, call_next):
         path = request.url.path
         if path.startswith(PUBLIC_PREFIXES):
             return await call_next(request)

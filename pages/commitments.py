@@ -8,7 +8,7 @@ from nicegui import events, run, ui
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import N_, _, format_datetime, labelled
-from models import CommentStatus, Commitment, CommitmentStatus, Role, User
+from models import CommentStatus, Commitment, CommitmentStatus, User
 from pages.frame import frame
 from pages.messages import notify_error, notify_ok
 from pages.public_board import commitment_badge
@@ -27,15 +27,14 @@ from services.commitments import (
 from services.errors import InvalidInput, ServiceError
 from services.org_year import current_year
 from services.photo_pipeline import ProcessedPhoto
+from services.policy import MANAGERS, YEAR_KEEPERS
 from services.public_board import comments_to_moderate, moderate_comment
 from services.visits import prepare_photo
-
-MEMBERS = (Role.member, Role.coordinator)
 
 
 @ui.page("/me/commitments")
 def my_commitments_page() -> None:
-    user = require_user(*MEMBERS)
+    user = require_user(*YEAR_KEEPERS)
     if user is None:
         return
     year = current_year()
@@ -57,7 +56,7 @@ def my_commitments_page() -> None:
         listing()
 
 
-def new_commitment_form(year: int, done) -> None:  # noqa: ANN001
+def new_commitment_form(year: int, done) -> None:
     with ui.card().classes("ds-card").mark("new-commitment"):
         ui.label(_("New commitment")).classes("font-medium")
         title = ui.input(_("What will you do?"), placeholder=_("e.g. fix the lights in stairwell 3")).props(
@@ -66,7 +65,7 @@ def new_commitment_form(year: int, done) -> None:  # noqa: ANN001
             "w-full").mark("commitment-description")
 
         def save() -> None:
-            actor = require_user(*MEMBERS)
+            actor = require_user(*YEAR_KEEPERS)
             if actor is None:
                 return
             try:
@@ -82,7 +81,7 @@ def new_commitment_form(year: int, done) -> None:  # noqa: ANN001
 
 
 class CommitmentCard:
-    def __init__(self, commitment: Commitment, done) -> None:  # noqa: ANN001
+    def __init__(self, commitment: Commitment, done) -> None:
         self.commitment = commitment
         self.done = done
         self.photos: list[ProcessedPhoto] = []
@@ -99,7 +98,7 @@ class CommitmentCard:
             if c.outcome_reason:
                 ui.label(c.outcome_reason).classes("text-sm text-gray-700").mark("commitment-reason")
             with session_scope(read_only=True) as session:
-                actor = require_user(*MEMBERS)
+                actor = require_user(*YEAR_KEEPERS)
                 history = notes(session, actor, c.id) if actor else []  # type: ignore[arg-type]
             for view in history:
                 with ui.column().classes("w-full gap-1 border-l-2 pl-2"):
@@ -142,7 +141,7 @@ class CommitmentCard:
         self.photo_count.set_text(_("{n} photos ready").format(n=len(self.photos)))
 
     async def save_note(self) -> None:
-        actor = require_user(*MEMBERS)
+        actor = require_user(*YEAR_KEEPERS)
         if actor is None:
             return
         try:
@@ -160,7 +159,7 @@ class CommitmentCard:
                 "w-full").mark("close-reason")
 
             def save() -> None:
-                actor = require_user(*MEMBERS)
+                actor = require_user(*YEAR_KEEPERS)
                 if actor is None:
                     return
                 try:
@@ -178,7 +177,7 @@ class CommitmentCard:
         dialog.open()
 
     def reopen(self) -> None:
-        actor = require_user(*MEMBERS)
+        actor = require_user(*YEAR_KEEPERS)
         if actor is None:
             return
         try:
@@ -197,7 +196,7 @@ def _save_note(actor: User, commitment_id: int, text: str, photos: list[Processe
 
 @ui.page("/commitments")
 def area_commitments_page(year: int = 0) -> None:
-    user = require_user(Role.coordinator, Role.admin)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     year = year or current_year()
@@ -242,7 +241,7 @@ def moderation(user: User) -> None:
                         "outline color=negative dense").mark(f"reject-{comment.id}")
 
     def decide(comment_id: int, approve: bool) -> None:
-        actor = require_user(Role.coordinator, Role.admin)
+        actor = require_user(*MANAGERS)
         if actor is None:
             return
         try:

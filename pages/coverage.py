@@ -11,7 +11,7 @@ from api.filters import filters_query
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, format_date, format_number
-from models import Role, User
+from models import User
 from pages.callbacks.satisfaction import satisfaction_card
 from pages.filters_bar import FilterBar
 from pages.frame import frame
@@ -30,6 +30,7 @@ from services.coverage import (
 )
 from services.map_data import MapFilters
 from services.org_time import org_today
+from services.policy import MANAGERS, VISITORS
 from services.rollups.read import filters_held
 
 CHART_MEMBERS = 10  # members drawn separately; the rest are summed up
@@ -84,7 +85,7 @@ async def coverage_view(user: User, own: bool) -> None:
 
     @ui.refreshable
     async def content() -> None:
-        actor = require_user(Role.member) if own else require_user(Role.coordinator, Role.admin)
+        actor = require_user(*VISITORS) if own else require_user(*MANAGERS)
         if actor is None:
             return
         filters = bar.map_filters()
@@ -157,7 +158,7 @@ async def coverage_view(user: User, own: bool) -> None:
 
 @ui.page("/coverage")
 async def coverage_page() -> None:
-    user = require_user(Role.coordinator, Role.admin)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     with frame(_("Coverage"), user):
@@ -166,7 +167,7 @@ async def coverage_page() -> None:
 
 @ui.page("/me/coverage")
 async def my_coverage_page() -> None:
-    user = require_user(Role.member)
+    user = require_user(*VISITORS)
     if user is None:
         return
     with frame(_("My coverage"), user):

@@ -1,4 +1,7 @@
-"""Events for everyone allowed: the phone-first list, the event page with one-tap sign-up, QR check-in, .ics."""
+"""Events for everyone allowed: the phone-first list, the event page with one-tap sign-up, QR check-in.
+
+The event's calendar file and the personal feed are served by api/calendar.py.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +9,22 @@ import contextlib
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from fastapi import HTTPException, Request
-from fastapi.responses import Response
-from nicegui import app, run, ui
+from nicegui import ui
+from sqlmodel import Session
 
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, format_date, to_local
-from models import Event, EventStatus, Notice, Role, SignupStatus, User
+from models import Attendance, Event, EventStatus, Notice, Signup, SignupStatus, User
 from models.common import utcnow
 from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error, notify_ok
 from pages.session import require_user
 from services.attendance import check_in_with_code, check_out, my_attendance
-from services.auth import session_user_from
-from services.calendar import event_ics, personal_feed
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.events import (
     EventFilters,
+    EventRow,
     categories,
     get_event,
     may_manage,
@@ -34,6 +35,7 @@ from services.events import (
     upcoming_events,
 )
 from services.notifications import mark_read, notice_params, notices_for
+from services.policy import EVENT_SIGNERS, MANAGERS
 from services.signups import (
     active_signup,
     cancel_signup,
@@ -44,8 +46,6 @@ from services.signups import (
     waitlist_position,
 )
 
-SIGNERS = (Role.member, Role.volunteer)
-STAFF = (Role.coordinator, Role.admin)
 GEOLOCATE_JS = """
 new Promise(resolve => {
   if (!navigator.geolocation) { resolve({error: 'unsupported'}); return; }
@@ -109,6 +109,63 @@ def _day_start(text: str | None) -> datetime | None:
         return None
 
 
+def _waitlist_positions(session: Session, actor: User, rows: list[EventRow]) -> dict[int, int | None]:
+    """The person's place on the waitlist of each listed event they wait for."""
+    positions: dict[int, int | None] = {}
+    for row in rows:
+        if row.my_status == SignupStatus.waitlisted:
+            signup = active_signup(session, actor.id, row.event.id)
+            positions[row.event.id] = waitlist_position(session, signup) if signup else None  # type: ignore[index]
+    return positions
+
+
+async def _where_am_i() -> tuple[float, float] | None:
+    """The phone's position, or None when it is not available (refused, no fix, timeout)."""
+    try:
+        result = await ui.run_javascript(GEOLOCATE_JS, timeout=20)
+    except TimeoutError:
+        return None
+    if not isinstance(result, dict) or "lat" not in result:
+        return None
+    return float(result["lat"]), float(result["lng"])
+
+
+def _manager_links() -> None:
+    """Coordinators reach their event pages from the list."""
+    with ui.row().classes("gap-2"):
+        ui.button(_("Manage events"), icon="edit_calendar",
+                  on_click=lambda: ui.navigate.to("/admin/events")).mark("manage-events")
+        ui.button(_("Volunteers"), icon="group_add",
+                  on_click=lambda: ui.navigate.to("/admin/volunteers")).props("outline")
+        ui.button(_("Hours"), icon="schedule", on_click=lambda: ui.navigate.to("/admin/hours")).props(
+            "outline")
+
+
+def _event_card(row: EventRow, position: int | None) -> None:
+    """One event of the list: title, when, where (how far), places, category and the person's own status."""
+    event = row.event
+    with ui.link(target=f"/events/{event.id}").classes("no-underline text-inherit w-full").mark(
+            f"event-{event.id}"):
+        with ui.card().classes("ds-card gap-2").props("flat bordered"):
+            ui.label(event.title).classes("text-lg font-medium leading-tight")
+            with ui.row().classes("items-center gap-1 text-sm text-gray-700"):
+                ui.icon("event", size="18px")
+                ui.label(when_text(event))
+            if event.address:
+                with ui.row().classes("items-center gap-1 text-sm text-gray-700 no-wrap"):
+                    ui.icon("place", size="18px")
+                    ui.label(event.address).classes("ellipsis")
+                    if row.distance_km is not None:
+                        ui.label(_("{km} km").format(km=f"{row.distance_km:.1f}")).classes(
+                            "text-gray-500")
+            with ui.row().classes("items-center gap-2"):
+                left = places_left(event)
+                ui.badge(places_text(event), color="positive" if left else "grey-7")
+                if event.category:
+                    ui.badge(event.category, color="secondary").props("outline")
+                status_badge(row.my_status, position)
+
+
 @ui.page("/events")
 def events_page() -> None:
     user = require_user()
@@ -118,14 +175,8 @@ def events_page() -> None:
     with session_scope(read_only=True) as session:
         category_options = {"": _("All categories"), **{c: c for c in categories(session)}}
     with frame(_("Events"), user):
-        if user.role in STAFF:
-            with ui.row().classes("gap-2"):
-                ui.button(_("Manage events"), icon="edit_calendar",
-                          on_click=lambda: ui.navigate.to("/admin/events")).mark("manage-events")
-                ui.button(_("Volunteers"), icon="group_add",
-                          on_click=lambda: ui.navigate.to("/admin/volunteers")).props("outline")
-                ui.button(_("Hours"), icon="schedule", on_click=lambda: ui.navigate.to("/admin/hours")).props(
-                    "outline")
+        if user.role in MANAGERS:
+            _manager_links()
         with ui.expansion(_("Filters"), icon="filter_list").classes("ds-card bg-white rounded").props("dense"):
             with ui.column().classes("w-full gap-1 p-1"):
                 day = ui.input(_("From date")).props("type=date dense outlined clearable").classes("w-full").mark(
@@ -146,49 +197,21 @@ def events_page() -> None:
                                    places_left_only=bool(places.value), near=state["near"] if near.value else None)
             with session_scope(read_only=True) as session:
                 rows = upcoming_events(session, actor, filters)
-                positions = {}
-                for row in rows:
-                    if row.my_status == SignupStatus.waitlisted:
-                        signup = active_signup(session, actor.id, row.event.id)
-                        positions[row.event.id] = waitlist_position(session, signup) if signup else None
+                positions = _waitlist_positions(session, actor, rows)
             if not rows:
                 ui.label(_("No upcoming events match.")).classes("text-gray-600")
                 return
             for row in rows:
-                event = row.event
-                with ui.link(target=f"/events/{event.id}").classes("no-underline text-inherit w-full").mark(
-                        f"event-{event.id}"):
-                    with ui.card().classes("ds-card gap-2").props("flat bordered"):
-                        ui.label(event.title).classes("text-lg font-medium leading-tight")
-                        with ui.row().classes("items-center gap-1 text-sm text-gray-700"):
-                            ui.icon("event", size="18px")
-                            ui.label(when_text(event))
-                        if event.address:
-                            with ui.row().classes("items-center gap-1 text-sm text-gray-700 no-wrap"):
-                                ui.icon("place", size="18px")
-                                ui.label(event.address).classes("ellipsis")
-                                if row.distance_km is not None:
-                                    ui.label(_("{km} km").format(km=f"{row.distance_km:.1f}")).classes(
-                                        "text-gray-500")
-                        with ui.row().classes("items-center gap-2"):
-                            left = places_left(event)
-                            ui.badge(places_text(event), color="positive" if left else "grey-7")
-                            if event.category:
-                                ui.badge(event.category, color="secondary").props("outline")
-                            status_badge(row.my_status, positions.get(event.id))
+                _event_card(row, positions.get(row.event.id))
 
         async def toggle_near() -> None:
             if near.value and state["near"] is None:
                 near_info.set_text(_("Finding your location…"))
-                try:
-                    result = await ui.run_javascript(GEOLOCATE_JS, timeout=20)
-                except TimeoutError:
-                    result = {"error": "timeout"}
-                if not isinstance(result, dict) or "lat" not in result:
+                state["near"] = await _where_am_i()
+                if state["near"] is None:
                     near.set_value(False)
                     near_info.set_text(_("Your location is not available. Allow location access and try again."))
                     return
-                state["near"] = (float(result["lat"]), float(result["lng"]))
             near_info.set_text(_("Within 5 km, nearest first.") if near.value else "")
             event_list.refresh()
 
@@ -205,94 +228,107 @@ def event_page(event_id: int) -> None:
         return
     with frame(_("Event"), user):
         content = ui.column().classes("w-full items-center gap-3")
+    EventView(event_id, content).render()
 
-    def render() -> None:
+
+class EventView:
+    """One event as the signed-in person sees it: details, their place (or the sign-up), and the map."""
+
+    def __init__(self, event_id: int, content: ui.column) -> None:
+        self.event_id, self.content = event_id, content
+
+    def render(self) -> None:
         actor = require_user()
         if actor is None:
             return
-        content.clear()
+        self.content.clear()
         now = utcnow()
         try:
             with session_scope(read_only=True) as session:
-                event = get_event(session, actor, event_id)
-                roles = roles_of(session, event_id)
-                signup = active_signup(session, actor.id, event_id)
+                event = get_event(session, actor, self.event_id)
+                roles = roles_of(session, self.event_id)
+                signup = active_signup(session, actor.id, self.event_id)
                 position = waitlist_position(session, signup) if signup else None
-                attendance = my_attendance(session, actor, event_id)
+                attendance = my_attendance(session, actor, self.event_id)
                 manages = may_manage(session, actor, event.area_id)
         except NotFound:
-            with content:
+            with self.content:
                 not_found_message()
             return
-        with content:
+        with self.content:
             event_details(event, roles if manages or signup is not None or not may_sign_up(actor, event) else [])
             if manages:
                 with ui.row().classes("gap-2"):
                     ui.button(_("Roster and check-in"), icon="how_to_reg",
-                              on_click=lambda: ui.navigate.to(f"/admin/events/{event_id}/roster")).mark("roster")
+                              on_click=lambda: ui.navigate.to(f"/admin/events/{self.event_id}/roster")).mark("roster")
                     ui.button(_("Edit"), icon="edit",
-                              on_click=lambda: ui.navigate.to(f"/admin/events/{event_id}/edit")).props("outline")
-            signup_box(actor, event, roles, signup, position, attendance, now)
+                              on_click=lambda: ui.navigate.to(f"/admin/events/{self.event_id}/edit")).props("outline")
+            with ui.card().classes("ds-card gap-2").props("flat bordered"):
+                if event.status == EventStatus.cancelled:
+                    ui.label(_("This event was cancelled.")).classes("text-negative font-medium")
+                elif signup is not None:
+                    self.my_place(event, signup, position, attendance, now)
+                else:
+                    self.sign_up_form(actor, event, roles, now)
             event_map(event)
 
-    def signup_box(actor: User, event: Event, roles: list, signup, position, attendance, now: datetime) -> None:  # noqa: ANN001
-        with ui.card().classes("ds-card gap-2").props("flat bordered"):
-            if event.status == EventStatus.cancelled:
-                ui.label(_("This event was cancelled.")).classes("text-negative font-medium")
-                return
-            if signup is not None:
-                status_badge(signup.status, position)
-                if signup.status == SignupStatus.confirmed:
-                    ui.label(_("See you there! It is in “My activities”.")).classes("font-medium").mark(
-                        "signup-confirmation")
-                    cutoff = cancellation_cutoff(event)
-                    if now < cutoff:
-                        ui.label(_("You can cancel until {time}.").format(time=short_datetime(cutoff))).classes(
-                            "text-sm text-gray-600")
-                    if signup.late_cancel_requested_at:
-                        ui.label(_("You told the coordinator that you cannot come.")).classes("text-sm text-warning")
-                    if attendance and attendance.checked_in_at:
-                        checked_in = short_datetime(attendance.checked_in_at)
-                        ui.label(_("Checked in at {time}.").format(time=checked_in)).classes("text-positive")
-                        if attendance.checked_out_at is None and now < event.ends_at:
-                            ui.button(_("Check out"), icon="logout", on_click=leave).classes("w-full").mark(
-                                "check-out")
-                else:
-                    ui.label(_("You will get a notice here if a place becomes free.")).classes("text-sm")
-                if now < event.starts_at:
-                    ui.button(_("Leave the waitlist") if signup.status == SignupStatus.waitlisted
-                              else _("Cancel my place"), icon="event_busy",
-                              on_click=lambda: cancel(signup.id)).props("outline color=negative").classes(
-                        "w-full").mark("cancel-signup")
-                return
-            if not may_sign_up(actor, event):
-                ui.label(_("Sign-up is for members and volunteers.")).classes("text-gray-600")
-                return
-            closed = signup_closed_reason(event, now)
-            if closed:
-                ui.label(_(closed)).classes("text-gray-600").mark("signup-closed")
-                return
-            role_choice = None
-            if roles:
-                options = {r.id: f"{r.name} · " + (
-                    _("{n} left").format(n=r.capacity - r.confirmed_count) if r.confirmed_count < r.capacity
-                    else _("full, waitlist")) for r in roles}
-                role_choice = ui.radio(options).props("dense").classes("w-full").mark("role-choice")
-            full = places_left(event) == 0
-            ui.button(_("Join the waitlist") if full else _("Sign up"), icon="how_to_reg",
-                      on_click=lambda: join(role_choice.value if role_choice else None)).props("size=lg").classes(
-                "w-full").mark("sign-up")
-            if event.signup_deadline:
-                ui.label(_("Sign-up closes {time}.").format(time=short_datetime(event.signup_deadline))).classes(
+    def my_place(self, event: Event, signup: Signup, position: int | None, attendance: Attendance | None,
+                 now: datetime) -> None:
+        """The person's place: confirmed (until when they may cancel, check-in and out) or waitlisted."""
+        status_badge(signup.status, position)
+        if signup.status == SignupStatus.confirmed:
+            ui.label(_("See you there! It is in “My activities”.")).classes("font-medium").mark(
+                "signup-confirmation")
+            cutoff = cancellation_cutoff(event)
+            if now < cutoff:
+                ui.label(_("You can cancel until {time}.").format(time=short_datetime(cutoff))).classes(
                     "text-sm text-gray-600")
+            if signup.late_cancel_requested_at:
+                ui.label(_("You told the coordinator that you cannot come.")).classes("text-sm text-warning")
+            if attendance and attendance.checked_in_at:
+                checked_in = short_datetime(attendance.checked_in_at)
+                ui.label(_("Checked in at {time}.").format(time=checked_in)).classes("text-positive")
+                if attendance.checked_out_at is None and now < event.ends_at:
+                    ui.button(_("Check out"), icon="logout", on_click=self.leave).classes("w-full").mark(
+                        "check-out")
+        else:
+            ui.label(_("You will get a notice here if a place becomes free.")).classes("text-sm")
+        if now < event.starts_at:
+            ui.button(_("Leave the waitlist") if signup.status == SignupStatus.waitlisted
+                      else _("Cancel my place"), icon="event_busy",
+                      on_click=lambda: self.cancel(signup.id)).props("outline color=negative").classes(
+                "w-full").mark("cancel-signup")
 
-    def join(role_id: int | None) -> None:
+    def sign_up_form(self, actor: User, event: Event, roles: list, now: datetime) -> None:
+        """The sign-up (a role to choose where there are roles), or why there is none."""
+        if not may_sign_up(actor, event):
+            ui.label(_("Sign-up is for members and volunteers.")).classes("text-gray-600")
+            return
+        closed = signup_closed_reason(event, now)
+        if closed:
+            ui.label(_(closed)).classes("text-gray-600").mark("signup-closed")
+            return
+        role_choice = None
+        if roles:
+            options = {r.id: f"{r.name} · " + (
+                _("{n} left").format(n=r.capacity - r.confirmed_count) if r.confirmed_count < r.capacity
+                else _("full, waitlist")) for r in roles}
+            role_choice = ui.radio(options).props("dense").classes("w-full").mark("role-choice")
+        full = places_left(event) == 0
+        ui.button(_("Join the waitlist") if full else _("Sign up"), icon="how_to_reg",
+                  on_click=lambda: self.join(role_choice.value if role_choice else None)).props("size=lg").classes(
+            "w-full").mark("sign-up")
+        if event.signup_deadline:
+            ui.label(_("Sign-up closes {time}.").format(time=short_datetime(event.signup_deadline))).classes(
+                "text-sm text-gray-600")
+
+    def join(self, role_id: int | None) -> None:
         actor = require_user()
         if actor is None:
             return
         try:
             with session_scope() as session:
-                signup = sign_up(session, actor, event_id, role_id)
+                signup = sign_up(session, actor, self.event_id, role_id)
         except ServiceError as exc:
             notify_error(exc)
             return
@@ -300,9 +336,9 @@ def event_page(event_id: int) -> None:
             notify_ok(_("You are signed up."))
         else:
             ui.notify(_("The event is full: you are on the waitlist."), type="warning", position="top")
-        render()
+        self.render()
 
-    def cancel(signup_id: int) -> None:
+    def cancel(self, signup_id: int) -> None:
         actor = require_user()
         if actor is None:
             return
@@ -310,15 +346,15 @@ def event_page(event_id: int) -> None:
             with session_scope() as session:
                 cancel_signup(session, actor, signup_id)
         except InvalidInput as exc:
-            late_dialog(signup_id, error_text(exc))
+            self.late_dialog(signup_id, error_text(exc))
             return
         except ServiceError as exc:
             notify_error(exc)
             return
         notify_ok(_("Cancelled."))
-        render()
+        self.render()
 
-    def late_dialog(signup_id: int, message: str) -> None:
+    def late_dialog(self, signup_id: int, message: str) -> None:
         with ui.dialog() as dialog, ui.card():
             ui.label(message).mark("cutoff-message")
 
@@ -333,27 +369,25 @@ def event_page(event_id: int) -> None:
                     notify_error(exc)
                 dialog.close()
                 notify_ok(_("The coordinator has been told."))
-                render()
+                self.render()
 
             with ui.row().classes("w-full justify-end"):
                 ui.button(_("Close"), on_click=dialog.close).props("flat")
                 ui.button(_("I cannot come"), on_click=tell).props("color=negative").mark("cannot-come")
         dialog.open()
 
-    def leave() -> None:
+    def leave(self) -> None:
         actor = require_user()
         if actor is None:
             return
         try:
             with session_scope() as session:
-                check_out(session, actor, event_id)
+                check_out(session, actor, self.event_id)
         except ServiceError as exc:
             notify_error(exc)
             return
         notify_ok(_("Checked out. Thank you!"))
-        render()
-
-    render()
+        self.render()
 
 
 def event_details(event: Event, roles: list) -> None:
@@ -415,48 +449,9 @@ def check_in_page(event_id: int, code: str = "") -> None:
         ui.link(_("Back to the event"), f"/events/{event_id}")
 
 
-def _event_ics(browser: dict, event_id: int, base_url: str) -> bytes | None:
-    with session_scope(read_only=True) as session:
-        user = session_user_from(session, browser)
-        if user is None:
-            return None
-        try:
-            return event_ics(get_event(session, user, event_id), base_url)
-        except NotFound:
-            return None
-
-
-@app.get("/events/{event_id:int}.ics")
-async def event_calendar_file(event_id: int, request: Request) -> Response:
-    data = await run.io_bound(_event_ics, dict(app.storage.user),
-                              event_id, str(request.base_url))
-    if data is None:
-        raise HTTPException(status_code=404)
-    return Response(data, media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="event-{event_id}.ics"',
-                             "Cache-Control": "private, no-store"})
-
-
-def _feed(token: str, base_url: str) -> bytes | None:
-    with session_scope(read_only=True) as session:
-        try:
-            return personal_feed(session, token, base_url)
-        except NotFound:
-            return None
-
-
-@app.get("/calendar/{token}.ics")
-async def personal_calendar_feed(token: str, request: Request) -> Response:
-    """Public on purpose (calendar apps send no cookies): the unguessable token is the key."""
-    data = await run.io_bound(_feed, token, str(request.base_url))
-    if data is None:
-        raise HTTPException(status_code=404)
-    return Response(data, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "private, no-store"})
-
-
 def home_events_block(user: User) -> None:
     """Home page: unread notices and tomorrow's events for people who sign up for events."""
-    if user.role not in SIGNERS:
+    if user.role not in EVENT_SIGNERS:
         return
     with session_scope(read_only=True) as session:
         notices = notices_for(session, user, unread_only=True, limit=5)

@@ -91,7 +91,7 @@ def field_days_page(year: int = 0) -> None:
         content()
 
 
-def new_day_form(done) -> None:  # noqa: ANN001
+def new_day_form(done) -> None:
     tz = get_settings().time_zone
     today = org_today()
     with ui.expansion(_("Record a field day"), icon="add").classes("w-full bg-white").mark("new-field-day"):
@@ -128,7 +128,7 @@ def new_day_form(done) -> None:  # noqa: ANN001
         ui.button(_("Save"), icon="save", on_click=save).mark("save-field-day")
 
 
-def day_card(day: FieldDay, raised: list, done) -> None:  # noqa: ANN001
+def day_card(day: FieldDay, raised: list, done) -> None:
     tz = get_settings().time_zone
     with ui.card().classes("ds-card gap-1").mark(f"field-day-{day.id}"):
         with ui.row().classes("w-full items-center justify-between no-wrap"):
@@ -146,7 +146,7 @@ def day_card(day: FieldDay, raised: list, done) -> None:  # noqa: ANN001
             "outline dense").mark(f"raise-{day.id}")
 
 
-def raise_dialog(day: FieldDay, done) -> None:  # noqa: ANN001
+def raise_dialog(day: FieldDay, done) -> None:
     lang = current_language()
     with session_scope(read_only=True) as session:
         options = {c.id: category_name(c, lang) for c in categories(session)}

@@ -16,6 +16,7 @@ from pages.session import require_user, take_refused_notice
 from services.events import upcoming_events
 from services.households import coverage_counts, list_households
 from services.org_time import org_today
+from services.policy import MANAGERS
 from services.visit_review.review import issues_for_member, pending_by_household, pending_review_count
 
 HOME_EVENTS = 8
@@ -44,7 +45,7 @@ def home_page() -> None:
             volunteer_events(user)
         home_events_block(user)
         field_day_reminder(user)
-        if user.role in (Role.coordinator, Role.admin):
+        if user.role in MANAGERS:
             coordinator_home(user)
 
 

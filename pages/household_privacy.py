@@ -37,6 +37,22 @@ def privacy_view(session: Session, actor: User, household_id: int) -> PrivacyVie
     return PrivacyView(household, recorder, visits, photos_of(session, [v.id for v, _h, _u in visits]))
 
 
+def _photo_consent_card(visits: list, photos: dict, tz: str, act: Callable[..., Awaitable[object]]) -> None:
+    """The household's visits with photos, each with a button that withdraws the photo consent."""
+    with ui.card().classes("ds-card"):
+        ui.label(_("Photo consent per visit")).classes("text-lg font-medium")
+        with_photos = [(v, m) for v, _h, m in visits if photos.get(v.id)]
+        if not with_photos:
+            ui.label(_("No visit of this household has photos."))
+        for visit, member in with_photos:
+            with ui.row().classes("w-full items-center justify-between"):
+                ui.label(_("{date} by {member}: {n} photos").format(
+                    date=format_datetime(visit.visited_at, tz), member=member.name, n=len(photos[visit.id])))
+                ui.button(_("Withdraw photo consent"), icon="hide_image", on_click=lambda v=visit.id: act(
+                    consent.withdraw_photo_consent, v, done=_("The photos were deleted."))
+                ).props("outline dense").mark(f"withdraw-photos-{visit.id}")
+
+
 @ui.page("/admin/households/{household_id}/privacy")
 async def household_privacy_page(household_id: int) -> None:
     user = await page_user(MANAGERS)
@@ -70,18 +86,7 @@ async def household_privacy_page(household_id: int) -> None:
                 ui.label(_("Consent was withdrawn: unless the law requires keeping it, delete the data below.")
                          ).classes("text-sm text-negative")
 
-        with ui.card().classes("ds-card"):
-            ui.label(_("Photo consent per visit")).classes("text-lg font-medium")
-            with_photos = [(v, m) for v, _h, m in visits if photos.get(v.id)]
-            if not with_photos:
-                ui.label(_("No visit of this household has photos."))
-            for visit, member in with_photos:
-                with ui.row().classes("w-full items-center justify-between"):
-                    ui.label(_("{date} by {member}: {n} photos").format(
-                        date=format_datetime(visit.visited_at, tz), member=member.name, n=len(photos[visit.id])))
-                    ui.button(_("Withdraw photo consent"), icon="hide_image", on_click=lambda v=visit.id: act(
-                        consent.withdraw_photo_consent, v, done=_("The photos were deleted."))
-                    ).props("outline dense").mark(f"withdraw-photos-{visit.id}")
+        _photo_consent_card(visits, photos, tz, act)
 
         async def download() -> None:
             archive = await perform(resident_data.export_household_archive, household_id, roles=MANAGERS)

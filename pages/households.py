@@ -17,6 +17,7 @@ from pages.visit_review.controls import card_actions
 from pages.visit_saving.saved_view import saved_at_text
 from services.errors import NotFound
 from services.households import get_household, household_need_ids, need_categories
+from services.policy import HOUSEHOLD_READERS
 from services.visit_corrections import edit_deadline
 from services.visit_review.review import review_details
 from services.visits import VisitFilters, list_visits, photos_of, visit_dates
@@ -24,7 +25,7 @@ from services.visits import VisitFilters, list_visits, photos_of, visit_dates
 
 @ui.page("/households/{household_id}")
 def household_page(household_id: int, saved: str = "") -> None:
-    user = require_user(Role.member, Role.coordinator, Role.admin)
+    user = require_user(*HOUSEHOLD_READERS)
     if user is None:
         return
     settings = get_settings()

@@ -25,6 +25,16 @@ from services.rate_limit import SIGN_IN_ATTEMPTS
 from services.users import own_account
 
 
+def _check_password(login_text: str, password_text: str) -> User:
+    with session_scope() as session:
+        return authenticate(session, login_text, password_text)
+
+
+def _check_code(user_id: int, login_text: str, code_text: str) -> User:
+    with session_scope() as session:
+        return verify_totp_login(session, user_id, login_text, code_text)
+
+
 @ui.page("/login")
 def login_page(redirect_to: str = "/") -> None:
     with session_scope() as session:
@@ -35,14 +45,6 @@ def login_page(redirect_to: str = "/") -> None:
         ui.navigate.to(safe_redirect(redirect_to))
         return
 
-    def check_password(login_text: str, password_text: str) -> User:
-        with session_scope() as session:
-            return authenticate(session, login_text, password_text)
-
-    def check_code(user_id: int, login_text: str, code_text: str) -> User:
-        with session_scope() as session:
-            return verify_totp_login(session, user_id, login_text, code_text)
-
     pending: dict[str, object] = {}  # the account whose password was right, until its code is
 
     async def try_login() -> None:
@@ -50,7 +52,7 @@ def login_page(redirect_to: str = "/") -> None:
         try:
             SIGN_IN_ATTEMPTS.hit(client_ip())  # per address, on top of the per-account throttle
             # Argon2 takes a noticeable moment: keep it off the event loop.
-            user = await run.io_bound(check_password, login.value or "", password.value or "")
+            user = await run.io_bound(_check_password, login.value or "", password.value or "")
         except ServiceError as exc:
             error.set_text(error_text(exc))
             password.set_value("")
@@ -67,7 +69,7 @@ def login_page(redirect_to: str = "/") -> None:
         if not pending:
             return
         try:
-            user = await run.io_bound(check_code, pending["user_id"], pending["login"], code.value or "")
+            user = await run.io_bound(_check_code, pending["user_id"], pending["login"], code.value or "")
         except ServiceError as exc:
             code_error.set_text(error_text(exc))
             code.set_value("")

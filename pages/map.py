@@ -15,13 +15,14 @@ from api.filters import filters_query
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, current_language
-from models import Role
 from pages.filters_bar import FilterBar
 from pages.frame import frame
 from pages.session import require_user
 from services.coords import wgs84_to_gcj02
-from services.map_data import LAYER_LABELS, available_layers, visible_extent
+from services.map_data import visible_extent
+from services.map_registry import LAYER_LABELS, BBox, available_layers
 from services.org_time import org_today
+from services.policy import MANAGERS
 from services.rollups.read import filters_held
 from services.tiles import tile_config
 from services.visit_review.review import STATE_LABELS
@@ -39,49 +40,65 @@ LEGEND = (("#2e7d32", "Visited on time"), ("#f9a825", "Due soon"), ("#c62828", "
           ("#1565c0", "Verified visit"), ("#757575", "Visit not verified"))
 
 
+def _on_tiles(extent: BBox | None, crs: str) -> BBox | None:
+    """The households' extent in the tile layer's coordinates (GCJ-02 tiles are shifted)."""
+    if extent and crs == "gcj02":
+        south, west = wgs84_to_gcj02(extent[1], extent[0])
+        north, east = wgs84_to_gcj02(extent[3], extent[2])
+        return west, south, east, north
+    return extent
+
+
+def _layer_toggles_and_legend() -> dict[str, ui.checkbox]:
+    """One checkbox per registered layer, then the colour legend; returns the checkboxes by layer."""
+    with ui.row().classes("w-full items-center gap-x-4 gap-y-1 text-sm"):
+        boxes = {name: ui.checkbox(_(LAYER_LABELS.get(name, name)), value=True).props("dense")
+                 .mark(f"layer-{name}") for name in available_layers()}
+        for colour, label in LEGEND:
+            with ui.row().classes("items-center gap-1 no-wrap"):
+                ui.element("span").style(f"display:inline-block;width:10px;height:10px;border-radius:5px;"
+                                         f"background:{colour}")
+                ui.label(_(label))
+    return boxes
+
+
+def _labels() -> dict:
+    """The texts the map's script shows, in the user's language."""
+    return {
+        "visit": _("Visit"), "never": _("Never visited"), "days": _("{days} days since last visit"),
+        "verified": _("Verified at the household"), "unverified": _("Not verified"),
+        "on_time": _("Visited on time"), "due_soon": _("Due soon"), "overdue": _("Overdue"),
+        "open": _("Open the record"),
+        "cellHouseholds": _("{n} households: {overdue} overdue, {due_soon} due soon, {on_time} on time"),
+        "cellVisits": _("{n} visits, {verified} verified"),
+        "signals": {key: _(label) for key, label in KEY_LABELS.items()},
+        "review": {state.value: _(label) for state, label in STATE_LABELS.items()},
+    }
+
+
 @ui.page("/map")
 def map_page(days: int = 90) -> None:
-    user = require_user(Role.coordinator, Role.admin)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     settings = get_settings()
     tiles = tile_config()
     with session_scope(read_only=True) as session:
         extent = visible_extent(session, user)
-    if extent and tiles.crs == "gcj02":
-        south, west = wgs84_to_gcj02(extent[1], extent[0])
-        north, east = wgs84_to_gcj02(extent[3], extent[2])
-        extent = (west, south, east, north)
+    extent = _on_tiles(extent, tiles.crs)
     ui.add_head_html(MAP_CSS)
     with frame(_("Map"), user):
         today = org_today()
         bar = FilterBar(user, date_from=(today - timedelta(days=days)).isoformat() if days else "",
                         date_to=today.isoformat())
-        layer_names = available_layers()
-        with ui.row().classes("w-full items-center gap-x-4 gap-y-1 text-sm"):
-            layer_boxes = {name: ui.checkbox(_(LAYER_LABELS.get(name, name)), value=True).props("dense")
-                           .mark(f"layer-{name}") for name in layer_names}
-            for colour, label in LEGEND:
-                with ui.row().classes("items-center gap-1 no-wrap"):
-                    ui.element("span").style(f"display:inline-block;width:10px;height:10px;border-radius:5px;"
-                                             f"background:{colour}")
-                    ui.label(_(label))
+        layer_boxes = _layer_toggles_and_legend()
         centre = ((extent[1] + extent[3]) / 2, (extent[0] + extent[2]) / 2) if extent else (30.6586, 104.0648)
         leaflet = ui.leaflet(center=centre, zoom=13, additional_resources=["/static/js/doorstep-map.js"]) \
             .classes("w-full ds-map").mark("map")
         leaflet.clear_layers()
         for tile in tiles.layers:
             leaflet.tile_layer(url_template=tile.url, options=tile.options)
-        labels = {
-            "visit": _("Visit"), "never": _("Never visited"), "days": _("{days} days since last visit"),
-            "verified": _("Verified at the household"), "unverified": _("Not verified"),
-            "on_time": _("Visited on time"), "due_soon": _("Due soon"), "overdue": _("Overdue"),
-            "open": _("Open the record"),
-            "cellHouseholds": _("{n} households: {overdue} overdue, {due_soon} due soon, {on_time} on time"),
-            "cellVisits": _("{n} visits, {verified} verified"),
-            "signals": {key: _(label) for key, label in KEY_LABELS.items()},
-            "review": {state.value: _(label) for state, label in STATE_LABELS.items()},
-        }
+        labels = _labels()
 
         def current_layers() -> list[str]:
             return [name for name, box in layer_boxes.items() if box.value]
@@ -103,7 +120,7 @@ def map_page(days: int = 90) -> None:
         show_counting()
 
         def update() -> None:
-            if require_user(Role.coordinator, Role.admin) is None:
+            if require_user(*MANAGERS) is None:
                 return
             show_counting()
             ui.run_javascript(f"DoorstepMap.update({leaflet.id}, {json.dumps(bar.api_filters())}, "

@@ -34,6 +34,50 @@ def activities_view(session: Session, actor: User) -> ActivitiesView:
                           feed_token(session, actor))
 
 
+def _notices(notices: list[Notice]) -> None:
+    """The person's notices, unread ones in bold, with a button that marks them read."""
+    ui.label(_("Notices")).classes("text-lg font-medium ds-card")
+    for notice in notices:
+        with ui.card().classes("ds-card").props("flat bordered"):
+            ui.link(notice_text(notice), notice.link or "/events").classes(
+                "text-inherit" + ("" if notice.read_at else " font-medium"))
+    if any(n.read_at is None for n in notices):
+        async def read_all() -> None:
+            await perform(mark_read, refresh=ui.navigate.reload)
+
+        ui.button(_("Mark notices as read"), on_click=read_all).props("flat dense no-caps")
+
+
+def _upcoming_and_past(mine: MyActivities) -> None:
+    """The events the person signed up for: coming ones with their status, past ones with hours or no-show."""
+    ui.label(_("Upcoming")).classes("text-lg font-medium ds-card")
+    if not mine.upcoming:
+        with ui.card().classes("ds-card").props("flat bordered"):
+            ui.label(_("You have not signed up for anything yet."))
+            ui.link(_("Find events"), "/events")
+    for item in mine.upcoming:
+        with ui.link(target=f"/events/{item.event.id}").classes("no-underline text-inherit w-full").mark(
+                f"activity-{item.event.id}"):
+            with ui.card().classes("ds-card gap-1").props("flat bordered"):
+                ui.label(item.event.title).classes("font-medium")
+                ui.label(when_text(item.event) + (f" · {item.role_name}" if item.role_name else "")).classes(
+                    "text-sm text-gray-700")
+                status_badge(item.signup.status, item.position)
+
+    ui.label(_("Past events")).classes("text-lg font-medium ds-card")
+    if not mine.past:
+        ui.label(_("None yet.")).classes("text-gray-600 ds-card")
+    for item in mine.past:
+        with ui.card().classes("ds-card gap-1").props("flat bordered"):
+            with ui.row().classes("w-full items-center justify-between no-wrap"):
+                ui.label(item.event.title).classes("font-medium")
+                if item.attended:
+                    ui.badge(_("{hours} h").format(hours=format_number(item.hours)), color="positive")
+                elif item.no_show:
+                    ui.badge(_("No-show"), color="negative")
+            ui.label(when_text(item.event)).classes("text-sm text-gray-700")
+
+
 @ui.page("/me/activities")
 async def my_activities_page(request: Request) -> None:
     user = await page_user()
@@ -50,43 +94,9 @@ async def my_activities_page(request: Request) -> None:
             ui.label(format_number(mine.hours_this_year)).classes("text-3xl font-bold").mark("hours-this-year")
 
         if notices:
-            ui.label(_("Notices")).classes("text-lg font-medium ds-card")
-            for notice in notices:
-                with ui.card().classes("ds-card").props("flat bordered"):
-                    ui.link(notice_text(notice), notice.link or "/events").classes(
-                        "text-inherit" + ("" if notice.read_at else " font-medium"))
-            if any(n.read_at is None for n in notices):
-                async def read_all() -> None:
-                    await perform(mark_read, refresh=ui.navigate.reload)
+            _notices(notices)
 
-                ui.button(_("Mark notices as read"), on_click=read_all).props("flat dense no-caps")
-
-        ui.label(_("Upcoming")).classes("text-lg font-medium ds-card")
-        if not mine.upcoming:
-            with ui.card().classes("ds-card").props("flat bordered"):
-                ui.label(_("You have not signed up for anything yet."))
-                ui.link(_("Find events"), "/events")
-        for item in mine.upcoming:
-            with ui.link(target=f"/events/{item.event.id}").classes("no-underline text-inherit w-full").mark(
-                    f"activity-{item.event.id}"):
-                with ui.card().classes("ds-card gap-1").props("flat bordered"):
-                    ui.label(item.event.title).classes("font-medium")
-                    ui.label(when_text(item.event) + (f" · {item.role_name}" if item.role_name else "")).classes(
-                        "text-sm text-gray-700")
-                    status_badge(item.signup.status, item.position)
-
-        ui.label(_("Past events")).classes("text-lg font-medium ds-card")
-        if not mine.past:
-            ui.label(_("None yet.")).classes("text-gray-600 ds-card")
-        for item in mine.past:
-            with ui.card().classes("ds-card gap-1").props("flat bordered"):
-                with ui.row().classes("w-full items-center justify-between no-wrap"):
-                    ui.label(item.event.title).classes("font-medium")
-                    if item.attended:
-                        ui.badge(_("{hours} h").format(hours=format_number(item.hours)), color="positive")
-                    elif item.no_show:
-                        ui.badge(_("No-show"), color="negative")
-                ui.label(when_text(item.event)).classes("text-sm text-gray-700")
+        _upcoming_and_past(mine)
 
         with ui.expansion(_("Calendar feed"), icon="event_available").classes("ds-card bg-white rounded"):
             ui.label(_("Subscribe to this address in your phone's calendar to see your events there. "

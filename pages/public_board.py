@@ -129,7 +129,7 @@ def service_points(view: BoardView) -> None:
         service_point_card(point)
 
 
-def service_point_card(point, distance_m: float | None = None) -> None:  # noqa: ANN001
+def service_point_card(point, distance_m: float | None = None) -> None:
     with ui.card().classes("ds-card gap-1").props("flat bordered").mark("service-point"):
         with ui.row().classes("items-center gap-2 no-wrap"):
             ui.icon("location_on", size="24px").classes("text-primary")

@@ -14,6 +14,7 @@ from models import EventKind, RequestEvent, RequestSource, RequestStatus, Role, 
 from pages.messages import error_text, notify_error, notify_ok
 from pages.session import require_user
 from services.errors import ServiceError
+from services.policy import MANAGERS, REQUEST_ASSIGNEES, REQUEST_STAFF
 from services.request_feedback import (
     SATISFACTION_LABELS,
     PublicEntry,
@@ -112,7 +113,7 @@ def raise_request_button(user: User, household_id: int, visit_id: str | None = N
         error = ui.label().classes("text-negative text-sm")
 
         async def save() -> None:
-            actor = require_user(Role.member, Role.coordinator, Role.admin)
+            actor = require_user(*REQUEST_STAFF)
             if actor is None:
                 return
             # A member raises it at the door; a coordinator on this page is usually at a service point.
@@ -154,7 +155,7 @@ def rating_dialog(request_id: int, on_saved: Callable[[], None]) -> ui.dialog:
             "rating-comment")
 
         def save() -> None:
-            actor = require_user(Role.member, Role.coordinator, Role.admin)
+            actor = require_user(*REQUEST_STAFF)
             if actor is None:
                 return
             if not choice.value:
@@ -178,7 +179,7 @@ def rating_dialog(request_id: int, on_saved: Callable[[], None]) -> ui.dialog:
 
 def ask_about_requests(user: User, household_id: int | None = None) -> None:
     """"Ask about request #…": answered requests whose resident has not yet said if they are satisfied."""
-    if user.role not in (Role.member, Role.coordinator, Role.admin):
+    if user.role not in REQUEST_STAFF:
         return
 
     @ui.refreshable
@@ -203,7 +204,7 @@ def ask_about_requests(user: User, household_id: int | None = None) -> None:
 
 def household_requests(user: User, household_id: int, visit_id: str | None = None) -> None:
     """The household page's request section: ask-about list, raise button, the household's requests."""
-    if user.role not in (Role.member, Role.coordinator, Role.admin):
+    if user.role not in REQUEST_STAFF:
         return
     ask_about_requests(user, household_id)
 
@@ -224,7 +225,7 @@ def household_requests(user: User, household_id: int, visit_id: str | None = Non
 
 def coordinator_alerts(user: User) -> None:
     """Residents who were not satisfied: shown to the coordinators of the area until dismissed."""
-    if user.role not in (Role.coordinator, Role.admin):
+    if user.role not in MANAGERS:
         return
 
     @ui.refreshable
@@ -242,7 +243,7 @@ def coordinator_alerts(user: User) -> None:
                         f"dismiss-{alert.id}")
 
     def dismiss(alert_id: int) -> None:
-        actor = require_user(Role.coordinator, Role.admin)
+        actor = require_user(*MANAGERS)
         if actor is None:
             return
         try:
@@ -260,7 +261,7 @@ def home_requests(user: User) -> None:
     coordinator_alerts(user)
     if user.role == Role.member:
         ask_about_requests(user)
-    if user.role in (Role.member, Role.coordinator):
+    if user.role in REQUEST_ASSIGNEES:
         with session_scope(read_only=True) as session:
             mine = list_requests(session, user, RequestFilters(view="mine"))
         if mine:

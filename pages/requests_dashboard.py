@@ -10,13 +10,14 @@ from nicegui import run, ui
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, current_language, format_number, labelled, time_zone_name
-from models import Role, User
+from models import User
 from pages.frame import frame
 from pages.messages import notify_error, notify_ok
 from pages.request_cards import coordinator_alerts
 from pages.session import require_user
 from services.errors import ServiceError
 from services.org_time import org_today
+from services.policy import MANAGERS
 from services.request_stats import Dashboard, SatisfactionRow, build_dashboard, export_rows, to_csv, to_xlsx
 from services.requests import categories, save_category
 
@@ -53,7 +54,7 @@ def summary_lines(board: Dashboard) -> list[tuple[str, str]]:
 
 @ui.page("/requests/dashboard")
 def requests_dashboard_page(start: str = "", end: str = "") -> None:
-    user = require_user(Role.coordinator, Role.admin)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     tz = get_settings().time_zone
@@ -75,7 +76,7 @@ def requests_dashboard_page(start: str = "", end: str = "") -> None:
 
         @ui.refreshable
         def figures() -> None:
-            actor = require_user(Role.coordinator, Role.admin)
+            actor = require_user(*MANAGERS)
             if actor is None:
                 return
             a, b = period()
@@ -90,7 +91,7 @@ def requests_dashboard_page(start: str = "", end: str = "") -> None:
             satisfaction_table(_("Satisfaction by member"), _("Member"), board.by_member, "by-member")
 
         async def export(kind: str) -> None:
-            actor = require_user(Role.coordinator, Role.admin)
+            actor = require_user(*MANAGERS)
             if actor is None:
                 return
             a, b = period()
@@ -160,7 +161,7 @@ def category_editor(user: User) -> None:
                         "dense outline")
 
         def save(category_id: int | None, en: ui.input, zh: ui.input, hours: ui.number, active: ui.checkbox) -> None:
-            actor = require_user(Role.coordinator, Role.admin)
+            actor = require_user(*MANAGERS)
             if actor is None:
                 return
             try:

@@ -80,7 +80,7 @@ def point_form(areas: dict[int, str], point: ServicePoint | None) -> None:
                            options={"attribution": settings.tile_attribution, "maxZoom": 19})
         marker = leaflet.marker(latlng=centre) if pin["lat"] is not None else None
 
-        def place(e) -> None:  # noqa: ANN001
+        def place(e) -> None:
             nonlocal marker
             lat, lng = e.args["latlng"]["lat"], e.args["latlng"]["lng"]
             pin.update(lat=round(lat, 6), lng=round(lng, 6))
@@ -106,7 +106,7 @@ def point_form(areas: dict[int, str], point: ServicePoint | None) -> None:
                 ui.button(_("Cancel"), on_click=lambda: ui.navigate.to("/admin/service-points")).props("flat")
 
 
-def nearest_points_card(form) -> None:  # noqa: ANN001
+def nearest_points_card(form) -> None:
     """On the public request form: the service points near the chosen community (or the location)."""
     from pages.public_board import service_point_card
 

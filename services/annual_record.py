@@ -36,12 +36,13 @@ from models import (
 )
 from models.common import utcnow
 from services import audit
-from services.areas import area_label, area_within, subtree_ids
-from services.attendance import attendance_hours
+from services.areas import area_label, area_within
 from services.callbacks.satisfaction import Figure, Source, callback_scores, describe, headline, requests_figure
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.field_days import quota_for
 from services.org_year import year_bounds
+from services.policy import MANAGERS, YEAR_KEEPERS, area_scope, holds
+from services.served_hours import attendance_hours
 from services.spreadsheets.writer import Sheet, xlsx_bytes
 from services.visit_review.counting import tally_columns
 
@@ -107,7 +108,7 @@ class AnnualRecord:
 
 def _member_or_404(session: Session, actor: User, member_id: int) -> User:
     member = session.get(User, member_id)
-    if member is None or member.role not in (Role.member, Role.coordinator):
+    if member is None or member.role not in YEAR_KEEPERS:
         raise NotFound(N_("Member not found."))
     if member.id == actor.id and actor.active:
         return member
@@ -128,11 +129,11 @@ def annual_record(session: Session, actor: User, member_id: int, year: int,
 
 def area_summary(session: Session, actor: User, year: int, now: datetime | None = None) -> list[AnnualRecord]:
     """Every member of the coordinator's area (members and leaders), one row each."""
-    if not actor.active or actor.role not in (Role.coordinator, Role.admin):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("Only coordinators see the area summary."))
-    query = select(User).where(col(User.role).in_([Role.member, Role.coordinator]), col(User.active).is_(True))
+    query = select(User).where(col(User.role).in_(YEAR_KEEPERS), col(User.active).is_(True))
     if actor.role == Role.coordinator:
-        query = query.where(col(User.area_id).in_(subtree_ids(session, actor.area_id)))
+        query = query.where(area_scope(session, actor, User.area_id))
     members = list(session.exec(query.order_by(User.name)).all())
     audit.record(session, actor, "annual_record.summary", "area", actor.area_id or "")
     return _records(session, members, year, now)
@@ -148,8 +149,22 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
                for m in members}
     if not ids:
         return []
+    _add_pairings(session, records, ids, start, end)
+    _add_visits(session, records, ids, start, end)
+    _add_requests(session, records, ids, start, end)
+    _add_ratings(session, records, ids, start, end)
+    for member_id, scores in callback_scores(session, ids, start, end).items():
+        records[member_id].callback_scores = scores
+    _add_commitments(session, records, ids, year)
+    _add_event_hours(session, records, ids, start, end, now)
+    _add_posts(session, records, ids, start, end)
+    _add_field_days(session, records, members, start, end)
+    return [records[i] for i in ids]
 
-    # Households paired at any moment of the year.
+
+def _add_pairings(session: Session, records: dict[int, AnnualRecord], ids: list[int], start: datetime,
+                  end: datetime) -> None:
+    """Households paired with each member at any moment of the year."""
     for member_id, n in session.exec(
             select(Pairing.member_id, func.count(func.distinct(Pairing.household_id)))
             .where(col(Pairing.member_id).in_(ids), Pairing.started_at < end,
@@ -157,6 +172,10 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
             .group_by(Pairing.member_id)).all():
         records[member_id].households_paired = n
 
+
+def _add_visits(session: Session, records: dict[int, AnnualRecord], ids: list[int], start: datetime,
+                end: datetime) -> None:
+    """Visits made in the year, verified, counted, waiting for review and rejected."""
     for member_id, n, verified, counted, pending, rejected in session.exec(
             select(Visit.member_id, func.count(), func.sum(case((col(Visit.verified).is_(True), 1), else_=0)),
                    *tally_columns())
@@ -166,6 +185,10 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
         record.visits, record.visits_verified = n, int(verified or 0)
         record.visits_counted, record.visits_pending, record.visits_rejected = int(counted), int(pending), int(rejected)
 
+
+def _add_requests(session: Session, records: dict[int, AnnualRecord], ids: list[int], start: datetime,
+                  end: datetime) -> None:
+    """Requests raised, and resolved (on time or not) as the assignee, in the year."""
     for member_id, n in session.exec(
             select(ServiceRequest.raised_by_id, func.count())
             .where(col(ServiceRequest.raised_by_id).in_(ids), ServiceRequest.created_at >= start,
@@ -182,7 +205,10 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
             .group_by(ServiceRequest.assignee_id)).all():
         records[member_id].requests_resolved, records[member_id].requests_resolved_on_time = n, int(timely or 0)
 
-    # Residents' ratings of the answers this member gave.
+
+def _add_ratings(session: Session, records: dict[int, AnnualRecord], ids: list[int], start: datetime,
+                 end: datetime) -> None:
+    """Residents' ratings of the answers each member gave."""
     for member_id, satisfaction, n in session.exec(
             select(Rating.assignee_id, Rating.satisfaction, func.count())
             .where(col(Rating.assignee_id).in_(ids), Rating.at >= start, Rating.at < end)
@@ -195,9 +221,9 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
         else:
             record.not_satisfied = n
 
-    for member_id, scores in callback_scores(session, ids, start, end).items():
-        records[member_id].callback_scores = scores
 
+def _add_commitments(session: Session, records: dict[int, AnnualRecord], ids: list[int], year: int) -> None:
+    """Commitments of the year: made, kept, not kept."""
     for member_id, status, n in session.exec(
             select(Commitment.member_id, Commitment.status, func.count())
             .where(col(Commitment.member_id).in_(ids), Commitment.year == year)
@@ -209,6 +235,10 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
         elif status == CommitmentStatus.not_kept:
             record.commitments_not_kept = n
 
+
+def _add_event_hours(session: Session, records: dict[int, AnnualRecord], ids: list[int], start: datetime,
+                     end: datetime, now: datetime) -> None:
+    """Events attended and hours served in the year."""
     # Event hours: the rows come from SQL, the hours rule (corrections win, check-in to check-out)
     # is the one the roster and the volunteers' hours use.
     for signup, event, attendance in session.exec(
@@ -223,6 +253,10 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
             record.events_attended += 1
             record.event_hours = round(record.event_hours + hours, 2)
 
+
+def _add_posts(session: Session, records: dict[int, AnnualRecord], ids: list[int], start: datetime,
+               end: datetime) -> None:
+    """Service posts held at any moment of the year."""
     for member_id, name in session.exec(
             select(PostAssignment.member_id, ServicePost.name)
             .join(ServicePost, col(ServicePost.id) == PostAssignment.post_id)
@@ -233,6 +267,10 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
         if name not in records[member_id].posts:
             records[member_id].posts.append(name)
 
+
+def _add_field_days(session: Session, records: dict[int, AnnualRecord], members: list[User], start: datetime,
+                    end: datetime) -> None:
+    """Field days of the leaders who have a quota."""
     leaders = [m for m in members if quota_for(m) is not None]
     for member in leaders:
         records[member.id].field_days, records[member.id].field_day_quota = 0, quota_for(member)
@@ -243,7 +281,6 @@ def _records(session: Session, members: list[User], year: int, now: datetime | N
                        FieldDay.day_at < end)
                 .group_by(FieldDay.user_id)).all():
             records[member_id].field_days = n
-    return [records[i] for i in ids]
 
 
 # --- presentation shared by the page and the exports -----------------------------------------

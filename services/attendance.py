@@ -6,37 +6,21 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import true
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.i18n import N_
-from models import Attendance, Event, EventRole, EventStatus, Role, Signup, SignupStatus, User
+from models import Attendance, Event, EventRole, EventStatus, Signup, SignupStatus, User
 from models.common import utcnow
 from services import audit
-from services.areas import subtree_ids
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.events import get_event, get_managed_event, managed_events
-from services.signups import waitlist_position
+from services.policy import MANAGERS, area_scope, holds
+from services.served_hours import attendance_hours
 from services.spreadsheets.writer import Sheet, csv_bytes, xlsx_bytes
+from services.waitlist import waitlist_position
 
 MAX_HOURS = 24.0
-
-
-def attendance_hours(record: Attendance | None, event: Event, now: datetime | None = None) -> float:
-    """Hours served: a coordinator's correction wins; else check-in (not before the start) to check-out,
-    or to the event's end when nobody checked out."""
-    if record is None:
-        return 0.0
-    if record.hours_corrected is not None:
-        return round(record.hours_corrected, 2)
-    if record.no_show or record.checked_in_at is None:
-        return 0.0
-    start = max(record.checked_in_at, event.starts_at)
-    end = record.checked_out_at or event.ends_at
-    if record.checked_out_at is None and now is not None and now < event.ends_at:
-        end = now  # still there: hours so far
-    return round(max(0.0, (end - start).total_seconds() / 3600), 2)
 
 
 def _attendance_for(session: Session, signup: Signup) -> Attendance:
@@ -246,7 +230,7 @@ def _fmt(dt: datetime | None, tz: str) -> str:
     return to_local(dt, tz).strftime("%Y-%m-%d %H:%M") if dt else ""
 
 
-def roster_table(rows: list[RosterRow], translate=lambda s: s) -> list[list[str | float]]:  # noqa: ANN001
+def roster_table(rows: list[RosterRow], translate=lambda s: s) -> list[list[str | float]]:
     """Header and rows for CSV/XLSX; ``translate`` turns msgids into the reader's language."""
     tz = get_settings().time_zone
     header = [translate(h) for h in (N_("Name"), N_("Phone"), N_("Role"), N_("Status"), N_("Waitlist position"),
@@ -282,10 +266,10 @@ def hours_by_person(session: Session, actor: User, date_from: datetime, date_to:
                     now: datetime | None = None) -> list[PersonHours]:
     """Hours per person for events starting in [date_from, date_to) in the actor's area."""
     now = now or utcnow()
-    if not actor.active or actor.role not in (Role.coordinator, Role.admin):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("Only coordinators see hours per person."))
     close_ended_events(session, actor, now)
-    area_filter = true() if actor.role == Role.admin else col(Event.area_id).in_(subtree_ids(session, actor.area_id))
+    area_filter = area_scope(session, actor, Event.area_id)
     rows = session.exec(
         select(Signup, Event, User, Attendance)
         .join(Event, col(Event.id) == Signup.event_id).join(User, col(User.id) == Signup.user_id)
@@ -305,7 +289,7 @@ def hours_by_person(session: Session, actor: User, date_from: datetime, date_to:
     return sorted(people.values(), key=lambda p: (-p.hours, p.name))
 
 
-def hours_table(rows: list[PersonHours], translate=lambda s: s) -> list[list[str | float]]:  # noqa: ANN001
+def hours_table(rows: list[PersonHours], translate=lambda s: s) -> list[list[str | float]]:
     table: list[list[str | float]] = [[translate(h) for h in (N_("Name"), N_("Events"), N_("Hours"),
                                                               N_("No-shows"))]]
     table += [[p.name, p.events, p.hours, p.no_shows] for p in rows]

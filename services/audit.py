@@ -58,7 +58,7 @@ def _check_admin(actor: User) -> None:
         raise Forbidden(N_("Only administrators can read the audit log."))
 
 
-def _filtered(query, filters: AuditFilters):  # noqa: ANN001, ANN202
+def _filtered(query, filters: AuditFilters):
     if filters.actor_id is not None:
         query = query.where(AuditEntry.actor_id == filters.actor_id)
     action = filters.action.strip()

@@ -15,11 +15,12 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.i18n import N_
-from models import LoginAttempt, Role, User
+from models import LoginAttempt, User
 from models.common import utcnow
 from services import audit
 from services.errors import InvalidInput, Throttled
 from services.passwords import hash_password, verify_password
+from services.policy import SECOND_FACTOR_ROLES
 
 # Verifying against a dummy hash keeps the timing of "no such user" like a wrong password.
 _DUMMY_HASH = hash_password("doorstep-dummy-password")
@@ -139,12 +140,11 @@ def session_user_from(session: Session, data: Mapping[str, Any], now: float | No
 # --- second factor (TOTP) ----------------------------------------------------------------------
 
 TOTP_ISSUER = "Doorstep"
-STAFF_ROLES = (Role.coordinator, Role.admin)
 
 
 def totp_allowed(user: User) -> bool:
     """Coordinators and admins may add a second factor (members and volunteers sign in by password)."""
-    return user.role in STAFF_ROLES
+    return user.role in SECOND_FACTOR_ROLES
 
 
 def totp_required(user: User) -> bool:

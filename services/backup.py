@@ -213,6 +213,35 @@ def _pg_is_empty(url: str) -> bool:
         engine.dispose()
 
 
+def _restore_sqlite(staging: Path, data_dir: Path, database_url: str | None) -> str:
+    """Move the backed-up SQLite file into place; returns the database URL."""
+    if database_url and not database_url.startswith("sqlite"):
+        raise BackupError("this is a SQLite backup: restore it without --database-url")
+    target_url = database_url or f"sqlite:///{(data_dir / 'doorstep.db').resolve()}"
+    target = Path(make_url(target_url).database or "")
+    if target.exists():
+        raise BackupError(f"{target} exists already")
+    shutil.move(staging / "doorstep.db", target)
+    target.chmod(0o600)
+    return target_url
+
+
+def _restore_postgres(staging: Path, database_url: str | None) -> str:
+    """pg_restore the dump into an empty PostgreSQL database; returns the database URL."""
+    if not database_url or not database_url.startswith("postgresql"):
+        raise BackupError("a PostgreSQL backup needs --database-url of an empty database")
+    if shutil.which("pg_restore") is None:
+        raise BackupError("pg_restore is not installed (apt-get install postgresql-client)")
+    if not _pg_is_empty(database_url):
+        raise BackupError("the target database is not empty")
+    result = subprocess.run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
+                             "-d", make_url(database_url).database or "", str(staging / "db.dump")],
+                            env=_pg_env(database_url), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
+    return database_url
+
+
 def restore_backup(src: Path, data_dir: Path, database_url: str | None = None) -> dict[str, Any]:
     """Restore an archive into an empty data folder (and empty PostgreSQL database); returns the
     manifest after every photo checksum and table row count was checked."""
@@ -233,27 +262,9 @@ def restore_backup(src: Path, data_dir: Path, database_url: str | None = None) -
             if not path.is_file() or _sha256(path) != digest:
                 raise BackupError(f"photo {rel} is missing or damaged in the backup")
         if manifest["engine"] == "sqlite":
-            if database_url and not database_url.startswith("sqlite"):
-                raise BackupError("this is a SQLite backup: restore it without --database-url")
-            target_url = database_url or f"sqlite:///{(data_dir / 'doorstep.db').resolve()}"
-            target = Path(make_url(target_url).database or "")
-            if target.exists():
-                raise BackupError(f"{target} exists already")
-            shutil.move(staging / "doorstep.db", target)
-            target.chmod(0o600)
+            target_url = _restore_sqlite(staging, data_dir, database_url)
         else:
-            if not database_url or not database_url.startswith("postgresql"):
-                raise BackupError("a PostgreSQL backup needs --database-url of an empty database")
-            if shutil.which("pg_restore") is None:
-                raise BackupError("pg_restore is not installed (apt-get install postgresql-client)")
-            if not _pg_is_empty(database_url):
-                raise BackupError("the target database is not empty")
-            result = subprocess.run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
-                                     "-d", make_url(database_url).database or "", str(staging / "db.dump")],
-                                    env=_pg_env(database_url), capture_output=True, text=True)
-            if result.returncode != 0:
-                raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
-            target_url = database_url
+            target_url = _restore_postgres(staging, database_url)
         if (staging / PHOTOS).is_dir():
             shutil.move(staging / PHOTOS, photo_dir)
         else:

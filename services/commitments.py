@@ -20,12 +20,13 @@ from models import (
 )
 from models.common import utcnow
 from services import audit
-from services.areas import area_within, subtree_ids
+from services.areas import area_within
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.org_year import current_year
 from services.photo_files import store_photo_files
 from services.photo_pipeline import ProcessedPhoto
 from services.photo_store import PhotoStore
+from services.policy import MANAGERS, area_scope, holds, may_keep_commitments
 
 MAX_PER_YEAR = 2
 MAX_TITLE = 200
@@ -49,7 +50,7 @@ class NoteView:
 
 def may_commit(actor: User) -> bool:
     """Members (and coordinators who also serve as members) keep commitments; they need an area."""
-    return actor.active and actor.role in (Role.member, Role.coordinator) and actor.area_id is not None
+    return may_keep_commitments(actor) and actor.area_id is not None
 
 
 def _text(value: str, limit: int, empty_message: str | None = None) -> str:
@@ -167,11 +168,11 @@ def my_commitments(session: Session, actor: User, year: int) -> list[Commitment]
 
 def area_commitments(session: Session, actor: User, year: int) -> list[tuple[Commitment, User]]:
     """Coordinators: every commitment made in their area for the year."""
-    if not actor.active or actor.role not in (Role.coordinator, Role.admin):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("Only coordinators see the commitments of an area."))
     query = select(Commitment, User).join(User, col(User.id) == Commitment.member_id).where(Commitment.year == year)
     if actor.role == Role.coordinator:
-        query = query.where(col(Commitment.area_id).in_(subtree_ids(session, actor.area_id)))
+        query = query.where(area_scope(session, actor, Commitment.area_id))
     return list(session.exec(query.order_by(User.name, Commitment.id)).all())
 
 

@@ -10,15 +10,15 @@ from core.i18n import N_
 from models import Household, Photo, Role, User, Visit
 from models.common import utcnow
 from services import audit
-from services.access import can_manage_households
 from services.errors import Forbidden, NotFound
 from services.file_cleanup import delete_after_commit
 from services.households import get_household
+from services.policy import may_manage_households
 
 
 def _managed_household(session: Session, actor: User, household_id: int) -> Household:
     household = get_household(session, actor, household_id, audit_read=False)
-    if not can_manage_households(actor):
+    if not may_manage_households(actor):
         raise Forbidden(N_("You cannot manage households."))
     return household
 

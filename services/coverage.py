@@ -1,6 +1,6 @@
 """Coverage: which households were visited in a period, which are overdue, who visits how often.
 
-Every query is limited by the visibility rule (services.access.household_scope) and the same
+Every query is limited by the visibility rule (services.policy.household_scope) and the same
 filters as the map (services.map_data.MapFilters). A member's coverage counts only their own
 visits to the households paired with them. A household is "visited" when it has a visit that
 counts (services.visit_review.counting); visits are shown as counted, pending review and rejected.

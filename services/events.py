@@ -19,8 +19,9 @@ from services.errors import InvalidInput, NotFound
 from services.geo import distance_m
 from services.notifications import notify
 from services.notify import triggers as notify_triggers
+from services.policy import EVENT_SIGNERS, area_scope
+from services.waitlist import promote_from_waitlist
 
-STAFF = (Role.coordinator, Role.admin)
 ACTIVE = (SignupStatus.confirmed, SignupStatus.waitlisted)
 
 
@@ -78,7 +79,7 @@ def audiences_for(role: Role) -> tuple[EventAudience, ...]:
 
 
 def may_sign_up(user: User, event: Event) -> bool:
-    return user.active and event.audience in audiences_for(user.role) and user.role in (Role.member, Role.volunteer)
+    return user.active and event.audience in audiences_for(user.role) and user.role in EVENT_SIGNERS
 
 
 def event_visible(session: Session, actor: User, event: Event) -> bool:
@@ -197,8 +198,6 @@ def create_event(session: Session, actor: User, form: EventForm) -> Event:
 
 def update_event(session: Session, actor: User, event_id: int, form: EventForm) -> Event:
     """Edit an event; places already confirmed are kept, and freed room is offered to the waitlist."""
-    from services.signups import promote_from_waitlist  # signups builds on this module
-
     event = get_managed_event(session, actor, event_id)
     if event.status == EventStatus.cancelled:
         raise InvalidInput(N_("This event was cancelled."))
@@ -290,7 +289,7 @@ def managed_events(session: Session, actor: User, include_past: bool = False, no
                    ) -> list[Event]:
     query = select(Event).order_by(col(Event.starts_at))
     if actor.role == Role.coordinator:
-        query = query.where(col(Event.area_id).in_(subtree_ids(session, actor.area_id)))
+        query = query.where(area_scope(session, actor, Event.area_id))
     elif actor.role != Role.admin:
         return []
     if not include_past:
@@ -335,7 +334,6 @@ def upcoming_events(session: Session, actor: User, filters: EventFilters | None 
 def community_choices(session: Session, actor: User) -> dict[int, str]:
     """Areas an event can belong to for this actor."""
     query = select(Area).order_by(Area.path)
-    if actor.role != Role.admin:
-        query = query.where(col(Area.id).in_(subtree_ids(session, actor.area_id)))
+    query = query.where(area_scope(session, actor, Area.id))
     return {a.id: a.name for a in session.exec(query) if a.id is not None}
 

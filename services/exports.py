@@ -17,10 +17,11 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.i18n import N_
-from models import Area, Household, Pairing, Photo, Role, User, Visit
+from models import Area, Household, Pairing, Photo, User, Visit
 from services.coverage import coverage_by_area, coverage_summary
 from services.errors import Forbidden
 from services.map_data import MapFilters, household_filters, household_status, paired_with, visit_filters
+from services.policy import may_see_reports
 from services.visit_review.signals import codes, describe_all
 
 BATCH = 1000
@@ -40,7 +41,7 @@ STATUS_LABELS = {"on_time": N_("On time"), "due_soon": N_("Due soon"), "overdue"
 
 
 def check_may_export(actor: User) -> None:
-    if not (actor.active and actor.role in (Role.admin, Role.coordinator)):
+    if not may_see_reports(actor):
         raise Forbidden(N_("You cannot export data."))
 
 
@@ -48,7 +49,7 @@ def _local(dt: datetime | None, tz: ZoneInfo) -> datetime | None:
     return dt.astimezone(tz).replace(tzinfo=None, microsecond=0) if dt else None
 
 
-def _visit_query(session: Session, actor: User, filters: MapFilters):  # noqa: ANN202 - a select
+def _visit_query(session: Session, actor: User, filters: MapFilters):
     photos = select(func.count(Photo.id)).where(Photo.visit_id == Visit.id).correlate(Visit).scalar_subquery()
     return (
         select(Visit, Household.head_name, Household.address, Area.name, User.name, photos)
@@ -73,7 +74,7 @@ def visit_rows(session: Session, actor: User, filters: MapFilters, lang: str | N
                " ".join(codes(visit.signals)), "; ".join(describe_all(visit.signals, lang))]
 
 
-def household_rows(session: Session, actor: User, filters: MapFilters, translate=lambda s: s) -> Iterator[list]:  # noqa: ANN001
+def household_rows(session: Session, actor: User, filters: MapFilters, translate=lambda s: s) -> Iterator[list]:
     check_may_export(actor)
     tz = ZoneInfo(get_settings().time_zone)
     now, interval = filters.effective_now(), filters.effective_interval()
@@ -93,7 +94,7 @@ def household_rows(session: Session, actor: User, filters: MapFilters, translate
 
 
 def _household_batch(session: Session, batch: list, now: datetime, interval: int, tz: ZoneInfo,
-                     translate) -> Iterator[list]:  # noqa: ANN001
+                     translate) -> Iterator[list]:
     if not batch:
         return
     members: dict[int, list[str]] = {}
@@ -111,7 +112,7 @@ def _household_batch(session: Session, batch: list, now: datetime, interval: int
                ", ".join(members.get(household.id, []))]
 
 
-def coverage_rows(session: Session, actor: User, filters: MapFilters, translate=lambda s: s) -> Iterator[list]:  # noqa: ANN001
+def coverage_rows(session: Session, actor: User, filters: MapFilters, translate=lambda s: s) -> Iterator[list]:
     check_may_export(actor)
     yield list(COVERAGE_HEADER)
     for r in coverage_by_area(session, actor, filters):

@@ -10,7 +10,6 @@ from typing import Any, Protocol
 
 from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.config import Settings, get_settings
@@ -18,9 +17,9 @@ from core.i18n import N_
 from models import GeocodeStatus, Household, User
 from models.common import utcnow
 from services import audit
-from services.access import can_manage_households, household_scope
 from services.coords import bd09_to_wgs84
 from services.errors import Forbidden
+from services.policy import household_scope, may_manage_households
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +124,7 @@ class GeocodeReport:
 
 
 def _require_manager(actor: User) -> None:
-    if not can_manage_households(actor):
+    if not may_manage_households(actor):
         raise Forbidden(N_("You cannot manage households."))
 
 
@@ -178,9 +177,3 @@ def unresolved_households(session: Session, actor: User) -> list[Household]:
                                 col(Household.geocode_status) == GeocodeStatus.unresolved)
         .order_by(Household.head_name)
     ).all())
-
-
-def pending_count(session: Session, actor: User) -> int:
-    _require_manager(actor)
-    return session.exec(select(func.count(Household.id)).where(
-        household_scope(session, actor), Household.geocode_status == GeocodeStatus.pending)).one()

@@ -15,10 +15,10 @@ from sqlmodel import Session
 from core.i18n import N_
 from models import User
 from services import audit
-from services.access import can_manage_households
 from services.areas import areas_visible_to
 from services.errors import Forbidden, InvalidInput, ServiceError
 from services.households import HouseholdForm, create_household, need_categories, validate_household_form
+from services.policy import may_manage_households
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -251,7 +251,7 @@ def _parse_row(number: int, values: dict[str, str], default_area_id: int, lookup
 
 def preview_import(session: Session, actor: User, filename: str, data: bytes, default_area_id: int) -> ImportPreview:
     """Read and check the whole file; nothing is written. File-level problems raise InvalidInput."""
-    if not can_manage_households(actor):
+    if not may_manage_households(actor):
         raise Forbidden(N_("You cannot manage households."))
     lookups = _Lookups(session, actor)
     if default_area_id not in lookups.area_ids:

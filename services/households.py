@@ -13,11 +13,11 @@ from core.i18n import N_
 from models import GeocodeStatus, Household, HouseholdNeed, NeedCategory, Pairing, Role, User
 from models.common import utcnow
 from services import audit
-from services.access import can_manage_households, household_scope, reads_are_audited
-from services.areas import area_within, subtree_ids
+from services.areas import area_within
 from services.auth import normalise_login
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.ethical_line.guard import refuse_marking_names
+from services.policy import area_scope, household_scope, may_manage_households, reads_are_audited
 from services.users import PHONE_RE
 from services.visit_status import household_status, status_code
 
@@ -74,7 +74,7 @@ class InvalidHouseholdField(InvalidInput):
 
 def validate_household_form(session: Session, actor: User, form: HouseholdForm) -> HouseholdForm:
     """The one set of household rules (form, import); returns the cleaned form or raises."""
-    if not can_manage_households(actor):
+    if not may_manage_households(actor):
         raise Forbidden(N_("You cannot manage households."))
     if actor.role == Role.coordinator and not area_within(session, form.area_id, actor.area_id):
         raise Forbidden(N_("You can only manage households in your own area."))
@@ -133,7 +133,7 @@ def update_household(session: Session, actor: User, household_id: int, form: Hou
 def set_location(session: Session, actor: User, household_id: int, lat: float, lng: float,
                  status: GeocodeStatus = GeocodeStatus.manual) -> Household:
     household = get_household(session, actor, household_id, audit_read=False)
-    if not can_manage_households(actor):
+    if not may_manage_households(actor):
         raise Forbidden(N_("You cannot manage households."))
     household.lat, household.lng, household.geocode_status = lat, lng, status
     session.add(household)
@@ -163,7 +163,7 @@ def household_need_ids(session: Session, household_id: int) -> list[int]:
     return list(session.exec(select(HouseholdNeed.category_id).where(HouseholdNeed.household_id == household_id)))
 
 
-def household_query(session: Session, actor: User, search: str = "", area_id: int | None = None):  # noqa: ANN201
+def household_query(session: Session, actor: User, search: str = "", area_id: int | None = None):
     """Households the actor may see, by area and a part of the name or address; not ordered."""
     query = select(Household).where(household_scope(session, actor))
     if area_id is not None:
@@ -214,7 +214,7 @@ def _need_names(session: Session, household_ids: list[int], lang: str) -> dict[i
 
 def pair_member(session: Session, actor: User, household_id: int, member_id: int) -> Pairing:
     household = get_household(session, actor, household_id, audit_read=False)
-    if not can_manage_households(actor):
+    if not may_manage_households(actor):
         raise Forbidden(N_("You cannot manage pairings."))
     member = session.get(User, member_id)
     if member is None or member.role != Role.member or not member.active:
@@ -239,7 +239,7 @@ def end_pairing(session: Session, actor: User, pairing_id: int) -> Pairing:
     if pairing is None or pairing.ended_at is not None:
         raise NotFound(N_("Pairing not found."))
     get_household(session, actor, pairing.household_id, audit_read=False)
-    if not can_manage_households(actor):
+    if not may_manage_households(actor):
         raise Forbidden(N_("You cannot manage pairings."))
     pairing.ended_at = utcnow()
     session.add(pairing)
@@ -265,7 +265,7 @@ def is_paired(session: Session, member_id: int, household_id: int) -> bool:
 def members_for_pairing(session: Session, actor: User) -> list[User]:
     query = select(User).where(User.role == Role.member, col(User.active).is_(True)).order_by(User.name)
     if actor.role == Role.coordinator:
-        query = query.where(col(User.area_id).in_(subtree_ids(session, actor.area_id)))
+        query = query.where(area_scope(session, actor, User.area_id))
     elif actor.role != Role.admin:
         return []
     return list(session.exec(query).all())
@@ -274,7 +274,7 @@ def members_for_pairing(session: Session, actor: User) -> list[User]:
 def coverage_counts(session: Session, actor: User, interval_days: int, now: datetime | None = None) -> tuple[int, int]:
     """(households visible, of which overdue)."""
     now = now or utcnow()
-    overdue = case((status_code(now, interval_days) == 2, 1), else_=0)  # noqa: PLR2004 - 2: overdue
+    overdue = case((status_code(now, interval_days) == 2, 1), else_=0)
     total, late = session.exec(
         select(func.count(Household.id), func.coalesce(func.sum(overdue), 0)).where(household_scope(session, actor))
     ).one()

@@ -2,7 +2,7 @@
 
 A layer is a function ``(session, actor, bbox, zoom, filters) -> list[feature]`` registered
 under a name with ``register_layer``. It returns GeoJSON Point features in WGS-84 limited to
-what the actor may see (``services.access.household_scope`` or the layer's own rule). The
+what the actor may see (``services.policy.household_scope`` or the layer's own rule). The
 payload builder then converts coordinates for the tile layer (GCJ-02) and rounds them for
 viewers who may not open the records.
 
@@ -17,74 +17,34 @@ Feature properties the map page understands:
 Households and visits carry more (``status``, ``days``, ``verified``, a visit's ``signals`` keys and
 ``review`` state...) which the page formats.
 
-Layers of other features (open requests, service points) live in services/map_layers.py and
-are registered when this module is imported; the page shows a toggle for every registered layer
-(labels in ``LAYER_LABELS``).
+The registry (``services.map_registry``) sits below this module and services/map_layers.py (open
+requests, service points); ``services.registries.assemble`` registers every layer at start-up, and
+the page shows a toggle for every registered layer (labels in ``LAYER_LABELS``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from sqlalchemy import Float, Integer, case, cast, func
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
 
-from core.config import get_settings
-from core.i18n import N_
-from models import Household, HouseholdNeed, Pairing, ReviewState, Role, User, Visit
-from models.common import utcnow
-from services.access import household_scope
+from models import Household, HouseholdNeed, Pairing, ReviewState, User, Visit
 from services.areas import subtree_ids
 from services.coords import wgs84_to_gcj02
+from services.map_registry import LAYERS, WORLD, BBox, MapFilters
+from services.policy import HOUSEHOLD_READERS, holds, household_scope
 from services.rollups.cells import household_cells, visit_cells
 from services.rollups.read import NOT_USABLE, rollup_areas, uses_rollups
 from services.visit_review.signals import signal_keys
 from services.visit_status import STATUSES, household_status, status_code, status_thresholds  # noqa: F401
 
-BBox = tuple[float, float, float, float]  # west, south, east, north (WGS-84 degrees)
-WORLD: BBox = (-180.0, -90.0, 180.0, 90.0)
 RAW_LIMIT = 1500  # points per layer and view before the layer switches to grid cells
 CELL_PX = 64  # grid cell size on screen at the requested zoom
 PRIVATE_DECIMALS = 3  # ~100 m: for viewers who may not open the records
 PRECISE_DECIMALS = 6
-
-
-@dataclass
-class MapFilters:
-    area_id: int | None = None  # this area and everything below it
-    member_id: int | None = None
-    date_from: datetime | None = None  # aware, inclusive (visits)
-    date_to: datetime | None = None  # aware, exclusive (visits)
-    need_id: int | None = None  # household has this category of need
-    verified_only: bool = False  # visits verified at the household
-    now: datetime | None = None
-    interval_days: int | None = None  # target visit interval; None: the organisation's setting
-
-    def effective_now(self) -> datetime:
-        return self.now or utcnow()
-
-    def effective_interval(self) -> int:
-        return self.interval_days or get_settings().visit_interval_days
-
-
-Layer = Callable[[Session, User, BBox, int, MapFilters], list[dict]]
-LAYERS: dict[str, Layer] = {}
-LAYER_LABELS = {
-    "households": N_("Households"), "visits": N_("Visits"),
-    "requests": N_("Open requests"), "service_points": N_("Service points"),
-}
-
-
-def register_layer(name: str, layer: Layer) -> None:
-    LAYERS[name] = layer
-
-
-def available_layers() -> list[str]:
-    return list(LAYERS)
 
 
 @dataclass
@@ -101,7 +61,7 @@ def may_open_records(actor: User) -> bool:
     Today every layer returns only what the actor may open (household_scope), so this holds for
     every role that gets any data; a role that sees points it may not open gets ~100 m positions.
     """
-    return actor.active and actor.role in (Role.admin, Role.coordinator, Role.member)
+    return holds(actor, HOUSEHOLD_READERS)
 
 
 # --- filters shared by the layers ------------------------------------------------------------
@@ -117,7 +77,7 @@ def household_filters(session: Session, actor: User, filters: MapFilters) -> lis
     return clauses
 
 
-def visible_household_ids(session: Session, actor: User, filters: MapFilters):  # noqa: ANN201 - a select
+def visible_household_ids(session: Session, actor: User, filters: MapFilters):
     """Ids of the households the actor may see under the filters, as a subquery for visit queries.
 
     ``Visit.household_id IN (this)`` instead of a join lets the database start from the visit
@@ -271,8 +231,6 @@ def visits_layer(session: Session, actor: User, bbox: BBox, zoom: int, filters: 
     ]
 
 
-register_layer("households", households_layer)
-register_layer("visits", visits_layer)
 
 
 # --- the payload -----------------------------------------------------------------------------
@@ -317,14 +275,6 @@ def _publish(feature: dict, precise: bool, tile_crs: str) -> None:
     feature["geometry"]["coordinates"] = [round(lng, decimals), round(lat, decimals)]
 
 
-def map_features(session: Session, actor: User, interval_days: int, visit_days: int = 90,
-                 now: datetime | None = None) -> dict:
-    """Every household and the last ``visit_days`` of visits as points (small areas, the member's own)."""
-    now = now or utcnow()
-    filters = MapFilters(now=now, interval_days=interval_days, date_from=now - timedelta(days=visit_days))
-    return build_map_payload(session, actor, None, 18, filters)
-
-
 def visible_extent(session: Session, actor: User, filters: MapFilters | None = None) -> BBox | None:
     """The bounding box of the households the actor may see (for the map's first view)."""
     filters = filters or MapFilters()
@@ -335,8 +285,3 @@ def visible_extent(session: Session, actor: User, filters: MapFilters | None = N
     if west is None:
         return None
     return float(west), float(south), float(east), float(north)
-
-
-# Layers defined with their own features' services (open requests, service points) register
-# themselves when imported; importing them here makes every payload see them.
-import services.map_layers  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """The map layers of features built outside services/map_data.py: open requests, service points.
 
-services/map_data.py imports this module at its end, so every map payload can use them.
+services.registries.assemble registers them next to the households and visits layers at start-up.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from models import Household, User
 from models.requests import OPEN_STATUSES, ServiceRequest
-from services.map_data import BBox, MapFilters, register_layer
+from services.map_registry import BBox, MapFilters
 from services.requests import request_scope
 from services.service_points import service_point_features
 
@@ -53,6 +53,4 @@ def service_points_layer(session: Session, actor: User, bbox: BBox, zoom: int, f
     return features
 
 
-register_layer("requests", open_requests_layer)
-register_layer("service_points", service_points_layer)
 

@@ -39,16 +39,6 @@ class InAppChannel:
 _channels: list[NotificationChannel] = [InAppChannel()]
 
 
-def register_channel(channel: NotificationChannel) -> None:
-    """Add a delivery channel (SMS, e-mail) next to the in-app one."""
-    if all(c.name != channel.name for c in _channels):
-        _channels.append(channel)
-
-
-def channels() -> list[NotificationChannel]:
-    return list(_channels)
-
-
 def notify(session: Session, user_id: int, msgid: str, link: str = "", **params: Any) -> None:
     """Tell one person something through every channel; ``msgid`` is marked with N_ by the caller."""
     for channel in _channels:

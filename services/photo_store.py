@@ -4,67 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import secrets
 import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple, Protocol
 
 from core.config import get_settings
+from services.photo_keys import PhotoStore, StoredFile, check_key, is_key, new_key
+from services.photo_store_s3 import S3PhotoStore
 
-# Only keys shaped like new_key() makes them are accepted: two hex characters of fan-out, a hex
-# name and dotted lowercase suffixes. No "..", no leading "/", no backslash can get through.
-_KEY_RE = re.compile(r"[0-9a-f]{2}/[0-9a-f]{8,64}(?:\.[a-z0-9]{1,10}){1,3}")
-_SUFFIX_RE = re.compile(r"(?:\.[a-z0-9]{1,10}){1,3}")
-
-
-class StoredFile(NamedTuple):
-    key: str
-    modified: datetime  # UTC
-
-
-class PhotoStore(Protocol):
-    """Bytes by key. A bucket-backed store (S3-compatible) fits the same methods."""
-
-    def put(self, key: str, data: bytes) -> None: ...
-
-    def get(self, key: str) -> bytes:
-        """Raises FileNotFoundError when there is no such key."""
-        ...
-
-    def delete(self, key: str) -> None:
-        """Deleting a missing key is not an error: deletes are retried after partial failures."""
-        ...
-
-    def exists(self, key: str) -> bool: ...
-
-    def list_files(self) -> Iterator[StoredFile]:
-        """Every stored photo file with its last change; names not shaped like keys are skipped."""
-        ...
-
-    def remove_stale_temp_files(self, older_than: datetime) -> int:
-        """Delete half-written uploads left by a crash; returns how many."""
-        ...
-
-
-def new_key(suffix: str = ".jpg") -> str:
-    """A fresh server-made key such as "3f/9a1c...e2.jpg"; never derived from the user's filename."""
-    if not _SUFFIX_RE.fullmatch(suffix):
-        raise ValueError(f"invalid key suffix: {suffix!r}")
-    token = secrets.token_hex(16)
-    # The two-character folder keeps any one directory from holding every photo.
-    return f"{token[:2]}/{token[2:]}{suffix}"
-
-
-def check_key(key: str) -> str:
-    """The key itself if it is well formed; ValueError otherwise."""
-    if not isinstance(key, str) or not _KEY_RE.fullmatch(key):
-        raise ValueError(f"invalid photo key: {key!r}")
-    return key
+__all__ = ["LocalPhotoStore", "PhotoStore", "StoredFile", "check_key", "get_photo_store", "new_key",
+           "reset_photo_store"]
 
 
 class LocalPhotoStore:
@@ -116,7 +68,7 @@ class LocalPhotoStore:
                 continue
             for path in folder.iterdir():
                 key = f"{folder.name}/{path.name}"
-                if _KEY_RE.fullmatch(key) and path.is_file():
+                if is_key(key) and path.is_file():
                     with contextlib.suppress(FileNotFoundError):  # deleted meanwhile
                         yield StoredFile(key, datetime.fromtimestamp(path.stat().st_mtime, UTC))
 
@@ -157,8 +109,6 @@ def get_photo_store() -> PhotoStore:
     """The app's photo store, made once from settings: local folder, or a bucket when configured."""
     settings = get_settings()
     if settings.photo_backend == "s3":
-        from services.photo_store_s3 import S3PhotoStore
-
         return S3PhotoStore(settings.s3_bucket, settings.s3_endpoint_url, settings.s3_region, settings.s3_prefix)
     return LocalPhotoStore(settings.photo_dir)
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from services.photo_store import StoredFile, check_key
+from services.photo_keys import StoredFile, check_key
 
 
 class S3PhotoStore:

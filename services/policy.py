@@ -35,6 +35,12 @@ FIELD_STAFF: frozenset[Role] = frozenset({Role.member, Role.coordinator, Role.ad
 """Everyone with an area of work (not volunteers): service posts, field days, annual records."""
 SECOND_FACTOR_ROLES: frozenset[Role] = MANAGERS
 """Accounts that may (or, by setting, must) use a second sign-in factor."""
+HOUSEHOLD_READERS: frozenset[Role] = frozenset({Role.member, Role.coordinator, Role.admin})
+"""Open household records (managers their area's, members the households paired with them)."""
+REQUEST_ASSIGNEES: frozenset[Role] = frozenset({Role.member, Role.coordinator})
+"""Take a resident's request on and follow it (and see the requests they took on)."""
+POST_HOLDERS: frozenset[Role] = YEAR_KEEPERS
+"""Hold a service post (members, and coordinators who also serve)."""
 
 
 def holds(actor: User | None, roles: frozenset[Role]) -> bool:
@@ -90,7 +96,7 @@ def may_manage_posts(actor: User | None) -> bool:
 
 def may_hold_posts(actor: User | None) -> bool:
     """Take a service post (members, and coordinators who also serve)."""
-    return holds(actor, YEAR_KEEPERS)
+    return holds(actor, POST_HOLDERS)
 
 
 def may_administer(actor: User | None) -> bool:
@@ -119,11 +125,19 @@ def area_scope(session: Session, actor: User, area_column: Any) -> ColumnElement
 
 def area_ids_in_scope(session: Session, actor: User) -> set[int] | None:
     """The area ids a manager may act in; None means every area (an admin)."""
+    if not actor.active:
+        return set()
     if actor.role == Role.admin:
         return None
-    if actor.role == Role.coordinator and actor.active:
+    if actor.role == Role.coordinator:
         return set(subtree_ids(session, actor.area_id))
     return set()
+
+
+def in_area_scope(session: Session, actor: User, area_id: int | None) -> bool:
+    """Whether a row of ``area_id`` lies in what ``area_scope`` lets the actor see."""
+    scope = area_ids_in_scope(session, actor)
+    return scope is None or area_id in scope
 
 
 def household_scope(session: Session, actor: User) -> ColumnElement[bool]:

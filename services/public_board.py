@@ -25,6 +25,7 @@ from services import audit
 from services.areas import subtree_ids
 from services.challenge import verify_challenge
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.policy import MANAGERS, area_scope, holds, in_area_scope
 from services.rate_limit import PUBLIC_ATTEMPTS, PUBLIC_SUBMISSIONS
 from services.service_points import public_points
 from services.service_posts import public_posts
@@ -143,7 +144,7 @@ def submit_board_comment(session: Session, commitment_id: int, text: str, client
 
 
 def _check_moderator(actor: User) -> None:
-    if not actor.active or actor.role not in (Role.coordinator, Role.admin):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("Only coordinators moderate comments."))
 
 
@@ -156,7 +157,7 @@ def comments_to_moderate(session: Session, actor: User,
              .join(User, col(User.id) == Commitment.member_id)
              .where(BoardComment.status == status))
     if actor.role == Role.coordinator:
-        query = query.where(col(BoardComment.area_id).in_(subtree_ids(session, actor.area_id)))
+        query = query.where(area_scope(session, actor, BoardComment.area_id))
     return list(session.exec(query.order_by(col(BoardComment.created_at).desc()).limit(200)).all())
 
 
@@ -165,7 +166,7 @@ def moderate_comment(session: Session, actor: User, comment_id: int, approve: bo
     _check_moderator(actor)
     comment = session.get(BoardComment, comment_id)
     if comment is None or (actor.role == Role.coordinator
-                           and comment.area_id not in subtree_ids(session, actor.area_id)):
+                           and not in_area_scope(session, actor, comment.area_id)):
         raise NotFound(N_("Comment not found."))
     comment.status = CommentStatus.approved if approve else CommentStatus.rejected
     comment.moderated_at, comment.moderated_by_id = now or utcnow(), actor.id

@@ -30,12 +30,12 @@ from models import (
 from models.common import utcnow
 from models.requests import RATED_STATUSES
 from services import audit
-from services.areas import subtree_ids
 from services.challenge import verify_challenge
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.notify import triggers as notify_triggers
 from services.photo_pipeline import ProcessedPhoto
 from services.photo_store import PhotoStore
+from services.policy import MANAGERS, REQUEST_STAFF, area_scope, holds
 from services.rate_limit import PUBLIC_ATTEMPTS, PUBLIC_LOOKUPS, PUBLIC_SUBMISSIONS
 from services.requests import (
     _active_category,
@@ -232,7 +232,7 @@ def _reopen(session: Session, request: ServiceRequest, now: datetime) -> None:
 def rate_on_behalf(session: Session, actor: User, request_id: int, satisfaction: Satisfaction, comment: str = "",
                    now: datetime | None = None) -> Rating:
     """A member (at the next visit) or a coordinator records the resident's answer."""
-    if actor.role not in (Role.member, Role.coordinator, Role.admin):
+    if actor.role not in REQUEST_STAFF:
         raise Forbidden(N_("You cannot record ratings."))
     request = get_request(session, actor, request_id, audit_read=False)
     return _record_rating(session, request, satisfaction, comment, actor, now or utcnow())
@@ -259,12 +259,12 @@ def awaiting_rating(session: Session, actor: User, household_id: int | None = No
 # --- coordinators' alerts --------------------------------------------------------------------
 
 def open_alerts(session: Session, actor: User) -> list[tuple[RequestAlert, ServiceRequest]]:
-    if not actor.active or actor.role not in (Role.coordinator, Role.admin):
+    if not holds(actor, MANAGERS):
         return []
     query = (select(RequestAlert, ServiceRequest).join(ServiceRequest, ServiceRequest.id == RequestAlert.request_id)
              .where(col(RequestAlert.dismissed_at).is_(None)))
     if actor.role == Role.coordinator:
-        query = query.where(col(RequestAlert.area_id).in_(subtree_ids(session, actor.area_id)))
+        query = query.where(area_scope(session, actor, RequestAlert.area_id))
     return list(session.exec(query.order_by(col(RequestAlert.created_at).desc())).all())
 
 

@@ -25,8 +25,7 @@ from models.requests import (
 from models.year import FieldDayRequest
 from services.file_cleanup import delete_after_commit
 from services.photo_store import get_photo_store
-from services.resident_data import ResidentDataProvider, register_resident_data, row_as_dict
-from services.retention import register_retention_hook
+from services.resident_data import ResidentDataProvider, row_as_dict
 
 ANONYMISED = "[anonymised]"
 
@@ -101,5 +100,4 @@ def anonymise_closed_requests(session: Session, now: datetime, settings: Setting
     return len(ids)
 
 
-register_resident_data(ResidentDataProvider(name="requests", export=export_requests, delete=delete_requests))
-register_retention_hook("closed_requests", anonymise_closed_requests)
+PROVIDER = ResidentDataProvider(name="requests", export=export_requests, delete=delete_requests)

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from core.i18n import N_, to_local, translate
-from models import Area, Rating, RequestCategory, Role, Satisfaction, ServiceRequest, User
+from models import Area, Rating, RequestCategory, Satisfaction, ServiceRequest, User
 from models.common import utcnow
 from models.requests import CLOSED_STATUSES
 from services.errors import Forbidden
+from services.policy import MANAGERS, holds
 from services.request_feedback import SATISFACTION_LABELS
 from services.requests import SOURCE_LABELS, STATUS_LABELS, category_name, is_overdue, request_scope
 from services.spreadsheets.writer import Sheet, csv_bytes, xlsx_bytes
@@ -68,7 +69,7 @@ def period_bounds(first_day: date, last_day: date, tz: str) -> tuple[datetime, d
 
 
 def _check(actor: User) -> None:
-    if not actor.active or actor.role not in (Role.coordinator, Role.admin):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("Only coordinators can see the request dashboard."))
 
 

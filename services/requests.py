@@ -29,7 +29,6 @@ from models import (
 from models.common import utcnow
 from models.requests import CLOSED_STATUSES, OPEN_STATUSES, RATED_STATUSES
 from services import audit
-from services.access import household_scope, reads_are_audited
 from services.areas import area_within, subtree_ids
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.ethical_line.guard import refuse_marking_names
@@ -39,6 +38,15 @@ from services.photo_files import store_photo_files
 from services.photo_pipeline import ProcessedPhoto
 from services.photo_quota import check_daily_photo_quota
 from services.photo_store import PhotoStore
+from services.policy import (
+    MANAGERS,
+    REQUEST_ASSIGNEES,
+    area_scope,
+    holds,
+    household_scope,
+    may_raise_requests,
+    reads_are_audited,
+)
 
 # No 0/O, 1/I/L: a code read out over the phone or copied by hand survives. 31^10 ≈ 8e14.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -116,7 +124,7 @@ def category_name(category: RequestCategory, lang: str) -> str:
 def save_category(session: Session, actor: User, name_en: str, name_zh: str, response_hours: int,
                   active: bool = True, category_id: int | None = None) -> RequestCategory:
     """Add a category, or edit one; the response time applies to requests raised from now on."""
-    if not actor.active or actor.role not in (Role.admin, Role.coordinator):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("You cannot edit the list of request categories."))
     if not name_en.strip() or not name_zh.strip():
         raise InvalidInput(N_("Enter the name in both languages."))
@@ -155,7 +163,7 @@ def request_scope(session: Session, actor: User) -> ColumnElement[bool]:
     if actor.role == Role.admin:
         return true()
     if actor.role == Role.coordinator:
-        return col(ServiceRequest.area_id).in_(subtree_ids(session, actor.area_id))
+        return area_scope(session, actor, ServiceRequest.area_id)
     if actor.role == Role.member:
         visible = select(Household.id).where(household_scope(session, actor))
         return or_(col(ServiceRequest.household_id).in_(visible), col(ServiceRequest.assignee_id) == actor.id)
@@ -241,7 +249,7 @@ def create_request(session: Session, *, category: RequestCategory, description: 
 def raise_request(session: Session, actor: User, data: RequestInput, photos: list[ProcessedPhoto] | None = None,
                   store: PhotoStore | None = None, now: datetime | None = None) -> ServiceRequest:
     """Staff raise a request: a member for a household paired with them, a coordinator in their area."""
-    if not actor.active or actor.role not in (Role.member, Role.coordinator, Role.admin):
+    if not may_raise_requests(actor):
         raise Forbidden(N_("You cannot raise requests."))
     if data.source == RequestSource.public_form:
         raise InvalidInput(N_("Choose where the request came from."))
@@ -295,10 +303,10 @@ def assignable_users(session: Session, actor: User, request: ServiceRequest) -> 
     if area is None:
         return []
     above = [int(p) for p in area.path.strip("/").split("/") if p]
-    query = select(User).where(col(User.active).is_(True), col(User.role).in_([Role.member, Role.coordinator]),
+    query = select(User).where(col(User.active).is_(True), col(User.role).in_(REQUEST_ASSIGNEES),
                                or_(col(User.area_id).in_(subtree_ids(session, area.id)), col(User.area_id).in_(above)))
     if actor.role == Role.coordinator:
-        query = query.where(or_(col(User.area_id).in_(subtree_ids(session, actor.area_id)), User.id == actor.id))
+        query = query.where(or_(area_scope(session, actor, User.area_id), User.id == actor.id))
     return list(session.exec(query.order_by(User.role, User.name)).all())
 
 

@@ -1,7 +1,7 @@
 """A resident's rights (PIPL, GDPR): all of a household's data as one archive, and hard deletion.
 
 Extending it: a feature that stores rows about a household (e.g. residents' requests) registers a
-provider once, at import time of its service module::
+provider, which ``services.registries.assemble`` adds at start-up::
 
     from services.resident_data import ResidentDataProvider, register_resident_data
 
@@ -47,11 +47,11 @@ from models import (
 )
 from models.common import utcnow
 from services import audit
-from services.access import can_manage_households
 from services.errors import Forbidden
 from services.file_cleanup import delete_after_commit
 from services.households import get_household
 from services.photo_store import get_photo_store
+from services.policy import may_manage_households
 
 ExportFn = Callable[[Session, int], tuple[Any, dict[str, bytes]]]
 DeleteFn = Callable[[Session, int], list[str]]
@@ -176,7 +176,7 @@ register_resident_data(ResidentDataProvider("visits", _export_visits, _delete_vi
 
 def _managed_household(session: Session, actor: User, household_id: int) -> Household:
     household = get_household(session, actor, household_id, audit_read=False)
-    if not can_manage_households(actor):
+    if not may_manage_households(actor):
         raise Forbidden(N_("You cannot manage households."))
     return household
 
@@ -216,8 +216,3 @@ def delete_household_data(session: Session, actor: User, household_id: int) -> N
     delete_after_commit(session, keys)
     audit.record(session, actor, "resident.delete", "household", household_id)
 
-
-# Features that keep rows about a household register here when imported (see the docstring).
-import services.callbacks.privacy  # noqa: E402, F401
-import services.door_cards.privacy  # noqa: E402, F401
-import services.request_privacy  # noqa: E402, F401

@@ -1,7 +1,8 @@
 """The retention policy (PIPL: keep personal data no longer than needed), applied by a daily job.
 
 Built in: photos are deleted ``photo_retention_days`` after their visit (rows now, files after
-the commit). Other features add their own rules with a hook, registered at import time::
+the commit). Other features add their own rules with a hook, which ``services.registries.assemble``
+registers at start-up::
 
     from services.retention import register_retention_hook
 
@@ -66,7 +67,3 @@ def run_retention(session: Session, now: datetime, settings: Settings | None = N
         audit.record(session, None, f"retention.{name}", "count", count)
     return results
 
-
-# Features with their own retention rules register them when imported.
-import services.notify.retention  # noqa: E402, F401
-import services.request_privacy  # noqa: E402, F401

@@ -16,6 +16,7 @@ from services import audit
 from services.areas import area_within, subtree_ids
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.geo import distance_m
+from services.policy import MANAGERS, area_scope, holds
 
 
 class ServicePointForm(BaseModel):
@@ -74,11 +75,11 @@ def save_service_point(session: Session, actor: User, form: ServicePointForm, po
 
 
 def managed_points(session: Session, actor: User) -> list[ServicePoint]:
-    if not actor.active or actor.role not in (Role.coordinator, Role.admin):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("Only coordinators manage service points."))
     query = select(ServicePoint)
     if actor.role == Role.coordinator:
-        query = query.where(col(ServicePoint.area_id).in_(subtree_ids(session, actor.area_id)))
+        query = query.where(area_scope(session, actor, ServicePoint.area_id))
     return list(session.exec(query.order_by(ServicePoint.name)).all())
 
 
@@ -123,10 +124,3 @@ def nearest_service_points(session: Session, lat: float | None = None, lng: floa
     located = [NearbyPoint(p, distance_m((lat, lng), (p.lat, p.lng))) for p in points if p.lat is not None
                and p.lng is not None]
     return sorted(located, key=lambda n: n.distance_m or 0.0)[:limit]
-
-
-def get_point(session: Session, actor: User, point_id: int) -> ServicePoint:
-    point = session.get(ServicePoint, point_id)
-    if point is None or not _may_manage(session, actor, point.area_id):
-        raise NotFound(N_("Service point not found."))
-    return point

@@ -15,6 +15,7 @@ from services import audit
 from services.areas import area_within, subtree_ids
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.ethical_line.guard import refuse_marking_names
+from services.policy import MANAGERS, POST_HOLDERS, area_scope, holds, may_hold_posts
 
 ASSIGNMENT_LABELS = {
     AssignmentStatus.applied: N_("Applied"),
@@ -83,11 +84,11 @@ def _views(session: Session, posts: list[ServicePost]) -> list[PostView]:
 
 
 def managed_posts(session: Session, actor: User) -> list[PostView]:
-    if not actor.active or actor.role not in (Role.coordinator, Role.admin):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("Only coordinators manage service posts."))
     query = select(ServicePost)
     if actor.role == Role.coordinator:
-        query = query.where(col(ServicePost.area_id).in_(subtree_ids(session, actor.area_id)))
+        query = query.where(area_scope(session, actor, ServicePost.area_id))
     return _views(session, list(session.exec(query.order_by(ServicePost.area_id, ServicePost.name)).all()))
 
 
@@ -127,7 +128,7 @@ def _holders(session: Session, post_id: int) -> int:
 
 
 def apply_for_post(session: Session, actor: User, post_id: int, now: datetime | None = None) -> PostAssignment:
-    if not actor.active or actor.role not in (Role.member, Role.coordinator):
+    if not may_hold_posts(actor):
         raise Forbidden(N_("Only members apply for service posts."))
     if post_id not in {v.post.id for v in open_posts_for(session, actor)}:
         raise NotFound(N_("Post not found."))
@@ -152,7 +153,7 @@ def assign_member(session: Session, actor: User, post_id: int, member_id: int,
     member = session.get(User, member_id)
     area_ok = member is not None and (area_within(session, member.area_id, post.area_id)
                                       or member.area_id in _ancestors(session, post.area_id))
-    if member is None or not member.active or member.role not in (Role.member, Role.coordinator) or not area_ok:
+    if not may_hold_posts(member) or not area_ok:
         raise InvalidInput(N_("Choose a member of this area."))
     assignment = _active_assignment(session, post_id, member_id)
     if assignment is not None and assignment.status == AssignmentStatus.assigned:
@@ -185,7 +186,7 @@ def members_of_area(session: Session, actor: User, area_id: int) -> list[User]:
     if not _may_manage(session, actor, area_id):
         return []
     return list(session.exec(select(User).where(col(User.active).is_(True),
-                                                col(User.role).in_([Role.member, Role.coordinator]),
+                                                col(User.role).in_(POST_HOLDERS),
                                                 or_(col(User.area_id).in_(subtree_ids(session, area_id)),
                                                     col(User.area_id).in_(_ancestors(session, area_id)))))
                 .all())

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.i18n import N_
@@ -22,43 +22,15 @@ from models.common import utcnow
 from services import audit
 from services.errors import InvalidInput, NotFound
 from services.events import ACTIVE, get_event, may_manage, may_sign_up, roles_of, signup_closed_reason
-from services.notifications import notify
 from services.notify import triggers as notify_triggers
-
-
-def _no_sync(statement):  # noqa: ANN001, ANN202
-    # Core-style UPDATE: the ORM must not try to evaluate the WHERE clause in Python.
-    return statement.execution_options(synchronize_session=False)
-
-
-def _take_place(session: Session, event_id: int, role_id: int | None) -> bool:
-    """Atomically take one place if there is one; the row count is the answer."""
-    if role_id is not None:
-        taken = session.exec(_no_sync(
-            update(EventRole).where(col(EventRole.id) == role_id, col(EventRole.confirmed_count) < EventRole.capacity)
-            .values(confirmed_count=EventRole.confirmed_count + 1)))
-        if taken.rowcount != 1:
-            return False
-        session.exec(_no_sync(update(Event).where(col(Event.id) == event_id)
-                              .values(confirmed_count=Event.confirmed_count + 1)))
-        return True
-    taken = session.exec(_no_sync(
-        update(Event).where(col(Event.id) == event_id, col(Event.confirmed_count) < Event.capacity,
-                            Event.status == EventStatus.published)
-        .values(confirmed_count=Event.confirmed_count + 1)))
-    return taken.rowcount == 1
-
-
-def _release_place(session: Session, event_id: int, role_id: int | None) -> None:
-    session.exec(_no_sync(update(Event).where(col(Event.id) == event_id, col(Event.confirmed_count) > 0)
-                          .values(confirmed_count=Event.confirmed_count - 1)))
-    if role_id is not None:
-        session.exec(_no_sync(update(EventRole).where(col(EventRole.id) == role_id, col(EventRole.confirmed_count) > 0)
-                              .values(confirmed_count=EventRole.confirmed_count - 1)))
-
-
-def _same_role(role_id: int | None):  # noqa: ANN202
-    return col(Signup.role_id).is_(None) if role_id is None else Signup.role_id == role_id
+from services.served_hours import attendance_hours
+from services.waitlist import (
+    no_sync,
+    promote_from_waitlist,
+    release_place,
+    take_place,
+    waitlist_position,
+)
 
 
 def active_signup(session: Session, user_id: int, event_id: int) -> Signup | None:
@@ -96,7 +68,7 @@ def sign_up(session: Session, actor: User, event_id: int, role_id: int | None = 
         if found is None:
             raise
         return found
-    if _take_place(session, event_id, role_id):
+    if take_place(session, event_id, role_id):
         signup.status, signup.confirmed_at, signup.waitlisted_at = SignupStatus.confirmed, now, None
         session.add(signup)
         session.flush()
@@ -105,38 +77,6 @@ def sign_up(session: Session, actor: User, event_id: int, role_id: int | None = 
     audit.record(session, actor, f"signup.{signup.status.value}", "event", event_id)
     notify_triggers.signup_changed(session, signup, event)
     return signup
-
-
-def promote_from_waitlist(session: Session, event: Event, role_id: int | None,
-                          now: datetime | None = None) -> list[Signup]:
-    """Give free places to the first people on the waitlist, in order, and tell them."""
-    now = now or utcnow()
-    promoted: list[Signup] = []
-    if event.status != EventStatus.published or now >= event.starts_at:
-        return promoted
-    while True:
-        candidate = session.exec(
-            select(Signup).where(Signup.event_id == event.id, _same_role(role_id),
-                                 Signup.status == SignupStatus.waitlisted)
-            .order_by(col(Signup.waitlisted_at), col(Signup.id)).limit(1)
-            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
-        ).first()
-        if candidate is None or not _take_place(session, event.id, role_id):
-            break
-        moved = session.exec(_no_sync(
-            update(Signup).where(col(Signup.id) == candidate.id, Signup.status == SignupStatus.waitlisted)
-            .values(status=SignupStatus.confirmed, confirmed_at=now, waitlisted_at=None)))
-        if moved.rowcount != 1:
-            _release_place(session, event.id, role_id)
-            continue
-        session.refresh(candidate)
-        notify(session, candidate.user_id,
-               N_("A place became free: you are now confirmed for {title} on {starts_at}."),
-               link=f"/events/{event.id}", title=event.title, starts_at=event.starts_at.isoformat())
-        audit.record(session, None, "signup.promoted", "signup", candidate.id)
-        notify_triggers.signup_promoted(session, candidate, event)
-        promoted.append(candidate)
-    return promoted
 
 
 def cancellation_cutoff(event: Event) -> datetime:
@@ -178,12 +118,12 @@ def cancel_signup(session: Session, actor: User, signup_id: int, now: datetime |
             N_("Cancelling closed {hours} hours before the start. Tell the coordinator that you cannot come."),
             hours=_hours_text(get_settings().event_cancel_cutoff_hours))
     was = signup.status
-    ended = session.exec(_no_sync(
+    ended = session.exec(no_sync(
         update(Signup).where(col(Signup.id) == signup.id, Signup.status == was)
         .values(status=SignupStatus.cancelled, cancelled_at=now, cancelled_by=actor.id)))
     session.refresh(signup)
     if ended.rowcount == 1 and was == SignupStatus.confirmed:
-        _release_place(session, event.id, signup.role_id)
+        release_place(session, event.id, signup.role_id)
         session.refresh(event)
         promote_from_waitlist(session, event, signup.role_id, now)
     audit.record(session, actor, "signup.cancel", "signup", signup.id)
@@ -207,19 +147,6 @@ def _hours_text(hours: float) -> str:
     return f"{hours:g}"
 
 
-def waitlist_position(session: Session, signup: Signup) -> int | None:
-    """1 for the next person to get a place; None if not on the waitlist."""
-    if signup.status != SignupStatus.waitlisted:
-        return None
-    ahead = session.exec(
-        select(func.count(Signup.id)).where(
-            Signup.event_id == signup.event_id, _same_role(signup.role_id), Signup.status == SignupStatus.waitlisted,
-            or_(col(Signup.waitlisted_at) < signup.waitlisted_at,
-                and_(Signup.waitlisted_at == signup.waitlisted_at, col(Signup.id) < signup.id)))
-    ).one()
-    return int(ahead) + 1
-
-
 @dataclass
 class Activity:
     event: Event
@@ -239,8 +166,6 @@ class MyActivities:
 
 
 def my_activities(session: Session, user: User, now: datetime | None = None) -> MyActivities:
-    from services.attendance import attendance_hours  # attendance builds on sign-ups
-
     now = now or utcnow()
     rows = session.exec(
         select(Signup, Event).join(Event, col(Event.id) == Signup.event_id)

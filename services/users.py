@@ -13,10 +13,11 @@ from models import Role, User
 from models.common import utcnow
 from services import audit
 from services.api_tokens import revoke_tokens_for
-from services.areas import area_within, subtree_ids
+from services.areas import area_within
 from services.auth import normalise_login
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.passwords import check_password_policy, hash_password, verify_password
+from services.policy import area_scope
 
 PHONE_RE = re.compile(r"^\+?\d{6,15}$")
 USERNAME_RE = re.compile(r"^[a-z0-9_.]{3,32}$")
@@ -67,7 +68,7 @@ def manageable_users(session: Session, actor: User, search: str = "") -> list[Us
     query = select(User).order_by(User.name)
     if actor.role == Role.coordinator:
         # The same rule as _may_manage: their subtree, and no admins (they could not open them).
-        query = query.where(col(User.area_id).in_(subtree_ids(session, actor.area_id)), User.role != Role.admin)
+        query = query.where(area_scope(session, actor, User.area_id), User.role != Role.admin)
     elif actor.role != Role.admin:
         raise Forbidden(N_("You cannot manage accounts."))
     if search.strip():

@@ -2,56 +2,33 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from pydantic import BaseModel
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.db import session_scope
-from core.i18n import N_, format_date
+from core.i18n import N_
 from models import Household, LocationSource, Photo, ReviewState, Role, User, Visit
 from models.common import utcnow
 from services import audit
-from services.access import household_scope, reads_are_audited
 from services.areas import subtree_ids
 from services.door_cards.scans import check_scan, refusals_audited
 from services.errors import InvalidInput, NotFound
 from services.ethical_line.guard import audit_free_text
 from services.geo import Verification, verify_location
 from services.households import get_household, is_paired
-from services.photo_files import store_photo_files
 from services.photo_guard.decoding import decode_once
-from services.photo_pipeline import ProcessedPhoto, hamming, process_photo
-from services.photo_quota import check_daily_photo_quota
+from services.photo_pipeline import ProcessedPhoto, process_photo
 from services.photo_store import PhotoStore
-from services.visit_review.counting import apply_rule, refresh_household_clock, visit_pending
-from services.visit_review.review import signal_clause
-from services.visit_review.signals import add_signal, compute_signals, reused_photo_signal
-
-DUPLICATE_PHASH_DISTANCE = 6
-MAX_TEXT = 4000
-
-
-class VisitInput(BaseModel):
-    id: str
-    household_id: int
-    visited_at: datetime | None = None  # aware; None means now
-    lat: float | None = None
-    lng: float | None = None
-    accuracy_m: float | None = None
-    location_source: LocationSource = LocationSource.none
-    notes: str = ""
-    needs_raised: str = ""
-    help_given: str = ""
-    photo_consent: bool = False
-    door_card_code: str | None = None  # what "Scan door card" read; checked, never stored
-    queued_at: datetime | None = None  # aware; when the offline page queued it on the phone
+from services.policy import household_scope, reads_are_audited
+from services.visit_corrections import apply_correction
+from services.visit_input import VisitInput, check_visit_input
+from services.visit_photos import add_photo
+from services.visit_review.counting import apply_rule, visit_pending
+from services.visit_review.signals import compute_signals, signal_clause
 
 
 @dataclass
@@ -66,45 +43,6 @@ class VisitFilters:
     signal: str | None = None  # a signal code (services.visit_review.signals.SIGNAL_LABELS)
     area_id: int | None = None  # this area's subtree
     search: str = ""  # part of the household's name or address
-
-
-def check_visit_input(data: VisitInput, household: Household, photo_count: int, now: datetime) -> VisitInput:
-    """The submitted visit validated and normalised (time, location by its source); InvalidInput if wrong."""
-    try:
-        uuid.UUID(data.id)
-    except ValueError as exc:
-        raise InvalidInput(N_("The visit id is not valid.")) from exc
-    visited_at = data.visited_at or now
-    if visited_at > now + timedelta(minutes=10):
-        raise InvalidInput(N_("The visit time is in the future."))
-    if visited_at < now - timedelta(days=366):
-        raise InvalidInput(N_("The visit time is more than a year ago."))
-    tz = ZoneInfo(get_settings().time_zone)
-    registered = household.created_at
-    if registered is not None and visited_at.astimezone(tz).date() < registered.astimezone(tz).date():
-        raise InvalidInput(N_("The visit time is before the household was registered ({date})."),
-                           date=format_date(household.created_at, get_settings().time_zone))
-    if any(len(text) > MAX_TEXT for text in (data.notes, data.needs_raised, data.help_given)):
-        raise InvalidInput(N_("A text field is longer than {n} characters."), n=MAX_TEXT)
-    if photo_count and not data.photo_consent:
-        raise InvalidInput(N_("Photos need the resident's consent. Tick consent or remove the photos."))
-    if photo_count > get_settings().max_photos_per_visit:
-        raise InvalidInput(N_("At most {n} photos per visit."), n=get_settings().max_photos_per_visit)
-    source, lat, lng = data.location_source, data.lat, data.lng
-    if source == LocationSource.address:
-        lat, lng = household.lat, household.lng
-        if lat is None:
-            raise InvalidInput(N_("This household has no registered location. Drop a pin instead."))
-    if source in (LocationSource.gps, LocationSource.pin):
-        if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
-            raise InvalidInput(N_("The location is missing or out of range."))
-    if source == LocationSource.none:
-        lat = lng = None
-    accuracy = data.accuracy_m if source == LocationSource.gps else None
-    # A phone's clock is its own: the queue time is kept between the visit and the arrival.
-    queued = min(max(data.queued_at, visited_at), now) if data.queued_at else None
-    return data.model_copy(update={"visited_at": visited_at, "lat": lat, "lng": lng, "accuracy_m": accuracy,
-                                   "queued_at": queued})
 
 
 def record_visit(
@@ -125,8 +63,6 @@ def record_visit(
     if existing is not None:
         if existing.member_id != actor.id:
             raise NotFound(N_("Visit not found."))
-        from services.visit_corrections import apply_correction  # it builds on this module
-
         stored = set(session.exec(select(Photo.upload_sha256).where(Photo.visit_id == existing.id)).all())
         apply_correction(session, actor, existing, data, len(stored | {p.sha256 for p in photos}), now)
         for photo in photos:
@@ -183,56 +119,6 @@ def save_visit(actor: User, data: VisitInput, photos: list[ProcessedPhoto] | Non
     raise AssertionError("unreachable")
 
 
-def add_photo(session: Session, actor: User, visit: Visit, processed: ProcessedPhoto,
-              store: PhotoStore | None = None) -> Photo:
-    """Attach one photo to a visit; the same upload twice is stored once."""
-    if visit.member_id != actor.id:
-        raise NotFound(N_("Visit not found."))
-    if not visit.photo_consent:
-        raise InvalidInput(N_("Photos need the resident's consent. Tick consent or remove the photos."))
-    same = session.exec(
-        select(Photo).where(Photo.visit_id == visit.id, Photo.upload_sha256 == processed.sha256)
-    ).first()
-    if same is not None:
-        return same
-    count = session.exec(select(func.count(Photo.id)).where(Photo.visit_id == visit.id)).one()
-    if count >= get_settings().max_photos_per_visit:
-        raise InvalidInput(N_("At most {n} photos per visit."), n=get_settings().max_photos_per_visit)
-    check_daily_photo_quota(session, actor)
-    file_key, thumb_key = store_photo_files(session, processed, store)
-    photo = Photo(
-        visit_id=visit.id, file_key=file_key, thumb_key=thumb_key, width=processed.width,
-        height=processed.height, size_bytes=len(processed.image), phash=processed.phash,
-        upload_sha256=processed.sha256, duplicate_of_visit_id=_earlier_use(session, visit, processed.phash),
-    )
-    session.add(photo)
-    if photo.duplicate_of_visit_id and add_signal(visit, reused_photo_signal(photo.duplicate_of_visit_id)):
-        session.add(visit)
-        if apply_rule(visit):
-            refresh_household_clock(session, visit.household_id)
-    session.flush()
-    return photo
-
-
-def _earlier_use(session: Session, visit: Visit, phash: str) -> str | None:
-    """The visit that already used this picture: same perceptual hash, or nearly, elsewhere."""
-    exact = session.exec(
-        select(Photo.visit_id).where(Photo.phash == phash, Photo.visit_id != visit.id).order_by(Photo.id)
-    ).first()
-    if exact:
-        return exact
-    # Near matches are looked for where reuse is likely: this household and this member.
-    nearby = session.exec(
-        select(Photo.visit_id, Photo.phash).join(Visit, Visit.id == Photo.visit_id)
-        .where(Photo.visit_id != visit.id,
-               (Visit.household_id == visit.household_id) | (Visit.member_id == visit.member_id))
-    ).all()
-    for visit_id, other in nearby:
-        if hamming(phash, other) <= DUPLICATE_PHASH_DISTANCE:
-            return visit_id
-    return None
-
-
 def get_visit(session: Session, actor: User, visit_id: str, audit_read: bool = True) -> Visit:
     visit = session.exec(
         select(Visit).join(Household, Household.id == Visit.household_id)
@@ -280,7 +166,7 @@ def visit_conditions(session: Session, actor: User, filters: VisitFilters | None
     return where
 
 
-def visit_query(session: Session, actor: User, filters: VisitFilters | None = None):  # noqa: ANN201 - a select
+def visit_query(session: Session, actor: User, filters: VisitFilters | None = None):
     """Visits the actor may see matching ``filters``, with their household and member; not ordered."""
     # "+ 0": join households and members by their keys, never drive the query from them.
     return (

@@ -13,13 +13,14 @@ from models import Area, CalendarFeed, Notice, Role, Signup, User, VolunteerInta
 from models.common import utcnow
 from models.events import VolunteerStatus
 from services import audit
-from services.areas import area_within, subtree_ids
+from services.areas import area_within
 from services.auth import normalise_login
 from services.challenge import verify_challenge
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.events import ACTIVE
 from services.notifications import notify
 from services.passwords import check_password_policy, hash_password
+from services.policy import MANAGERS, area_scope, holds, in_area_scope
 from services.rate_limit import PUBLIC_ATTEMPTS, REGISTRATIONS
 from services.users import PHONE_RE, UserForm, create_user
 
@@ -123,7 +124,7 @@ def register_from_public_form(session: Session, form: RegistrationForm, client_i
 
 
 def _require_staff(actor: User) -> None:
-    if not actor.active or actor.role not in (Role.coordinator, Role.admin):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("Only coordinators manage volunteers."))
 
 
@@ -140,7 +141,7 @@ def pending_volunteers(session: Session, actor: User) -> list[Applicant]:
              .join(Area, col(Area.id) == User.area_id).where(VolunteerProfile.status == VolunteerStatus.pending)
              .order_by(col(VolunteerProfile.consent_at)))
     if actor.role == Role.coordinator:
-        query = query.where(col(User.area_id).in_(subtree_ids(session, actor.area_id)))
+        query = query.where(area_scope(session, actor, User.area_id))
     return [Applicant(u, p, a.name) for u, p, a in session.exec(query)]
 
 
@@ -169,8 +170,7 @@ def intake_settings(session: Session, actor: User) -> list[tuple[Area, bool]]:
     _require_staff(actor)
     areas = registration_areas(session)
     if actor.role == Role.coordinator:
-        allowed = set(subtree_ids(session, actor.area_id))
-        areas = {i: n for i, n in areas.items() if i in allowed}
+        areas = {i: n for i, n in areas.items() if in_area_scope(session, actor, i)}
     flags = {i.area_id: i.auto_approve for i in session.exec(select(VolunteerIntake))}
     return [(session.get(Area, i), flags.get(i, False)) for i in areas]
 

@@ -127,3 +127,11 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
         cache = getattr(models, name, None)
         if cache is not None:
             cache.cache_clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _registries() -> None:
+    """Fill the registries as app.py does at start-up (imported here, after the settings above)."""
+    from services.registries import assemble
+
+    assemble()

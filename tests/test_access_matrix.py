@@ -56,7 +56,7 @@ SIDES = ("A", "B")
 A, B, BOTH, NONE = frozenset("A"), frozenset("B"), frozenset("AB"), frozenset()
 
 
-def allow(admin=BOTH, coord_a=A, coord_b=B, member_paired=NONE, member_unpaired=NONE,  # noqa: ANN001
+def allow(admin=BOTH, coord_a=A, coord_b=B, member_paired=NONE, member_unpaired=NONE,
           volunteer=NONE) -> dict[str, frozenset]:
     return {"admin": admin, "coord_a": coord_a, "coord_b": coord_b, "member_paired": member_paired,
             "member_unpaired": member_unpaired, "volunteer": volunteer, "signed_out": NONE}

@@ -58,7 +58,7 @@ async def api(user: TestUser) -> httpx.AsyncClient:
     return user.http_client
 
 
-async def test_concurrent_duplicate_requests_store_one_visit_and_one_photo_each(api, demo: Session) -> None:  # noqa: ANN001
+async def test_concurrent_duplicate_requests_store_one_visit_and_one_photo_each(api, demo: Session) -> None:
     household = paired_household(demo, account(demo, "member1"))
     token = token_for("member1")
     photos = [photo_bytes(0), photo_bytes(1)]
@@ -84,7 +84,7 @@ async def test_concurrent_duplicate_requests_store_one_visit_and_one_photo_each(
     assert receipt["server_time"]
 
 
-async def test_a_cut_off_upload_is_refused_whole_and_resumed_photo_by_photo(api, demo: Session) -> None:  # noqa: ANN001
+async def test_a_cut_off_upload_is_refused_whole_and_resumed_photo_by_photo(api, demo: Session) -> None:
     household = paired_household(demo, account(demo, "member1"))
     token = token_for("member1")
     first, second = photo_bytes(2), photo_bytes(3)
@@ -106,7 +106,7 @@ async def test_a_cut_off_upload_is_refused_whole_and_resumed_photo_by_photo(api,
 
 
 async def test_photos_over_the_size_limit_are_refused_before_being_read_whole(
-    api, demo: Session, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+    api, demo: Session, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     household = paired_household(demo, account(demo, "member1"))
     token = token_for("member1")
@@ -134,7 +134,7 @@ async def test_photos_over_the_size_limit_are_refused_before_being_read_whole(
     assert stored(demo, visit_id) == (1, 0)
 
 
-async def test_expired_revoked_and_ended_tokens_are_refused(api, demo: Session) -> None:  # noqa: ANN001
+async def test_expired_revoked_and_ended_tokens_are_refused(api, demo: Session) -> None:
     household = paired_household(demo, account(demo, "member1"))
 
     async def status(token: str | None) -> int:
@@ -164,7 +164,7 @@ async def test_expired_revoked_and_ended_tokens_are_refused(api, demo: Session) 
     assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
 
 
-async def test_another_members_household_and_visits_are_refused(api, demo: Session) -> None:  # noqa: ANN001
+async def test_another_members_household_and_visits_are_refused(api, demo: Session) -> None:
     household = paired_household(demo, account(demo, "member1"))
     mine, theirs = token_for("member1"), token_for("member2")
     refused = await api.put(f"/api/v1/visits/{uuid.uuid4()}", json=visit_body(household), headers=auth(theirs))
@@ -190,7 +190,7 @@ async def test_another_members_household_and_visits_are_refused(api, demo: Sessi
 
 
 async def test_cookies_never_authorise_api_writes_and_tokens_are_minted_same_origin_only(
-    api, user: TestUser, demo: Session,  # noqa: ANN001
+    api, user: TestUser, demo: Session,
 ) -> None:
     household = paired_household(demo, account(demo, "member1"))
     cross_site = await api.post("/api/v1/session-token", headers={"Sec-Fetch-Site": "cross-site"})
@@ -203,7 +203,7 @@ async def test_cookies_never_authorise_api_writes_and_tokens_are_minted_same_ori
     assert no_bearer.status_code == 401
 
 
-async def test_invalid_bodies_get_clear_json_errors(api, demo: Session) -> None:  # noqa: ANN001
+async def test_invalid_bodies_get_clear_json_errors(api, demo: Session) -> None:
     household = paired_household(demo, account(demo, "member1"))
     token = token_for("member1")
     naive_time = visit_body(household, visited_at="2026-01-01T10:00:00")
@@ -220,7 +220,7 @@ async def test_invalid_bodies_get_clear_json_errors(api, demo: Session) -> None:
         assert answer.status_code == 422 and "household_id" in answer.json()["detail"]
 
 
-async def test_openapi_documents_the_api(api) -> None:  # noqa: ANN001
+async def test_openapi_documents_the_api(api) -> None:
     schema = (await api.get("/api/openapi.json")).json()
     assert {"/api/v1/visits/{visit_id}", "/api/v1/visits/{visit_id}/photos/{sha256}", "/api/v1/session-token",
             "/api/v1/me/households"} <= set(schema["paths"])
@@ -230,7 +230,7 @@ async def test_openapi_documents_the_api(api) -> None:  # noqa: ANN001
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
 
 
-async def test_api_docs_load_swagger_ui_from_the_app_itself(api) -> None:  # noqa: ANN001
+async def test_api_docs_load_swagger_ui_from_the_app_itself(api) -> None:
     """The CSP allows only the app's own scripts: every asset of /api/docs must come from it."""
     page = (await api.get("/api/docs")).text
     assets = re.findall(r'(?:src|href)="([^"]+)"', page)
@@ -243,7 +243,7 @@ async def test_api_docs_load_swagger_ui_from_the_app_itself(api) -> None:  # noq
     assert (await api.get("/api/docs/assets/..%2F..%2Fpyproject.toml")).status_code == 404
 
 
-async def test_pwa_files_are_public_and_uncached(api) -> None:  # noqa: ANN001
+async def test_pwa_files_are_public_and_uncached(api) -> None:
     manifest = await api.get("/manifest.webmanifest", headers={"Accept-Language": "en"})
     assert manifest.status_code == 200 and manifest.json()["short_name"] == "Doorstep"
     worker = await api.get("/sw.js")

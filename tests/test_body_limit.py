@@ -27,7 +27,7 @@ async def test_chunked_body_is_cut_off_once_it_passes_the_limit() -> None:
     chunks_read = 0
     sent: list[dict] = []
 
-    async def app(scope, receive, send):  # noqa: ANN001, ANN202
+    async def app(scope, receive, send):
         nonlocal chunks_read
         while True:
             message = await receive()

@@ -22,7 +22,7 @@ from tests.helpers import account, sign_in
 from tests.test_map_data import COMMUNITY_A, COMMUNITY_B, coordinator_of
 
 
-def python_counts(session: Session, area_id: int | None, since, now) -> tuple[int, int, int, int]:  # noqa: ANN001
+def python_counts(session: Session, area_id: int | None, since, now) -> tuple[int, int, int, int]:
     """(households, visited since, overdue, visits since) counted the slow way."""
     households = session.exec(select(Household).where(True if area_id is None else Household.area_id == area_id)).all()
     ids = {h.id for h in households}

@@ -9,7 +9,9 @@ from pathlib import Path
 from core.i18n import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ["pages/events.py", "pages/events_admin.py", "pages/my_activities.py", "pages/register.py",
+MODULES = ["pages/events.py", "pages/events_admin/editing.py", "pages/events_admin/roster.py",
+           "pages/events_admin/volunteers.py", "pages/events_admin/hours.py", "pages/my_activities.py",
+           "pages/registration.py",
            "services/events.py", "services/signups.py", "services/attendance.py", "services/volunteers.py",
            "services/calendar.py", "services/notifications.py"]
 

@@ -99,7 +99,7 @@ def test_concurrent_cancellations_promote_each_waitlisted_person_once(pg_engine:
                 barrier.wait(timeout=30)
                 cancel_signup(session, user, signup_id)
                 session.commit()
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=cancel, args=row) for row in confirmed]

@@ -164,7 +164,7 @@ def test_volunteers_and_members_see_only_their_share(demo: Session) -> None:
 def test_layers_plug_in_through_the_registry(demo: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
 
-    def stub(session, actor, bbox, zoom, filters):  # noqa: ANN001, ANN202 - a test double for the hook only
+    def stub(session, actor, bbox, zoom, filters):
         calls.append((actor.username, bbox, zoom))
         return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [104.08, 30.65]},
                  "properties": {"kind": "requests", "title": "x"}}]

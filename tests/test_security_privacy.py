@@ -139,7 +139,7 @@ def test_registered_providers_join_the_export_and_the_deletion(demo: Session) ->
             data = resident_data.export_household_archive(s, as_user(s, "admin"), household.id)
             resident_data.delete_household_data(s, as_user(s, "admin"), household.id)
     finally:
-        resident_data._PROVIDERS.pop("test_requests")  # noqa: SLF001
+        resident_data._PROVIDERS.pop("test_requests")
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert json.loads(archive.read("household.json"))["test_requests"] == [{"request": "help with forms"}]
     assert archive.read("requests/1.txt") == b"attachment"

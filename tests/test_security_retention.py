@@ -18,7 +18,7 @@ from tests.security_fixtures import days_ago, member_household, photo_files, vis
 
 
 def test_retention_deletes_photos_older_than_the_policy_and_nothing_else(demo: Session, data_dir: Path,
-                                                                         monkeypatch) -> None:  # noqa: ANN001
+                                                                         monkeypatch) -> None:
     monkeypatch.setenv("DOORSTEP_PHOTO_RETENTION_DAYS", "365")
     config.get_settings.cache_clear()
     member, household = member_household(demo, "member1")
@@ -36,7 +36,7 @@ def test_retention_deletes_photos_older_than_the_policy_and_nothing_else(demo: S
         with session_scope() as s:
             results = retention.run_retention(s, now)
     finally:
-        retention._HOOKS.pop("test.requests")  # noqa: SLF001
+        retention._HOOKS.pop("test.requests")
     demo.rollback()
     assert results == {"photos": 2, "closed_requests": 0, "notify.anonymise": 0, "test.requests": 7}
     assert calls == [now]

@@ -36,15 +36,15 @@ async def test_session_file_is_not_written_for_cookieless_requests(
         user: TestUser, demo: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "sessions"  # NiceGUI's teardown removes it (Storage.clear)
     monkeypatch.setattr(Storage, "path", folder)
-    before = set(app.storage._users)  # noqa: SLF001
+    before = set(app.storage._users)
     for _ in range(10):
         for path in ANONYMOUS_PATHS:
-            async with httpx.AsyncClient(transport=user.http_client._transport,  # noqa: SLF001
+            async with httpx.AsyncClient(transport=user.http_client._transport,
                                          base_url="http://test") as browser:
                 response = await browser.get(path, headers={"Accept-Language": "en-GB"})
                 assert response.status_code == 200, path
     await wait_for_storage_writes()
-    created = [app.storage._users[i] for i in set(app.storage._users) - before]  # noqa: SLF001
+    created = [app.storage._users[i] for i in set(app.storage._users) - before]
     assert [dict(s) for s in created if len(s)] == []
     assert list(folder.glob("storage-user-*.json")) == []
     # A browser that signs in does get its session file.

@@ -83,7 +83,7 @@ async def test_signing_in_gives_a_new_session_id_and_the_old_one_is_worthless(us
     after = dict(user.http_client.cookies)
     assert after["session"] != before["session"]
     # A browser still holding the cookie from before sign-in (session fixation) is not signed in.
-    async with httpx.AsyncClient(transport=user.http_client._transport, base_url="http://test",  # noqa: SLF001
+    async with httpx.AsyncClient(transport=user.http_client._transport, base_url="http://test",
                                  cookies={"session": before["session"]}) as other:
         response = await other.get("/", follow_redirects=False)
     assert response.status_code in (302, 303, 307) and "/login" in response.headers["location"]

@@ -61,7 +61,7 @@ def test_concurrent_duplicates_store_one_visit(demo: Session) -> None:
     def submit() -> None:
         try:
             save_visit(member, data)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=submit) for _ in range(8)]
@@ -148,12 +148,12 @@ def test_failed_save_leaves_no_visit_and_no_files(
     data = near_home(household, photo_consent=True)
     photos = [prepare_photo(photo_bytes(0)), prepare_photo(photo_bytes(1))]
     before = visit_count(demo)
-    import services.visits as visits_module
+    import services.visit_photos as visit_photos
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(visits_module, "_earlier_use", broken)  # fails after the first file is written
+    monkeypatch.setattr(visit_photos, "_earlier_use", broken)  # fails after the first file is written
     with pytest.raises(RuntimeError):
         save_visit(member, data, photos)
     demo.rollback()  # end the snapshot: see what the code under test committed

@@ -408,7 +408,7 @@ def test_annual_record_equals_a_direct_count_of_the_tables(demo: Session) -> Non
         assert to_pdf(f"{member.name} {year}", [["", ""], *record_rows(record)])[:5] == b"%PDF-"
 
 
-def test_pdf_export_without_the_font_says_what_to_install(tmp_path) -> None:  # noqa: ANN001
+def test_pdf_export_without_the_font_says_what_to_install(tmp_path) -> None:
     with pytest.raises(InvalidInput) as caught:
         to_pdf("x", [["a", "b"]], font=tmp_path / "missing.ttc")
     assert "fonts-wqy-microhei" in caught.value.message

@@ -33,7 +33,7 @@ def fresh_limits() -> None:
     rate_limit.reset_all()
 
 
-def fresh(login: str):  # noqa: ANN201
+def fresh(login: str):
     with session_scope(read_only=True) as s:
         return account(s, login)
 

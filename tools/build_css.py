@@ -21,8 +21,8 @@ import nicegui
 from playwright.async_api import async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.e2e.live_app import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tools.css_classes import ROOT, class_words  # noqa: E402
+from tests.e2e.live_app import CHROMIUM, CHROMIUM_ARGS
+from tools.css_classes import ROOT, class_words
 
 OUTPUT = ROOT / "static" / "css" / "utilities.css"
 UNOCSS = Path(nicegui.__file__).parent / "static" / "unocss"

@@ -83,13 +83,7 @@ def resolve_texts(node: ast.expr, names: dict[str, list[ast.expr]], seen: frozen
     if isinstance(node, ast.Constant):
         return {node.value} if isinstance(node.value, str) else ({""} if node.value is None else None)
     if isinstance(node, ast.JoinedStr):
-        parts = []
-        for value in node.values:
-            texts = resolve_texts(value.value if isinstance(value, ast.FormattedValue) else value, names, seen)
-            if texts is None:
-                return None
-            parts.append(texts)
-        return _product(parts)
+        return _joined(node, names, seen)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = resolve_texts(node.left, names, seen), resolve_texts(node.right, names, seen)
         return None if left is None or right is None else _product([left, right])
@@ -103,6 +97,17 @@ def resolve_texts(node: ast.expr, names: dict[str, list[ast.expr]], seen: frozen
         dicts = [v for v in names[node.value.id] if isinstance(v, ast.Dict)]
         return each(v for d in dicts for v in d.values) if dicts else None
     return None
+
+
+def _joined(node: ast.JoinedStr, names: dict[str, list[ast.expr]], seen: frozenset[str]) -> set[str] | None:
+    """Every text an f-string can evaluate to, or None when one of its parts is unknown."""
+    parts = []
+    for value in node.values:
+        texts = resolve_texts(value.value if isinstance(value, ast.FormattedValue) else value, names, seen)
+        if texts is None:
+            return None
+        parts.append(texts)
+    return _product(parts)
 
 
 def each_name(name: str, names: dict[str, list[ast.expr]], seen: frozenset[str]) -> set[str] | None:

@@ -6,14 +6,13 @@ from nicegui import run, ui
 
 from core.db import session_scope
 from core.i18n import _
-from models import Area, Role, User
+from models import Area, User
 from pages.frame import frame
 from pages.messages import notify_error, notify_ok
 from pages.session import require_user
 from services.door_cards.areas import door_card_areas, set_area_door_cards
 from services.errors import ServiceError
-
-MANAGERS = (Role.coordinator, Role.admin)
+from services.policy import MANAGERS
 
 
 def _areas(actor: User) -> list[tuple[Area, bool]]:

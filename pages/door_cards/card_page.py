@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from nicegui import run, ui
 
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, current_language, format_date
-from models import Role, User
+from models import User
 from models.common import utcnow
 from pages.frame import frame, not_found_message
 from pages.messages import notify_error, notify_ok
@@ -15,8 +18,9 @@ from pages.session import require_user
 from services.door_cards.card_pdf import card_pdf
 from services.door_cards.cards import CardStatus, card_status, print_card, revoke_card
 from services.errors import NotFound, ServiceError
+from services.policy import MANAGERS
 
-MANAGERS = (Role.coordinator, Role.admin)
+T = TypeVar("T")
 
 
 def _status(actor: User, household_id: int) -> CardStatus:
@@ -36,6 +40,53 @@ def _print(actor: User, household_id: int, lang: str) -> bytes:
 def _revoke(actor: User, household_id: int) -> None:
     with session_scope() as session:
         revoke_card(session, actor, household_id)
+
+
+def _status_card(status: CardStatus, tz: str, do_print: Callable[[], Awaitable[None]],
+                 confirm_revoke: Callable[[], Awaitable[None]]) -> None:
+    """The household's card: in use or not, revoked ones, and the print and revoke buttons."""
+    with ui.card().classes("ds-card"):
+        ui.label(status.household.head_name).classes("text-lg font-medium")
+        ui.label(status.household.address).classes("text-sm text-gray-600")
+        if not status.area_uses_cards:
+            ui.label(_("Door cards are not used in this household's area.")).mark("door-card-state")
+            ui.link(_("Door cards by area"), "/door-cards")
+            return
+        if status.active:
+            ui.label(_("Card no. {number} in use, printed {date}.").format(
+                number=status.active.id, date=format_date(status.active.printed_at, tz))).mark("door-card-state")
+        else:
+            ui.label(_("No card in use.")).mark("door-card-state")
+        if status.revoked_count:
+            ui.label(_("Revoked cards: {n}").format(n=status.revoked_count)).classes("text-sm text-gray-600")
+        ui.label(_("The code on the card is shown only in the printed PDF; it cannot be shown again. "
+                   "A new card stops the card in use.")).classes("text-sm text-gray-600")
+        with ui.row().classes("gap-2"):
+            ui.button(_("Print a new card") if status.active else _("Print a card"), icon="print",
+                      on_click=do_print).mark("print-door-card")
+            if status.active:
+                ui.button(_("Revoke the card (lost)"), icon="block", on_click=confirm_revoke).props(
+                    "outline color=negative").mark("revoke-door-card")
+
+
+async def _attempt(call: Callable[..., T], *args: object) -> tuple[bool, T | None]:
+    """Run ``call`` off the event loop; a refusal is shown to the user and gives (False, None)."""
+    try:
+        return True, await run.io_bound(call, *args)
+    except ServiceError as exc:
+        notify_error(exc)
+        return False, None
+
+
+async def _revoke_confirmed() -> bool:
+    """Ask before revoking: scans of the card are refused from then on."""
+    with ui.dialog() as dialog, ui.card():
+        ui.label(_("Revoke this card? Scans of it will be refused from now on."))
+        with ui.row():
+            ui.button(_("Revoke"), on_click=lambda: dialog.submit(True)).props("color=negative").mark(
+                "confirm-revoke")
+            ui.button(_("Cancel"), on_click=lambda: dialog.submit(False)).props("flat")
+    return bool(await dialog)
 
 
 @ui.page("/households/{household_id}/door-card")
@@ -58,60 +109,28 @@ async def door_card_page(household_id: int) -> None:
         if status is None:  # the app is stopping
             return
         body.clear()
-        with body, ui.card().classes("ds-card"):
-            ui.label(status.household.head_name).classes("text-lg font-medium")
-            ui.label(status.household.address).classes("text-sm text-gray-600")
-            if not status.area_uses_cards:
-                ui.label(_("Door cards are not used in this household's area.")).mark("door-card-state")
-                ui.link(_("Door cards by area"), "/door-cards")
-                return
-            if status.active:
-                ui.label(_("Card no. {number} in use, printed {date}.").format(
-                    number=status.active.id, date=format_date(status.active.printed_at, tz))).mark("door-card-state")
-            else:
-                ui.label(_("No card in use.")).mark("door-card-state")
-            if status.revoked_count:
-                ui.label(_("Revoked cards: {n}").format(n=status.revoked_count)).classes("text-sm text-gray-600")
-            ui.label(_("The code on the card is shown only in the printed PDF; it cannot be shown again. "
-                       "A new card stops the card in use.")).classes("text-sm text-gray-600")
-            with ui.row().classes("gap-2"):
-                ui.button(_("Print a new card") if status.active else _("Print a card"), icon="print",
-                          on_click=do_print).mark("print-door-card")
-                if status.active:
-                    ui.button(_("Revoke the card (lost)"), icon="block", on_click=confirm_revoke).props(
-                        "outline color=negative").mark("revoke-door-card")
+        with body:
+            _status_card(status, tz, do_print, confirm_revoke)
 
     async def do_print() -> None:
         actor = require_user(*MANAGERS)
         if actor is None:
             return
-        try:
-            pdf = await run.io_bound(_print, actor, household_id, current_language())
-        except ServiceError as exc:
-            notify_error(exc)
-            return
-        if pdf is None:  # the app is stopping
+        ok, pdf = await _attempt(_print, actor, household_id, current_language())
+        if not ok or pdf is None:  # refused (the message is shown), or the app is stopping
             return
         ui.download.content(pdf, f"door-card-{household_id}.pdf", "application/pdf")
         notify_ok(_("Card printed. Give it to the household."))
         await show()
 
     async def confirm_revoke() -> None:
-        with ui.dialog() as dialog, ui.card():
-            ui.label(_("Revoke this card? Scans of it will be refused from now on."))
-            with ui.row():
-                ui.button(_("Revoke"), on_click=lambda: dialog.submit(True)).props("color=negative").mark(
-                    "confirm-revoke")
-                ui.button(_("Cancel"), on_click=lambda: dialog.submit(False)).props("flat")
-        if not await dialog:
+        if not await _revoke_confirmed():
             return
         actor = require_user(*MANAGERS)
         if actor is None:
             return
-        try:
-            await run.io_bound(_revoke, actor, household_id)
-        except ServiceError as exc:
-            notify_error(exc)
+        ok, _revoked = await _attempt(_revoke, actor, household_id)
+        if not ok:
             return
         notify_ok(_("The card was revoked. Print a new one for the household."))
         await show()

@@ -29,29 +29,28 @@ def _opt_out(token: str) -> None:
 async def opt_out_page(token: str) -> None:
     # Opening the link changes nothing (link previews open it too): the tap on the button does.
     state = await run.io_bound(_state, token)
-    with frame(_("Stop SMS")):
-        with ui.card().classes("ds-card items-center text-center"):
-            if state is None:
-                ui.label(_("This link is not valid.")).classes("text-lg").mark("optout-invalid")
+    with frame(_("Stop SMS")), ui.card().classes("ds-card items-center text-center"):
+        if state is None:
+            ui.label(_("This link is not valid.")).classes("text-lg").mark("optout-invalid")
+            return
+        phone, done = state
+
+        @ui.refreshable
+        def body() -> None:
+            if done_state["done"]:
+                ui.icon("check_circle", size="48px").classes("text-positive")
+                ui.label(_("No more SMS will be sent to {phone}.").format(phone=phone)).classes(
+                    "text-lg").mark("optout-done")
                 return
-            phone, done = state
+            ui.label(_("Stop all SMS from us to {phone}?").format(phone=phone)).classes("text-lg").mark(
+                "optout-question")
+            ui.button(_("Stop SMS"), icon="notifications_off", on_click=confirm).classes("min-h-[44px]").mark(
+                "optout-confirm")
 
-            @ui.refreshable
-            def body() -> None:
-                if done_state["done"]:
-                    ui.icon("check_circle", size="48px").classes("text-positive")
-                    ui.label(_("No more SMS will be sent to {phone}.").format(phone=phone)).classes(
-                        "text-lg").mark("optout-done")
-                    return
-                ui.label(_("Stop all SMS from us to {phone}?").format(phone=phone)).classes("text-lg").mark(
-                    "optout-question")
-                ui.button(_("Stop SMS"), icon="notifications_off", on_click=confirm).classes("min-h-[44px]").mark(
-                    "optout-confirm")
+        async def confirm() -> None:
+            await run.io_bound(_opt_out, token)
+            done_state["done"] = True
+            body.refresh()
 
-            async def confirm() -> None:
-                await run.io_bound(_opt_out, token)
-                done_state["done"] = True
-                body.refresh()
-
-            done_state = {"done": done}
-            body()
+        done_state = {"done": done}
+        body()

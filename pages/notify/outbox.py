@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from nicegui import run, ui
 
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, current_language, format_datetime
-from models import Channel, OutboxStatus, Role
+from models import Channel, OutboxStatus
 from pages.frame import frame
 from pages.messages import error_text, notify_error, notify_ok
 from pages.session import require_user
 from services.errors import ServiceError
 from services.notify import admin as notify_admin
+from services.policy import ADMINS
 
 
 def _load(user_id: int, status: str, channel: str) -> tuple:
@@ -32,9 +36,39 @@ def _resend(user_id: int, message_id: int) -> None:
         notify_admin.resend_failed(session, session.get(User, user_id), message_id)
 
 
+def _outbox_row(row: Any, tz: str, resend: Callable[[int], Awaitable[None]]) -> None:
+    """One message: channel, kind, status, recipient, text, tries, the last error; failed ones can be sent again."""
+    with ui.card().classes("ds-card").props("flat bordered").mark("outbox-row"):
+        with ui.row().classes("w-full items-center justify-between"):
+            ui.label(f"{_(notify_admin.CHANNEL_LABELS[row.channel])} · {row.kind}").classes(
+                "font-medium")
+            ui.label(_(notify_admin.STATUS_LABELS[row.status])).mark(f"outbox-status-{row.id}")
+        ui.label(row.recipient or "—").classes("font-mono").mark("outbox-recipient")
+        if row.text:
+            ui.label(row.text).classes("text-sm whitespace-pre-line").mark("outbox-text")
+        ui.label(_("Queued {at} · tries: {n}").format(at=format_datetime(row.created_at, tz),
+                                                      n=row.attempts)).classes("text-sm text-gray-600")
+        if row.last_error:
+            ui.label(row.last_error).classes("text-sm text-negative")
+        if row.status == OutboxStatus.failed:
+            ui.button(_("Send again"), icon="replay",
+                      on_click=lambda r=row: resend(r.id)).props("outline").mark(f"outbox-resend-{row.id}")
+
+
+def _per_day(per_day: dict) -> None:
+    """Messages sent per day and channel."""
+    ui.label(_("Sent per day")).classes("text-lg font-medium")
+    with ui.column().classes("gap-1").mark("outbox-per-day"):
+        if not per_day:
+            ui.label("—")
+        for day, by_channel in per_day.items():
+            parts = ", ".join(f"{_(notify_admin.CHANNEL_LABELS[c])} {n}" for c, n in by_channel.items())
+            ui.label(f"{day}: {parts}").classes("text-sm")
+
+
 @ui.page("/admin/outbox")
 async def outbox_page() -> None:
-    user = require_user(Role.admin)
+    user = require_user(*ADMINS)
     if user is None:
         return
     tz = get_settings().time_zone
@@ -60,28 +94,8 @@ async def outbox_page() -> None:
             if not rows:
                 ui.label(_("No messages.")).classes("text-gray-600").mark("outbox-empty")
             for row in rows:
-                with ui.card().classes("ds-card").props("flat bordered").mark("outbox-row"):
-                    with ui.row().classes("w-full items-center justify-between"):
-                        ui.label(f"{_(notify_admin.CHANNEL_LABELS[row.channel])} · {row.kind}").classes(
-                            "font-medium")
-                        ui.label(_(notify_admin.STATUS_LABELS[row.status])).mark(f"outbox-status-{row.id}")
-                    ui.label(row.recipient or "—").classes("font-mono").mark("outbox-recipient")
-                    if row.text:
-                        ui.label(row.text).classes("text-sm whitespace-pre-line").mark("outbox-text")
-                    ui.label(_("Queued {at} · tries: {n}").format(at=format_datetime(row.created_at, tz),
-                                                                  n=row.attempts)).classes("text-sm text-gray-600")
-                    if row.last_error:
-                        ui.label(row.last_error).classes("text-sm text-negative")
-                    if row.status == OutboxStatus.failed:
-                        ui.button(_("Send again"), icon="replay",
-                                  on_click=lambda r=row: resend(r.id)).props("outline").mark(f"outbox-resend-{row.id}")
-            ui.label(_("Sent per day")).classes("text-lg font-medium")
-            with ui.column().classes("gap-1").mark("outbox-per-day"):
-                if not per_day:
-                    ui.label("—")
-                for day, by_channel in per_day.items():
-                    parts = ", ".join(f"{_(notify_admin.CHANNEL_LABELS[c])} {n}" for c, n in by_channel.items())
-                    ui.label(f"{day}: {parts}").classes("text-sm")
+                _outbox_row(row, tz, resend)
+            _per_day(per_day)
 
         async def resend(message_id: int) -> None:
             try:

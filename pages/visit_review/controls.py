@@ -12,6 +12,7 @@ from pages.messages import error_text
 from pages.photo_picker import ADD_PHOTO, PhotoPicker
 from pages.session import require_user
 from services.errors import ServiceError
+from services.policy import MANAGERS
 from services.visit_review.review import ReviewDetails, may_review, save_answer, save_review
 
 
@@ -35,7 +36,7 @@ def review_controls(visit: Visit, on_change: Callable[[], None]) -> None:
         error = ui.label().classes("text-negative text-sm").mark("review-error")
 
         async def mark(state: ReviewState) -> None:
-            actor = require_user(Role.coordinator, Role.admin)
+            actor = require_user(*MANAGERS)
             if actor is None:
                 return
             error.set_text("")

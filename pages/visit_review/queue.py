@@ -8,12 +8,13 @@ from nicegui import run, ui
 
 from core.db import session_scope
 from core.i18n import _
-from models import ReviewState, Role, User
+from models import ReviewState, User
 from pages.frame import frame
 from pages.session import require_user
 from pages.visit_cards import visit_card
 from pages.visit_review.controls import card_actions
 from services.areas import areas_visible_to
+from services.policy import MANAGERS
 from services.visit_review.review import STATE_LABELS, review_details
 from services.visit_review.signals import SIGNAL_LABELS
 from services.visits import VisitFilters, list_visits, photos_of, visit_dates
@@ -80,7 +81,7 @@ def state_filters(value: str | None) -> dict:
 
 @ui.page("/review")
 async def review_queue_page() -> None:
-    user = require_user(Role.coordinator, Role.admin)
+    user = require_user(*MANAGERS)
     if user is None:
         return
     with session_scope() as session:
@@ -95,7 +96,7 @@ async def review_queue_page() -> None:
 
         @ui.refreshable
         async def results() -> None:
-            actor = require_user(Role.coordinator, Role.admin)
+            actor = require_user(*MANAGERS)
             if actor is None:
                 return
             filters = VisitFilters(area_id=area.value, signal=signal.value, **state_filters(state.value))

@@ -8,18 +8,16 @@ from nicegui import run, ui
 
 from core.db import session_scope
 from core.i18n import _
-from models import Role
 from pages.messages import notify_error, notify_ok
 from pages.session import require_user
 from services.errors import ServiceError
 from services.events import get_managed_event, roles_of
+from services.policy import MANAGERS
 from services.walk_ins.roster import WalkIn, add_walk_in
-
-STAFF = (Role.coordinator, Role.admin)
 
 
 def _role_options(event_id: int) -> dict[int, str]:
-    actor = require_user(*STAFF)
+    actor = require_user(*MANAGERS)
     if actor is None:
         return {}
     with session_scope(read_only=True) as session:
@@ -37,7 +35,7 @@ def walk_in_card(event_id: int, on_added: Callable[[], None]) -> None:
             if roles else None
 
         async def add() -> None:
-            actor = require_user(*STAFF)
+            actor = require_user(*MANAGERS)
             if actor is None:
                 return
 

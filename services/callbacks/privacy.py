@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from models import Callback, CallbackDraw
-from services.resident_data import ResidentDataProvider, register_resident_data, row_as_dict
+from services.resident_data import ResidentDataProvider, row_as_dict
 
 
 def export_callbacks(session: Session, household_id: int) -> tuple[Any, dict[str, bytes]]:
@@ -28,4 +28,4 @@ def delete_callbacks(session: Session, household_id: int) -> list[str]:
     return []
 
 
-register_resident_data(ResidentDataProvider(name="callbacks", export=export_callbacks, delete=delete_callbacks))
+PROVIDER = ResidentDataProvider(name="callbacks", export=export_callbacks, delete=delete_callbacks)

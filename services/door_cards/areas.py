@@ -9,6 +9,7 @@ from models import Area, Household, Role, User
 from services import audit
 from services.areas import area_within, areas_visible_to
 from services.errors import Forbidden, NotFound
+from services.policy import MANAGERS, holds
 
 
 def _path_ids(area: Area) -> list[int]:
@@ -30,7 +31,7 @@ def household_uses_door_cards(session: Session, household: Household) -> bool:
 
 
 def _check_may_set(session: Session, actor: User, area_id: int) -> Area:
-    if not actor.active or actor.role not in (Role.admin, Role.coordinator):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("You cannot change door card settings."))
     area = session.get(Area, area_id)
     if area is None or (actor.role == Role.coordinator and not area_within(session, area_id, actor.area_id)):
@@ -49,7 +50,7 @@ def set_area_door_cards(session: Session, actor: User, area_id: int, enabled: bo
 
 def door_card_areas(session: Session, actor: User) -> list[tuple[Area, bool]]:
     """(area, uses door cards through itself or an area above) for the areas the actor may set."""
-    if not actor.active or actor.role not in (Role.admin, Role.coordinator):
+    if not holds(actor, MANAGERS):
         raise Forbidden(N_("You cannot change door card settings."))
     areas = areas_visible_to(session, actor)
     on = {a.id for a in session.exec(select(Area).where(col(Area.door_cards).is_(True))).all()}

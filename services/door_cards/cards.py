@@ -11,11 +11,11 @@ from core.i18n import N_
 from models import DoorCard, Household, User
 from models.common import utcnow
 from services import audit
-from services.access import can_manage_households
 from services.door_cards.areas import household_uses_door_cards
 from services.door_cards.codes import card_code, new_secret, secret_hash
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.households import get_household
+from services.policy import may_manage_households
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class CardStatus:
 
 
 def _managed_household(session: Session, actor: User, household_id: int) -> Household:
-    if not can_manage_households(actor):
+    if not may_manage_households(actor):
         raise Forbidden(N_("You cannot manage door cards."))
     return get_household(session, actor, household_id)
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from models import DoorCard
-from services.resident_data import ResidentDataProvider, register_resident_data, row_as_dict
+from services.resident_data import ResidentDataProvider, row_as_dict
 
 
 def export_door_cards(session: Session, household_id: int) -> tuple[Any, dict[str, bytes]]:
@@ -22,4 +22,4 @@ def delete_door_cards(session: Session, household_id: int) -> list[str]:
     return []
 
 
-register_resident_data(ResidentDataProvider("door_cards", export_door_cards, delete_door_cards))
+PROVIDER = ResidentDataProvider("door_cards", export_door_cards, delete_door_cards)

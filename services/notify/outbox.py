@@ -49,7 +49,7 @@ def params_of(message: OutboxMessage) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _claimable(now: datetime):  # noqa: ANN202 - a SQL condition
+def _claimable(now: datetime):
     return or_(and_(OutboxMessage.status == OutboxStatus.pending, col(OutboxMessage.next_attempt_at) <= now),
                and_(OutboxMessage.status == OutboxStatus.sending, col(OutboxMessage.lease_expires_at) <= now))
 
@@ -75,7 +75,7 @@ def claim_batch(session: Session, holder: str, now: datetime, limit: int = 100,
                              .order_by(col(OutboxMessage.id))).all())
 
 
-def _ours(message_id: int, holder: str):  # noqa: ANN202 - a SQL condition
+def _ours(message_id: int, holder: str):
     return and_(OutboxMessage.id == message_id, OutboxMessage.lease_holder == holder,
                 OutboxMessage.status == OutboxStatus.sending)
 

@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 
 from core.config import Settings
 from models import OutboxMessage, OutboxStatus, RequestSmsConsent, ServiceRequest
-from services.retention import register_retention_hook
 
 
 def anonymise_outbox(session: Session, now: datetime, settings: Settings) -> int:
@@ -29,4 +28,3 @@ def anonymise_outbox(session: Session, now: datetime, settings: Settings) -> int
     return int(result.rowcount or 0)
 
 
-register_retention_hook("notify.anonymise", anonymise_outbox)

@@ -23,7 +23,8 @@ from models.common import utcnow
 from services.jobs import HOLDER
 from services.notify import outbox, policy
 from services.notify.optout import is_opted_out
-from services.notify.providers import Delivery, PermanentFailure, Provider, TemporaryFailure, provider_for
+from services.notify.providers import Delivery, PermanentFailure, Provider, TemporaryFailure
+from services.notify.providers.choice import provider_for
 from services.notify.templates import DIGEST_PREFIX, EMAIL_SUBJECT, render
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ def deliver_claimed(message: OutboxMessage, holder: str, now: datetime,
             ref = provider.send(delivery)
     except PermanentFailure as exc:
         status, error, retry_at = OutboxStatus.failed, str(exc), None
-    except Exception as exc:  # noqa: BLE001 - TemporaryFailure, and anything unexpected: try again later
+    except Exception as exc:
         if not isinstance(exc, TemporaryFailure):
             log.exception("provider %s failed on outbox row %s", provider.name, message.id)
         retry_at = policy.next_retry(message.attempts, now)

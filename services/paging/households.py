@@ -17,7 +17,7 @@ OVERDUE = 2
 
 
 def _filtered(session: Session, actor: User, search: str, area_id: int | None, overdue_only: bool,
-              interval_days: int, now: datetime):  # noqa: ANN202 - a select
+              interval_days: int, now: datetime):
     query = household_query(session, actor, search, area_id)
     if overdue_only:
         query = query.where(status_code(now, interval_days) == OVERDUE)

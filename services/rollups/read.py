@@ -13,8 +13,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, or_, true
 from sqlmodel import Session, col, select
 
-from models import Household, HouseholdRollup, Role, User, VisitRollup
+from models import Household, HouseholdRollup, User, VisitRollup
 from services.areas import subtree_ids
+from services.policy import MANAGERS, area_ids_in_scope, holds
 from services.rollups.keys import LEVELS, day_of, zone
 from services.rollups.periods import midnight_on_or_after, midnight_on_or_before
 
@@ -30,9 +31,9 @@ def filters_held(need_id: int | None, member_id: int | None) -> bool:
 def rollup_areas(session: Session, actor: User, area_id: int | None, need_id: int | None,
                  member_id: int | None = None) -> list[int] | None | str:
     """The areas to sum (None: all) for this viewer and these filters, or NOT_USABLE."""
-    if not actor.active or actor.role not in (Role.admin, Role.coordinator) or not filters_held(need_id, member_id):
+    if not holds(actor, MANAGERS) or not filters_held(need_id, member_id):
         return NOT_USABLE
-    areas: set[int] | None = None if actor.role == Role.admin else set(subtree_ids(session, actor.area_id))
+    areas = area_ids_in_scope(session, actor)
     if area_id is not None:
         wanted = set(subtree_ids(session, area_id))
         areas = wanted if areas is None else areas & wanted

@@ -23,7 +23,8 @@ from services import audit
 from services.errors import Forbidden, NotFound
 from services.geo import verify_location
 from services.photo_pipeline import ProcessedPhoto
-from services.visits import VisitInput, add_photo, check_visit_input
+from services.visit_input import VisitInput, check_visit_input
+from services.visit_photos import add_photo
 
 CORRECTABLE = ("visited_at", "lat", "lng", "accuracy_m", "location_source", "notes", "needs_raised",
                "help_given", "photo_consent")

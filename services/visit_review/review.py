@@ -1,7 +1,7 @@
 """Coordinator review of visits: state changes with their history, bulk approval, and the member's answer.
 
 Who may review: an active coordinator for the visits of households in their area's subtree, an admin
-for all (``services.access.household_scope``, the one visibility rule); a visit outside that scope
+for all (``services.policy.household_scope``, the one visibility rule); a visit outside that scope
 is "not found". Nobody reviews their own visit. Every change writes a ``VisitReview`` row (who, when,
 why, old and new state) and an audit entry, and re-applies the counting rule and the household clock
 in the same transaction.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, cast, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.db import session_scope
@@ -20,13 +20,13 @@ from core.i18n import N_
 from models import Household, ReviewState, Role, User, Visit, VisitAnswer, VisitReview
 from models.common import utcnow
 from services import audit
-from services.access import household_scope
 from services.areas import subtree_ids
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.photo_pipeline import ProcessedPhoto
 from services.photo_store import PhotoStore
+from services.policy import household_scope, may_review_visits
 from services.visit_review.counting import apply_rule, refresh_household_clock, visit_pending
-from services.visit_review.signals import SIGNAL_LABELS
+from services.visits import add_photo, get_visit
 
 MAX_COMMENT = 2000
 NEEDS_COMMENT = (ReviewState.has_issues, ReviewState.rejected)
@@ -40,11 +40,10 @@ STATE_LABELS = {
 
 
 def may_review(actor: User) -> bool:
-    return actor.active and actor.role in (Role.coordinator, Role.admin)
+    return may_review_visits(actor)
 
 
 def _reviewable(session: Session, actor: User, visit_id: str) -> Visit:
-    from services.visits import get_visit  # services.visits imports this package
 
     if not may_review(actor):
         raise NotFound(N_("Visit not found."))
@@ -104,7 +103,6 @@ def approve_clean(session: Session, actor: User, visit_ids: list[str], now: date
 def answer_visit(session: Session, actor: User, visit_id: str, note: str = "",
                  photo: ProcessedPhoto | None = None, store: PhotoStore | None = None) -> VisitAnswer:
     """The member's one answer to a visit marked "has issues"; it goes back to the coordinator's queue."""
-    from services.visits import add_photo  # services.visits imports this package
 
     visit = session.get(Visit, visit_id)
     if visit is None or visit.member_id != actor.id or not actor.active:
@@ -148,16 +146,6 @@ def review_details(session: Session, visit_ids: list[str]) -> dict[str, ReviewDe
     for answer in session.exec(select(VisitAnswer).where(col(VisitAnswer.visit_id).in_(visit_ids))).all():
         result[answer.visit_id].answer = answer
     return result
-
-
-def signal_clause(code: str):  # noqa: ANN201 - a SQL clause
-    """Visits carrying a signal with this code (one of signals.SIGNAL_LABELS).
-
-    The JSON list is searched as text: the same SQL on SQLite and PostgreSQL.
-    """
-    if code not in SIGNAL_LABELS:
-        raise InvalidInput(N_("Unknown signal."))
-    return cast(Visit.signals, String).like(f'%"code": "{code}"%')
 
 
 def queue_clauses(session: Session, area_id: int | None) -> list:

@@ -8,13 +8,16 @@ the short reason shown wherever the visit appears (cards, lists, the map popup, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from sqlalchemy import String, cast
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.i18n import N_, format_number, translate
 from models import Household, LocationSource, Visit
+from services.errors import InvalidInput
 from services.geo import distance_m
 
 UNVERIFIED = "unverified"  # location not verified; "reason": no_fix / inaccurate / too_far / address / no_home
@@ -129,6 +132,21 @@ def codes(signals: list[dict] | None) -> list[str]:
     return [s.get("code", "") for s in signals or []]
 
 
+def _unverified(signal: dict, tr: Callable[..., str], num: Callable[[object], str]) -> str:
+    """Why a visit's location is not verified."""
+    reason = signal.get("reason")
+    if reason == "address":
+        return tr(N_("At the registered address (not measured)"))
+    if reason == "no_home":
+        return tr(N_("Location not verified: the household has no registered location"))
+    if reason == "no_fix":
+        return tr(N_("Location not verified: pin on the map, no GPS fix ({m} m away)"), m=num(signal.get("m")))
+    if reason == "inaccurate":
+        return tr(N_("Location not verified: GPS fix too inaccurate (±{accuracy} m)"),
+                  accuracy=num(signal.get("accuracy")))
+    return tr(N_("Location not verified: {m} m from the registered address"), m=num(signal.get("m")))
+
+
 def describe(signal: dict, lang: str | None = None) -> str:
     """The short reason shown with the visit, in the user's language."""
     code = signal.get("code")
@@ -142,17 +160,7 @@ def describe(signal: dict, lang: str | None = None) -> str:
     if code == NO_LOCATION:
         return tr(N_("No location recorded"))
     if code == UNVERIFIED:
-        reason = signal.get("reason")
-        if reason == "address":
-            return tr(N_("At the registered address (not measured)"))
-        if reason == "no_home":
-            return tr(N_("Location not verified: the household has no registered location"))
-        if reason == "no_fix":
-            return tr(N_("Location not verified: pin on the map, no GPS fix ({m} m away)"), m=num(signal.get("m")))
-        if reason == "inaccurate":
-            return tr(N_("Location not verified: GPS fix too inaccurate (±{accuracy} m)"),
-                      accuracy=num(signal.get("accuracy")))
-        return tr(N_("Location not verified: {m} m from the registered address"), m=num(signal.get("m")))
+        return _unverified(signal, tr, num)
     if code == LATE:
         hours = int(signal.get("hours") or 0)
         if hours >= 48:
@@ -168,3 +176,13 @@ def describe(signal: dict, lang: str | None = None) -> str:
 
 def describe_all(signals: list[dict] | None, lang: str | None = None) -> list[str]:
     return [describe(s, lang) for s in signals or []]
+
+
+def signal_clause(code: str):
+    """Visits carrying a signal with this code (one of signals.SIGNAL_LABELS).
+
+    The JSON list is searched as text: the same SQL on SQLite and PostgreSQL.
+    """
+    if code not in SIGNAL_LABELS:
+        raise InvalidInput(N_("Unknown signal."))
+    return cast(Visit.signals, String).like(f'%"code": "{code}"%')

@@ -15,8 +15,10 @@ from services.attendance import set_present
 from services.auth import normalise_login
 from services.errors import InvalidInput
 from services.events import get_managed_event, roles_of, signup_closed_reason
-from services.signups import _take_place, active_signup
+from services.policy import EVENT_SIGNERS, holds
+from services.signups import active_signup
 from services.users import PHONE_RE, UserForm, create_user, generate_password
+from services.waitlist import take_place
 
 
 @dataclass
@@ -29,7 +31,7 @@ class WalkIn:
 def _find_or_create(session: Session, actor: User, phone: str, name: str, area_id: int | None) -> tuple[User, bool]:
     found = session.exec(select(User).where(User.phone == phone)).first()
     if found is not None:
-        if found.role not in (Role.member, Role.volunteer) or not found.active:
+        if not holds(found, EVENT_SIGNERS):
             raise InvalidInput(N_("This phone number belongs to an account that cannot sign up for events."))
         return found, False
     if not name.strip():
@@ -66,7 +68,7 @@ def add_walk_in(session: Session, actor: User, event_id: int, phone: str, name: 
     if signup is not None and signup.status == SignupStatus.confirmed:
         return WalkIn(signup, person, created)
     role = signup.role_id if signup is not None else role_id if roles else None
-    if not _take_place(session, event_id, role):
+    if not take_place(session, event_id, role):
         raise InvalidInput(N_("There are no places left."))
     if signup is None:
         signup = Signup(event_id=event_id, user_id=person.id, role_id=role,

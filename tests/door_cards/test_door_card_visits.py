@@ -82,7 +82,7 @@ async def test_door_card_refused_in_the_form_when_foreign_or_revoked(user: TestU
     assert reason in entry.outcome
 
 
-async def test_door_card_on_sync_verifies_and_refuses_foreign_and_revoked_cards(api, demo: Session) -> None:  # noqa: ANN001
+async def test_door_card_on_sync_verifies_and_refuses_foreign_and_revoked_cards(api, demo: Session) -> None:
     household = paired_household(demo, account(demo, "member1"))
     other = household_not_paired_with(demo, "member1")
     own_code, foreign_code = printed_code(household), printed_code(other)

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("DOORSTEP_SCREENSHOTS", ROOT / "screenshots"))
 
 
-def sign_in(page, login: str, password: str = "doorstep-demo", until: str | None = "My households") -> None:  # noqa: ANN001
+def sign_in(page, login: str, password: str = "doorstep-demo", until: str | None = "My households") -> None:
     """Sign in through the form; wait for ``until`` (a member's start page) unless None."""
     page.goto("/login")
     page.get_by_label("Phone number or username").fill(login)
@@ -21,7 +21,7 @@ def sign_in(page, login: str, password: str = "doorstep-demo", until: str | None
         page.get_by_text(until).first.wait_for()
 
 
-def wait_until_ready_for_offline(page) -> None:  # noqa: ANN001
+def wait_until_ready_for_offline(page) -> None:
     """The service worker controls the page and the households are cached on the phone."""
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=20_000)
     deadline = time.monotonic() + 20
@@ -31,7 +31,7 @@ def wait_until_ready_for_offline(page) -> None:  # noqa: ANN001
         time.sleep(0.1)
 
 
-def screenshot(page, name: str) -> Path:  # noqa: ANN001
+def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.evaluate("window.scrollTo(0, 0)")  # a sticky header is drawn where the page was scrolled to

@@ -58,7 +58,7 @@ def playwright_instance() -> Iterator[object]:
 
 
 @pytest.fixture(scope="module")
-def browser(playwright_instance) -> Iterator[object]:  # noqa: ANN001
+def browser(playwright_instance) -> Iterator[object]:
     chromium = playwright_instance.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
     yield chromium
     chromium.close()
@@ -71,7 +71,7 @@ def _context_options(live_server: LiveServer) -> dict:
 
 
 @pytest.fixture
-def context(browser, live_server: LiveServer) -> Iterator[object]:  # noqa: ANN001
+def context(browser, live_server: LiveServer) -> Iterator[object]:
     """A fresh phone-sized context: new profile, so no service worker, cache or IndexedDB from other tests."""
     ctx = browser.new_context(**_context_options(live_server))
     ctx.set_default_timeout(20_000)
@@ -80,7 +80,7 @@ def context(browser, live_server: LiveServer) -> Iterator[object]:  # noqa: ANN0
 
 
 @pytest.fixture
-def persistent_context(playwright_instance, live_server: LiveServer, tmp_path: Path) -> Iterator[object]:  # noqa: ANN001
+def persistent_context(playwright_instance, live_server: LiveServer, tmp_path: Path) -> Iterator[object]:
     """Like ``context`` but with an on-disk profile: Chromium refuses to install from incognito
     contexts, which is what ``new_context`` makes."""
     ctx = playwright_instance.chromium.launch_persistent_context(
@@ -92,7 +92,7 @@ def persistent_context(playwright_instance, live_server: LiveServer, tmp_path: P
 
 
 @pytest.fixture
-def page(context) -> Iterator[object]:  # noqa: ANN001
+def page(context) -> Iterator[object]:
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))

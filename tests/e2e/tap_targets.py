@@ -52,7 +52,7 @@ MEASURE_JS = """(minimum) => {
 }"""
 
 
-def measure(page) -> list[dict]:  # noqa: ANN001
+def measure(page) -> list[dict]:
     """Every interactive element now on ``page`` with its size; outlines them green (big enough) or red."""
     return page.evaluate(MEASURE_JS, TAP_TARGET_PX)
 

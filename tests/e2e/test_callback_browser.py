@@ -24,13 +24,13 @@ pytestmark = pytest.mark.e2e
 SHOTS = Path(os.environ.get("DOORSTEP_SCREENS", "/work/notes/screens/c13-callbacks"))
 
 
-def shot(page, name: str) -> None:  # noqa: ANN001
+def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SHOTS / f"callback-{name}.png"), full_page=True)
 
 
-def _drawn_list(server) -> int:  # noqa: ANN001
+def _drawn_list(server) -> int:
     """Three counted visits by member1 in a quiet past week, all drawn: the id of that area's list."""
     from models.common import utcnow
 
@@ -48,7 +48,7 @@ def _drawn_list(server) -> int:  # noqa: ANN001
         return draws[0].id  # type: ignore[return-value]
 
 
-def test_callback_list_on_a_phone(page, live_server) -> None:  # noqa: ANN001
+def test_callback_list_on_a_phone(page, live_server) -> None:
     draw_id = _drawn_list(live_server)
     sign_in(page, "coord", until=None)
     page.goto("/callbacks")

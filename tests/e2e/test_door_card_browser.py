@@ -42,7 +42,7 @@ def camera_showing(code: str, path: Path) -> Path:
     return y4m_of(scene, path)
 
 
-def member_household(engine, username: str) -> Household:  # noqa: ANN001
+def member_household(engine, username: str) -> Household:
     with Session(engine) as s:
         member = s.exec(select(User).where(User.username == username)).one()
         ids = s.exec(select(Pairing.household_id).where(Pairing.member_id == member.id,
@@ -50,7 +50,7 @@ def member_household(engine, username: str) -> Household:  # noqa: ANN001
         return s.get(Household, min(ids))  # type: ignore[return-value]
 
 
-def issue_card(engine, household: Household) -> str:  # noqa: ANN001
+def issue_card(engine, household: Household) -> str:
     """Turn door cards on for the household's area and store a card, as printing does."""
     secret = new_secret()
     with Session(engine) as s:
@@ -62,7 +62,7 @@ def issue_card(engine, household: Household) -> str:  # noqa: ANN001
         return card_code(card.id, secret)  # type: ignore[arg-type]
 
 
-def shot(page, name: str) -> None:  # noqa: ANN001
+def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")  # floating labels
@@ -70,14 +70,14 @@ def shot(page, name: str) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def card(live_server, tmp_path_factory: pytest.TempPathFactory) -> tuple[Household, Path]:  # noqa: ANN001
+def card(live_server, tmp_path_factory: pytest.TempPathFactory) -> tuple[Household, Path]:
     household = member_household(live_server.engine, "member1")
     code = issue_card(live_server.engine, household)
     return household, camera_showing(code, tmp_path_factory.mktemp("camera") / "door-card.y4m")
 
 
 @pytest.fixture
-def camera_page(playwright_instance, live_server, card) -> Iterator[object]:  # noqa: ANN001
+def camera_page(playwright_instance, live_server, card) -> Iterator[object]:
     chromium = playwright_instance.chromium.launch(
         executable_path=str(CHROMIUM), headless=True,
         args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
@@ -94,12 +94,12 @@ def camera_page(playwright_instance, live_server, card) -> Iterator[object]:  # 
     assert errors == [], f"uncaught errors in the page: {errors}"
 
 
-def stored_visit(engine, notes: str) -> Visit:  # noqa: ANN001
+def stored_visit(engine, notes: str) -> Visit:
     with Session(engine) as s:
         return s.exec(select(Visit).where(Visit.notes == notes)).one()
 
 
-def test_door_card_scan_in_the_visit_form_with_the_phone_camera(camera_page, live_server, card) -> None:  # noqa: ANN001
+def test_door_card_scan_in_the_visit_form_with_the_phone_camera(camera_page, live_server, card) -> None:
     page, household = camera_page, card[0]
     sign_in(page, "member1")
     page.goto(f"/households/{household.id}/visit")
@@ -130,7 +130,7 @@ def test_door_card_scan_in_the_visit_form_with_the_phone_camera(camera_page, liv
     assert visit.location_source == LocationSource.door_card and visit.verified
 
 
-def test_door_card_scan_on_the_offline_page_is_checked_on_sync(camera_page, live_server, card) -> None:  # noqa: ANN001
+def test_door_card_scan_on_the_offline_page_is_checked_on_sync(camera_page, live_server, card) -> None:
     page, household = camera_page, card[0]
     sign_in(page, "member1")
     wait_until_ready_for_offline(page)
@@ -148,7 +148,7 @@ def test_door_card_scan_on_the_offline_page_is_checked_on_sync(camera_page, live
     assert visit.location_source == LocationSource.door_card and visit.verified
 
 
-def test_door_card_printed_by_a_coordinator(camera_page, live_server, card) -> None:  # noqa: ANN001
+def test_door_card_printed_by_a_coordinator(camera_page, live_server, card) -> None:
     page, household = camera_page, card[0]
     page.goto("/login")
     page.get_by_label("Phone number or username").fill("coord")

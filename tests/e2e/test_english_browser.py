@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
-def chinese_ui_text(page, data: set[str]) -> list[str]:  # noqa: ANN001
+def chinese_ui_text(page, data: set[str]) -> list[str]:
     """Visible text with Chinese characters once the records' own data (names, addresses) is taken out."""
     texts = page.evaluate("""() => {
         const out = [];
@@ -40,7 +40,7 @@ def chinese_ui_text(page, data: set[str]) -> list[str]:  # noqa: ANN001
     return left
 
 
-def demo_data(server) -> set[str]:  # noqa: ANN001
+def demo_data(server) -> set[str]:
     with Session(server.engine) as s:
         data = {u.name for u in s.exec(select(User)).all()}
         for h in s.exec(select(Household)).all():
@@ -48,7 +48,7 @@ def demo_data(server) -> set[str]:  # noqa: ANN001
     return data
 
 
-def test_reconnect_box_is_english_for_an_english_account(page, live_server) -> None:  # noqa: ANN001
+def test_reconnect_box_is_english_for_an_english_account(page, live_server) -> None:
     sign_in(page, "member2")
     assert page.evaluate("document.documentElement.lang") == "en-US"
     popup = page.locator("#popup")
@@ -61,7 +61,7 @@ def test_reconnect_box_is_english_for_an_english_account(page, live_server) -> N
     assert "Connection lost" in text and not CHINESE.search(text), text
 
 
-def test_reconnect_box_is_chinese_for_a_chinese_account(page, live_server) -> None:  # noqa: ANN001
+def test_reconnect_box_is_chinese_for_a_chinese_account(page, live_server) -> None:
     sign_in(page, "member3")
     page.get_by_role("button", name="中文").click()
     page.get_by_text("我的结对户").first.wait_for()
@@ -71,7 +71,7 @@ def test_reconnect_box_is_chinese_for_a_chinese_account(page, live_server) -> No
     expect(page.locator("#popup")).to_contain_text("连接")
 
 
-def test_offline_page_and_banner_follow_the_account_not_their_own_setting(page, live_server) -> None:  # noqa: ANN001
+def test_offline_page_and_banner_follow_the_account_not_their_own_setting(page, live_server) -> None:
     page.goto("/login")
     page.evaluate("localStorage.setItem('doorstep.lang', 'zh')")  # chosen on the offline page earlier
     sign_in(page, "member2")

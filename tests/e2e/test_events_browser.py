@@ -29,7 +29,7 @@ def server(data_dir: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def phone(browser) -> Iterator[object]:  # noqa: ANN001
+def phone(browser) -> Iterator[object]:
     """A 390x844 touch-screen page; console errors are collected on ``page.errors``."""
     context = browser.new_context(**PHONE, locale="en-GB")
     page = context.new_page()
@@ -42,13 +42,13 @@ def phone(browser) -> Iterator[object]:  # noqa: ANN001
         context.close()
 
 
-def shot(page, name: str) -> None:  # noqa: ANN001
+def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.wait_for_timeout(300)  # let Quasar finish its transitions
     page.screenshot(path=str(SCREENSHOTS / f"events-{name}.png"), full_page=True)
 
 
-def test_volunteer_signs_up_on_a_phone(server: str, phone) -> None:  # noqa: ANN001
+def test_volunteer_signs_up_on_a_phone(server: str, phone) -> None:
     page = phone
     with db.session_scope(read_only=True) as session:  # the server has seeded the demo organisation
         coord = account(session, "coord")

@@ -14,13 +14,13 @@ pytestmark = pytest.mark.e2e
 SCREENS = Path("/work/notes/screens/f15-lists")
 
 
-def shot(page, name: str) -> None:  # noqa: ANN001
+def shot(page, name: str) -> None:
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENS / f"{name}.png"))  # the first screen: what a thumb sees without scrolling
 
 
-def sign_in_as(page, login: str) -> None:  # noqa: ANN001
+def sign_in_as(page, login: str) -> None:
     """Sign in and wait to leave the sign-in page (any role; tests.e2e.browser.sign_in waits for a member's list)."""
     page.goto("/login")
     page.get_by_label("Phone number or username").fill(login)
@@ -29,7 +29,7 @@ def sign_in_as(page, login: str) -> None:  # noqa: ANN001
     page.wait_for_url(lambda url: not url.split("?")[0].endswith("/login"), timeout=30_000)
 
 
-def most_overdue_first(server, username: str) -> list[int]:  # noqa: ANN001
+def most_overdue_first(server, username: str) -> list[int]:
     with Session(server.engine) as s:
         member = s.exec(select(User).where(User.username == username)).one()
         rows = s.exec(select(Household).join(Pairing, col(Pairing.household_id) == Household.id)
@@ -39,7 +39,7 @@ def most_overdue_first(server, username: str) -> list[int]:  # noqa: ANN001
     return [h.id for h in [*never, *seen]]
 
 
-def test_member_home_shows_households_in_the_first_screen(page, live_server) -> None:  # noqa: ANN001
+def test_member_home_shows_households_in_the_first_screen(page, live_server) -> None:
     sign_in(page, "member1")
     search = page.get_by_placeholder("Search by name or address")
     search.wait_for()
@@ -49,7 +49,7 @@ def test_member_home_shows_households_in_the_first_screen(page, live_server) -> 
     shot(page, "member-home")
 
 
-def test_offline_page_lists_most_overdue_first_with_days(page, live_server) -> None:  # noqa: ANN001
+def test_offline_page_lists_most_overdue_first_with_days(page, live_server) -> None:
     sign_in(page, "member1")
     wait_until_ready_for_offline(page)
     page.goto("/offline")
@@ -62,14 +62,14 @@ def test_offline_page_lists_most_overdue_first_with_days(page, live_server) -> N
     shot(page, "offline-list")
 
 
-def test_volunteer_home_lists_events_with_own_sign_ups(page, live_server) -> None:  # noqa: ANN001
+def test_volunteer_home_lists_events_with_own_sign_ups(page, live_server) -> None:
     sign_in_as(page, "volunteer1")
     page.get_by_text("Today and coming up").wait_for()
     page.get_by_text("You are signed up").first.wait_for()
     shot(page, "volunteer-home")
 
 
-def test_visit_list_first_page_on_a_phone(page, live_server) -> None:  # noqa: ANN001
+def test_visit_list_first_page_on_a_phone(page, live_server) -> None:
     sign_in_as(page, "coord")
     page.goto("/visits")
     page.get_by_text("visits · page 1").wait_for()

@@ -19,7 +19,7 @@ from tests.photos import photo_bytes
 pytestmark = pytest.mark.e2e
 
 
-def member_households(server, username: str) -> list[Household]:  # noqa: ANN001
+def member_households(server, username: str) -> list[Household]:
     with Session(server.engine) as s:
         member = s.exec(select(User).where(User.username == username)).one()
         ids = s.exec(select(Pairing.household_id).where(Pairing.member_id == member.id,
@@ -27,7 +27,7 @@ def member_households(server, username: str) -> list[Household]:  # noqa: ANN001
         return sorted((s.get(Household, i) for i in ids), key=lambda h: h.id)
 
 
-def counts(server, visit_ids: list[str] | None = None) -> tuple[int, int]:  # noqa: ANN001
+def counts(server, visit_ids: list[str] | None = None) -> tuple[int, int]:
     with Session(server.engine) as s:
         visits = select(func.count(Visit.id))
         photos = select(func.count(Photo.id))
@@ -41,7 +41,7 @@ def jpeg(seed: int) -> dict:
     return {"name": f"photo-{seed}.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(seed, (2400, 1800))}
 
 
-def log_visit(page, household: Household, location: str, notes: str, seeds: list[int]) -> None:  # noqa: ANN001
+def log_visit(page, household: Household, location: str, notes: str, seeds: list[int]) -> None:
     page.get_by_test_id(f"log-{household.id}").click()
     page.locator("#form-card").wait_for()
     page.locator(f"#loc-{location}").check()
@@ -55,12 +55,12 @@ def log_visit(page, household: Household, location: str, notes: str, seeds: list
     page.wait_for_function(f"document.querySelectorAll('#thumbs img').length === {len(seeds)}")
 
 
-def visit_ids_on_phone(page) -> list[str]:  # noqa: ANN001
+def visit_ids_on_phone(page) -> list[str]:
     return page.evaluate("async () => (await DoorstepStore.getAll('visits')).filter(v => v.status !== 'draft')"
                          ".map(v => v.id)")
 
 
-def test_two_offline_visits_sync_exactly_once_even_when_replayed(context, page, live_server) -> None:  # noqa: ANN001
+def test_two_offline_visits_sync_exactly_once_even_when_replayed(context, page, live_server) -> None:
     first, second = member_households(live_server, "member1")[:2]
     context.set_geolocation({"latitude": second.lat + 0.0002, "longitude": second.lng, "accuracy": 12})
     before = counts(live_server)
@@ -93,7 +93,7 @@ def test_two_offline_visits_sync_exactly_once_even_when_replayed(context, page, 
 
     sent: list[dict] = []
 
-    def record(request) -> None:  # noqa: ANN001
+    def record(request) -> None:
         if "/api/v1/visits/" in request.url and request.method == "PUT":
             sent.append({"method": request.method, "url": request.url, "headers": request.headers,
                          "body": request.post_data_buffer or b""})
@@ -133,7 +133,7 @@ def test_two_offline_visits_sync_exactly_once_even_when_replayed(context, page, 
     assert counts(live_server, ids) == (2, 4)
 
 
-def test_rejected_visit_stays_on_the_phone_with_its_reason_and_can_be_exported(context, page, live_server) -> None:  # noqa: ANN001
+def test_rejected_visit_stays_on_the_phone_with_its_reason_and_can_be_exported(context, page, live_server) -> None:
     household = member_households(live_server, "member3")[0]
     sign_in(page, "member3")
     wait_until_ready_for_offline(page)
@@ -177,7 +177,7 @@ def test_rejected_visit_stays_on_the_phone_with_its_reason_and_can_be_exported(c
             s.commit()
 
 
-def test_installable_with_a_controlling_service_worker(persistent_context, live_server) -> None:  # noqa: ANN001
+def test_installable_with_a_controlling_service_worker(persistent_context, live_server) -> None:
     context = persistent_context
     page = context.pages[0] if context.pages else context.new_page()
     sign_in(page, "member2")
@@ -211,7 +211,7 @@ def test_installable_with_a_controlling_service_worker(persistent_context, live_
     screenshot(page, "offline-0-online-zh")
 
 
-def test_sign_out_clears_the_cache_and_revokes_the_token(context, page, live_server) -> None:  # noqa: ANN001
+def test_sign_out_clears_the_cache_and_revokes_the_token(context, page, live_server) -> None:
     sign_in(page, "member4")
     wait_until_ready_for_offline(page)
     token = page.evaluate("JSON.parse(localStorage.getItem('doorstep.token')).token")

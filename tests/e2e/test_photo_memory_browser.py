@@ -27,12 +27,12 @@ def huge_jpeg(side: int = 20000) -> bytes:
     return bytes(data)
 
 
-def _shot(page, name: str) -> None:  # noqa: ANN001
+def _shot(page, name: str) -> None:
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / f"{name}.png"))
 
 
-def test_memory_public_form_refuses_a_huge_image_before_decoding(page) -> None:  # noqa: ANN001
+def test_memory_public_form_refuses_a_huge_image_before_decoding(page) -> None:
     uploads: list[str] = []
     page.on("request", lambda r: uploads.append(r.url) if "/upload/" in r.url else None)
     page.goto("/public/request")
@@ -49,7 +49,7 @@ def test_memory_public_form_refuses_a_huge_image_before_decoding(page) -> None: 
     assert uploads == []
 
 
-def test_memory_offline_page_refuses_a_huge_image_before_decoding(context, page, live_server) -> None:  # noqa: ANN001
+def test_memory_offline_page_refuses_a_huge_image_before_decoding(context, page, live_server) -> None:
     household = member_households(live_server, "member1")[0]
     sign_in(page, "member1")
     wait_until_ready_for_offline(page)

@@ -15,7 +15,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 
 
 @pytest.mark.parametrize(("screen", "size"), [("laptop", LAPTOP), ("phone", PHONE)])
-def test_check_in_qr_code_is_whole_on_screen(browser, live_server, screen: str, size: dict) -> None:  # noqa: ANN001
+def test_check_in_qr_code_is_whole_on_screen(browser, live_server, screen: str, size: dict) -> None:
     with Session(live_server.engine) as session:
         event_id = make_event(session, account(session, "coord"), title="Riverbank clean-up")
     context = browser.new_context(base_url=live_server.url, locale="en-US", **size)

@@ -27,19 +27,19 @@ def live_app(demo: object, data_dir: Path) -> Iterator[str]:
         yield url
 
 
-def shot(page, name: str) -> None:  # noqa: ANN001
+def shot(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")  # a fixed header would otherwise be drawn mid-page
     page.screenshot(path=str(SHOTS / f"requests-{name}.png"), full_page=True)
 
 
-def pick(page, label: str, option: str) -> None:  # noqa: ANN001
+def pick(page, label: str, option: str) -> None:
     """Choose an option of a Quasar select the way a finger does: open it, tap the option."""
     page.get_by_label(label).click()
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def test_resident_reports_coordinator_resolves_resident_rates(live_app: str, browser) -> None:  # noqa: ANN001
+def test_resident_reports_coordinator_resolves_resident_rates(live_app: str, browser) -> None:
     errors: list[str] = []
     resident = browser.new_context(**PHONE)
     page = resident.new_page()

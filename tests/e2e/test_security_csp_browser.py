@@ -21,7 +21,7 @@ PAGES = {
 
 
 def watch(page: Page, problems: list[str]) -> None:
-    def on_console(message) -> None:  # noqa: ANN001
+    def on_console(message) -> None:
         text = message.text
         if message.type == "error" or "Content Security Policy" in text or "Refused to" in text:
             problems.append(f"{page.url}: {text}")

@@ -31,7 +31,7 @@ OVERLAPS = """([selector, b]) => {
 }"""
 
 
-def assert_buttons_reachable(page, labels: tuple[str, ...], notice: str) -> None:  # noqa: ANN001
+def assert_buttons_reachable(page, labels: tuple[str, ...], notice: str) -> None:
     for label in labels:
         button = page.get_by_role("button", name=label)
         for scroll in ("top", "button", "bottom"):
@@ -56,14 +56,14 @@ def assert_buttons_reachable(page, labels: tuple[str, ...], notice: str) -> None
                 assert not page.evaluate(OVERLAPS, [notice, visible]), f"{notice} drawn over {label!r} at {scroll}"
 
 
-def open_visit_form(page, live_server) -> None:  # noqa: ANN001
+def open_visit_form(page, live_server) -> None:
     household = member_households(live_server, "member2")[0]
     sign_in(page, "member2")
     page.goto(f"/households/{household.id}/visit")
     page.get_by_text("Not saved yet.").wait_for()
 
 
-def test_unsent_banner_does_not_cover_save(page, live_server) -> None:  # noqa: ANN001
+def test_unsent_banner_does_not_cover_save(page, live_server) -> None:
     open_visit_form(page, live_server)
     page.wait_for_function("window.DoorstepStore !== undefined")
     page.evaluate("DoorstepStore.put('visits', {id: crypto.randomUUID(), status: 'rejected', photos: []})")
@@ -82,7 +82,7 @@ def test_unsent_banner_does_not_cover_save(page, live_server) -> None:  # noqa: 
     screenshot(page, "unsent-banner-form-top")
 
 
-def test_connection_lost_box_does_not_cover_the_form_buttons(page, live_server) -> None:  # noqa: ANN001
+def test_connection_lost_box_does_not_cover_the_form_buttons(page, live_server) -> None:
     open_visit_form(page, live_server)
     page.wait_for_function("window.socket && window.socket.connected")
     page.evaluate("window.socket.disconnect()")

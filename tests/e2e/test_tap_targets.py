@@ -17,19 +17,19 @@ from tests.photos import photo_bytes
 pytestmark = pytest.mark.e2e
 
 
-def _household_of(server, username: str) -> int:  # noqa: ANN001
+def _household_of(server, username: str) -> int:
     with Session(server.engine) as s:
         member = s.exec(select(User).where(User.username == username)).one()
         return s.exec(select(Pairing.household_id).where(Pairing.member_id == member.id,
                                                          col(Pairing.ended_at).is_(None))).first()
 
 
-def _event(server) -> int:  # noqa: ANN001
+def _event(server) -> int:
     with Session(server.engine) as s:
         return make_event(s, account(s, "coord"), title="Riverbank clean-up", roles=[("Litter picking", 4)])
 
 
-def _offenders_on(page, paths: list[str], name: str, ready: str = "body") -> dict[str, list[str]]:  # noqa: ANN001
+def _offenders_on(page, paths: list[str], name: str, ready: str = "body") -> dict[str, list[str]]:
     found = {}
     for i, path in enumerate(paths):
         page.goto(path)
@@ -45,7 +45,7 @@ def _offenders_on(page, paths: list[str], name: str, ready: str = "body") -> dic
     return found
 
 
-def _with_photo_offenders(page, household: int) -> dict[str, list[str]]:  # noqa: ANN001
+def _with_photo_offenders(page, household: int) -> dict[str, list[str]]:
     """The photo remove buttons, which only exist once a photo is picked: visit form and offline page."""
     photo = {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(1, (1200, 900))}
     found = {}
@@ -75,7 +75,7 @@ def _report(found: dict[str, list[str]]) -> str:
         f"{path}: {item}" for path, items in found.items() for item in items)
 
 
-def test_tap_targets_on_member_pages(page, live_server) -> None:  # noqa: ANN001
+def test_tap_targets_on_member_pages(page, live_server) -> None:
     household = _household_of(live_server, "member5")
     event = _event(live_server)
     sign_in(page, "member5")
@@ -94,19 +94,19 @@ def test_tap_targets_on_member_pages(page, live_server) -> None:  # noqa: ANN001
     assert not found, _report(found)
 
 
-def test_tap_targets_on_volunteer_pages(page, live_server) -> None:  # noqa: ANN001
+def test_tap_targets_on_volunteer_pages(page, live_server) -> None:
     event = _event(live_server)
     sign_in(page, "volunteer2", until=None)
     found = _offenders_on(page, ["/", "/events", f"/events/{event}", "/me/activities", "/profile"], "volunteer")
     assert not found, _report(found)
 
 
-def test_tap_targets_on_resident_pages(page, live_server) -> None:  # noqa: ANN001
+def test_tap_targets_on_resident_pages(page, live_server) -> None:
     found = _offenders_on(page, ["/login", "/register", "/public/request", "/public/board"], "resident")
     assert not found, _report(found)
 
 
-def test_tap_targets_on_coordinator_map_and_visit_list(page, live_server) -> None:  # noqa: ANN001
+def test_tap_targets_on_coordinator_map_and_visit_list(page, live_server) -> None:
     sign_in(page, "coord", until=None)
     found = _offenders_on(page, ["/map"], "coordinator-map", ready=".leaflet-control-zoom-in")
     found |= _offenders_on(page, ["/visits"], "coordinator-visits")

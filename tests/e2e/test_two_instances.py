@@ -28,13 +28,13 @@ def shared_database() -> Iterator[str]:
         admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         pytest.skip(f"PostgreSQL not reachable at {PG_SERVER}: {exc}")
     try:
         import redis
 
         redis.Redis.from_url(REDIS_URL).ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
     name = f"doorstep_two_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:

@@ -29,7 +29,7 @@ TAP_SAVE = ("[...document.querySelectorAll('button')]"
             ".find((b) => b.innerText.toLowerCase().includes('save visit')).click()")
 
 
-def stored_visit(server, visit_id: str) -> Visit | None:  # noqa: ANN001
+def stored_visit(server, visit_id: str) -> Visit | None:
     with Session(server.engine) as s:
         return s.get(Visit, visit_id)
 
@@ -39,12 +39,12 @@ class SlowLink:
     at that moment hear nothing more from the server (a tap reaches it, its answer never comes
     back), as on a weak signal. Sockets opened later (the reloaded page) work normally."""
 
-    def __init__(self, page) -> None:  # noqa: ANN001
+    def __init__(self, page) -> None:
         self.open: list = []
         self.held: set[int] = set()
         page.route_web_socket(re.compile(r".*/_nicegui_ws/.*"), self.connect)
 
-    def connect(self, ws) -> None:  # noqa: ANN001
+    def connect(self, ws) -> None:
         server = ws.connect_to_server()
         self.open.append(ws)
         server.on_message(lambda message: None if id(ws) in self.held else ws.send(message))
@@ -53,7 +53,7 @@ class SlowLink:
         self.held = {id(ws) for ws in self.open}
 
 
-def reload(page) -> None:  # noqa: ANN001
+def reload(page) -> None:
     """What the browser's reload button does, even while the page itself is navigating (after a save)."""
     with contextlib.suppress(PlaywrightError):  # the page navigated away at that moment: its context is gone
         page.evaluate("location.reload()")
@@ -62,7 +62,7 @@ def reload(page) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize("delay_ms", DELAYS_MS)
 def test_reload_during_save_lands_on_one_clear_state_and_the_next_edit_is_stored(
-        page, live_server, delay_ms: int) -> None:  # noqa: ANN001
+        page, live_server, delay_ms: int) -> None:
     household = member_households(live_server, "member1")[DELAYS_MS.index(delay_ms)]
     sign_in(page, "member1")
     link = SlowLink(page)

@@ -29,13 +29,13 @@ def live_app(demo: object, data_dir: Path) -> Iterator[str]:
         yield url
 
 
-def shot(page, name: str) -> None:  # noqa: ANN001
+def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")  # a fixed header would otherwise be drawn mid-page
     page.screenshot(path=str(SHOTS / f"review-{name}.png"), full_page=True)
 
 
-def sign_in(page, base: str, login: str) -> None:  # noqa: ANN001
+def sign_in(page, base: str, login: str) -> None:
     page.goto(f"{base}/login")
     page.get_by_label("Phone number or username").fill(login)
     page.get_by_label("Password").fill("doorstep-demo")
@@ -43,7 +43,7 @@ def sign_in(page, base: str, login: str) -> None:  # noqa: ANN001
     page.wait_for_url(f"{base}/", timeout=30_000)
 
 
-def test_review_member_logs_late_visit_coordinator_asks_member_answers(live_app: str, browser) -> None:  # noqa: ANN001
+def test_review_member_logs_late_visit_coordinator_asks_member_answers(live_app: str, browser) -> None:
     errors: list[str] = []
     member_ctx, coord_ctx = browser.new_context(**CONTEXT), browser.new_context(**CONTEXT)
     member, coord = member_ctx.new_page(), coord_ctx.new_page()

@@ -24,7 +24,7 @@ def test_glossary_has_each_concept_once() -> None:
 
 
 @pytest.mark.parametrize("term", terms(), ids=lambda t: t.en)
-def test_glossary_term_is_translated_one_way(term) -> None:  # noqa: ANN001
+def test_glossary_term_is_translated_one_way(term) -> None:
     texts = ALL + [Translation("static/offline.html", "", text) for text in offline_html_chinese()]
     other_words = [f"{t.where}: {t.en!r} -> {t.zh!r}" for t in texts if t.en == term.en and term.zh not in t.zh]
     forbidden = [f"{t.where}: {t.zh!r} uses {word!r}" for t in texts for word in term.forbidden if word in t.zh]

@@ -39,7 +39,7 @@ async def test_member_menu_leads_to_the_offline_page(user: TestUser, demo: Sessi
     assert any(getattr(a, "props", {}).get("href") == "/offline" for a in _ancestors(link))
 
 
-def _ancestors(element):  # noqa: ANN001, ANN202
+def _ancestors(element):
     while element is not None:
         yield element
         element = element.parent_slot.parent if element.parent_slot else None

@@ -26,7 +26,7 @@ def add_visits(session: Session, household: Household, member_id: int, n: int, s
     session.commit()
 
 
-def all_pages(session: Session, actor, filters: VisitFilters, size: int) -> list[list[str]]:  # noqa: ANN001
+def all_pages(session: Session, actor, filters: VisitFilters, size: int) -> list[list[str]]:
     pages, after = [], None
     while True:
         page = visit_page(session, actor, filters, after=after, size=size)

@@ -34,7 +34,7 @@ def fake_sms(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAliyunSms]:
 class Mailbox:
     messages: list = field(default_factory=list)
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802 - aiosmtpd's hook
+    async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(envelope)
         return "250 Message accepted for delivery"
 

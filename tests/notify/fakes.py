@@ -51,7 +51,7 @@ def _serve_json(answer: Callable[[BaseHTTPRequestHandler], tuple[int, dict]]) ->
     """An HTTP server on a free local port that answers each POST with ``answer(request)`` as JSON."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             status, body = answer(self)
             data = json.dumps(body).encode()
             self.send_response(status)

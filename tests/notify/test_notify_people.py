@@ -132,7 +132,7 @@ def test_notif_coordinator_daily_digest_by_email_composable_and_not_in_quiet_hou
             with session_scope() as s:
                 digests.queue_digests(s, now)
     finally:
-        digests._SECTIONS["coordinator_daily"].pop("callbacks_due")  # noqa: SLF001
+        digests._SECTIONS["coordinator_daily"].pop("callbacks_due")
     send_all(now)
     assert len(smtp_server.messages) == 1
     mail = smtp_server.messages[0]

@@ -10,7 +10,7 @@ from core.db import session_scope
 from models import Channel, OutboxStatus
 from services.notify import outbox as outbox_rows
 from services.notify.policy import next_retry
-from services.notify.providers import provider_for
+from services.notify.providers.choice import provider_for
 from services.notify.retention import anonymise_outbox
 from services.notify.sender import _delivery
 from services.notify.templates import render, sms_length

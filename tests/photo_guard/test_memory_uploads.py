@@ -59,7 +59,7 @@ async def test_memory_members_uploads_are_not_counted_as_anonymous(user: TestUse
 
 
 async def test_memory_public_form_repost_of_the_same_photo_is_not_decoded_again(
-        user: TestUser, demo: Session, monkeypatch) -> None:  # noqa: ANN001
+        user: TestUser, demo: Session, monkeypatch) -> None:
     decoding.RECENT.clear()
     calls: list[int] = []
     real = services.visits.process_photo

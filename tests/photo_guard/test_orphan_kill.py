@@ -27,7 +27,7 @@ from tests.security_fixtures import member_household
 pytestmark = pytest.mark.e2e  # starts the real app twice
 
 
-def _wait_for(condition, seconds: float = 60) -> bool:  # noqa: ANN001
+def _wait_for(condition, seconds: float = 60) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():

@@ -63,7 +63,7 @@ def _member_work(member: User, homes: list[Household], seed: int, errors: list[B
                         s.delete(victim)
                         s.flush()
                         refresh_household_clock(s, victim.household_id)
-    except BaseException as exc:  # noqa: BLE001 - reported by the test
+    except BaseException as exc:
         errors.append(exc)
 
 
@@ -80,10 +80,10 @@ def _reviewer_work(coord: User, stop: threading.Event, errors: list[BaseExceptio
                     try:
                         review_visit(s, coord, vid, state, "" if state == ReviewState.approved else "checked")
                         done.append(state)
-                    except Exception:  # noqa: BLE001 - deleted meanwhile, or already in that state
+                    except Exception:
                         s.rollback()
             stop.wait(0.01)
-    except BaseException as exc:  # noqa: BLE001
+    except BaseException as exc:
         errors.append(exc)
 
 
@@ -101,7 +101,7 @@ def _mover_work(stop: threading.Event, errors: list[BaseException]) -> None:
                     s.add(home)
             if stop.wait(0.05):
                 return
-    except BaseException as exc:  # noqa: BLE001
+    except BaseException as exc:
         errors.append(exc)
 
 
@@ -138,7 +138,7 @@ def test_rollups_exact_after_concurrent_writes_edits_deletes_reviews_and_moves(d
     assert found.none, found.examples
 
 
-def test_rollups_check_reports_drift_and_rebuild_repairs_it(demo: Session, capsys) -> None:  # noqa: ANN001
+def test_rollups_check_reports_drift_and_rebuild_repairs_it(demo: Session, capsys) -> None:
     assert cli.run_command(cli.parse(["rollups", "--check"])) == cli.EXIT_OK
     assert "no drift" in capsys.readouterr().out
     with db.get_engine().begin() as conn:  # a write behind the app's back

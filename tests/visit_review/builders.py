@@ -64,6 +64,6 @@ def late_visit(member: User, home: Household, days: int = 12) -> Visit:
     return store(member, visit_input(home, "verified", when=now - timedelta(days=days)), now=now)
 
 
-def fresh(session: Session, model: type, key: object):  # noqa: ANN201 - the row
+def fresh(session: Session, model: type, key: object):
     session.rollback()  # end the snapshot: see what the code under test committed
     return session.get(model, key)

@@ -110,7 +110,7 @@ def test_review_future_or_before_registration_is_refused(demo: Session) -> None:
         store(member, visit_input(home, when=utcnow() - timedelta(days=9)))
 
 
-async def test_review_api_refuses_a_visit_before_registration_with_422(user, demo: Session) -> None:  # noqa: ANN001
+async def test_review_api_refuses_a_visit_before_registration_with_422(user, demo: Session) -> None:
     member = account(demo, "member1")
     home = homes_of(demo, member)[0]
     with session_scope() as s:
@@ -129,7 +129,7 @@ async def test_review_api_refuses_a_visit_before_registration_with_422(user, dem
     assert response.status_code == 422 and "future" in response.json()["detail"]
 
 
-async def test_review_offline_sync_keeps_the_queue_time_for_late_entry(user, demo: Session) -> None:  # noqa: ANN001
+async def test_review_offline_sync_keeps_the_queue_time_for_late_entry(user, demo: Session) -> None:
     member = account(demo, "member1")
     home = homes_of(demo, member)[0]
     with session_scope() as s:

@@ -30,7 +30,7 @@ from tests.visit_review.builders import (
 )
 
 
-def review(actor, visit_id: str, state: ReviewState, comment: str = "") -> Visit:  # noqa: ANN001
+def review(actor, visit_id: str, state: ReviewState, comment: str = "") -> Visit:
     with session_scope() as s:
         review_visit(s, actor, visit_id, state, comment)
     with session_scope(read_only=True) as s:

@@ -5,7 +5,7 @@ Adding an SMS provider (e.g. Tencent Cloud SMS) takes one module here: a class w
 5xx, throttling, network) or ``PermanentFailure`` (bad number, missing template), and
 ``find_sent(delivery) -> reference or None`` that asks the provider whether a message with this
 delivery's ``external_id`` already went out (None where the provider cannot tell). Then add its
-name to ``sms_provider()`` below. docs/DEPLOY.md walks through it.
+name to ``sms_provider()`` in choice.py. docs/DEPLOY.md walks through it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from core.config import get_settings
 from models import Channel
 
 
@@ -56,29 +55,3 @@ class Provider(Protocol):
 
     def find_sent(self, delivery: Delivery) -> str | None:
         """The provider's id if it already has this message, None if not (or it cannot tell)."""
-
-
-def sms_provider() -> Provider:
-    name = get_settings().sms_provider
-    if name == "aliyun":
-        from services.notify.providers.aliyun_sms import AliyunSms
-
-        return AliyunSms()
-    from services.notify.providers.log import LogSms
-
-    return LogSms()
-
-
-def provider_for(channel: Channel) -> Provider | None:
-    """The configured provider of a channel, or None when the channel is not set up."""
-    if channel == Channel.sms:
-        return sms_provider()
-    if channel == Channel.email:
-        if not get_settings().smtp_host:
-            return None
-        from services.notify.providers.smtp_email import SmtpEmail
-
-        return SmtpEmail()
-    from services.notify.providers.apprise_bot import AppriseBot
-
-    return AppriseBot()

@@ -1,0 +1,76 @@
+"""A submitted visit: its fields and the checks every save and correction applies to them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from core.config import get_settings
+from core.i18n import N_, format_date
+from models import Household, LocationSource
+from services.errors import InvalidInput
+
+MAX_TEXT = 4000
+
+
+class VisitInput(BaseModel):
+    id: str
+    household_id: int
+    visited_at: datetime | None = None  # aware; None means now
+    lat: float | None = None
+    lng: float | None = None
+    accuracy_m: float | None = None
+    location_source: LocationSource = LocationSource.none
+    notes: str = ""
+    needs_raised: str = ""
+    help_given: str = ""
+    photo_consent: bool = False
+    door_card_code: str | None = None  # what "Scan door card" read; checked, never stored
+    queued_at: datetime | None = None  # aware; when the offline page queued it on the phone
+
+
+def check_visit_input(data: VisitInput, household: Household, photo_count: int, now: datetime) -> VisitInput:
+    """The submitted visit validated and normalised (time, location by its source); InvalidInput if wrong."""
+    try:
+        uuid.UUID(data.id)
+    except ValueError as exc:
+        raise InvalidInput(N_("The visit id is not valid.")) from exc
+    visited_at = data.visited_at or now
+    if visited_at > now + timedelta(minutes=10):
+        raise InvalidInput(N_("The visit time is in the future."))
+    if visited_at < now - timedelta(days=366):
+        raise InvalidInput(N_("The visit time is more than a year ago."))
+    tz = ZoneInfo(get_settings().time_zone)
+    registered = household.created_at
+    if registered is not None and visited_at.astimezone(tz).date() < registered.astimezone(tz).date():
+        raise InvalidInput(N_("The visit time is before the household was registered ({date})."),
+                           date=format_date(household.created_at, get_settings().time_zone))
+    if any(len(text) > MAX_TEXT for text in (data.notes, data.needs_raised, data.help_given)):
+        raise InvalidInput(N_("A text field is longer than {n} characters."), n=MAX_TEXT)
+    if photo_count and not data.photo_consent:
+        raise InvalidInput(N_("Photos need the resident's consent. Tick consent or remove the photos."))
+    if photo_count > get_settings().max_photos_per_visit:
+        raise InvalidInput(N_("At most {n} photos per visit."), n=get_settings().max_photos_per_visit)
+    lat, lng, accuracy = _location(data, household)
+    # A phone's clock is its own: the queue time is kept between the visit and the arrival.
+    queued = min(max(data.queued_at, visited_at), now) if data.queued_at else None
+    return data.model_copy(update={"visited_at": visited_at, "lat": lat, "lng": lng, "accuracy_m": accuracy,
+                                   "queued_at": queued})
+
+
+def _location(data: VisitInput, household: Household) -> tuple[float | None, float | None, float | None]:
+    """Latitude, longitude and accuracy as the location's source says; InvalidInput if they cannot be."""
+    source, lat, lng = data.location_source, data.lat, data.lng
+    if source == LocationSource.address:
+        lat, lng = household.lat, household.lng
+        if lat is None:
+            raise InvalidInput(N_("This household has no registered location. Drop a pin instead."))
+    if source in (LocationSource.gps, LocationSource.pin):
+        if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise InvalidInput(N_("The location is missing or out of range."))
+    if source == LocationSource.none:
+        lat = lng = None
+    return lat, lng, data.accuracy_m if source == LocationSource.gps else None
