@@ -363,7 +363,7 @@ def test_notices_are_private(demo: Session) -> None:
     assert demo.exec(select(func.count(Notice.id))).one() == 1
 
 
-BAD_TITLE = "Coats\rX-INJECTED:1\x00\x1b"
+BAD_TITLE = "Coats\rX-INJECTED:1\x1b"  # no NUL: PostgreSQL cannot store one, and the form refuses it anyway
 
 
 def test_event_titles_with_control_characters_are_refused(demo: Session) -> None:
