@@ -54,6 +54,10 @@ async def test_visit_recorded_on_one_instance_is_read_on_the_other(
               "NICEGUI_REDIS_KEY_PREFIX": f"doorstep-test-{uuid.uuid4().hex[:8]}:",
               "DOORSTEP_SECRET_KEY": "shared-secret-for-both-instances"}
     errors: list[str] = []
+    # Photos are shared too, as with DOORSTEP_PHOTO_BACKEND=s3 in production (the demo visits have photos).
+    (tmp_path / "one" / "photos").mkdir(parents=True)
+    (tmp_path / "two").mkdir()
+    (tmp_path / "two" / "photos").symlink_to(tmp_path / "one" / "photos")
     with running_app(tmp_path / "one", **shared) as one, running_app(tmp_path / "two", DOORSTEP_DEMO="0",
                                                                        **shared) as two:
         member = await async_browser.new_context(**PHONE, locale="en-GB", permissions=["geolocation"])
