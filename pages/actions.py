@@ -12,9 +12,11 @@ data; the page translates when it renders.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from nicegui import app, run
@@ -41,6 +43,15 @@ class Outcome(Generic[T]):
         return self.ok
 
 
+async def in_worker(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` on NiceGUI's thread pool. Unlike ``run.io_bound``, a page closed meanwhile cancels
+    the caller (CancelledError) instead of handing it None as if it were the result."""
+    try:
+        return await asyncio.get_running_loop().run_in_executor(run.thread_pool, partial(fn, *args))
+    except RuntimeError as exc:  # the pool is shut down: the app is stopping
+        raise asyncio.CancelledError from exc
+
+
 def _read_user(data: dict[str, Any], now: float) -> User | None:
     with session_scope(read_only=True) as session:
         return auth.session_user_from(session, data, now)
@@ -53,7 +64,7 @@ async def page_user(roles: frozenset[Role] = ALL_ROLES) -> User | None:
     click, not only at its next page load.
     """
     now = auth.now_ts()
-    user = await run.io_bound(_read_user, dict(app.storage.user), now)
+    user = await in_worker(_read_user, dict(app.storage.user), now)
     if user is not None:
         record_use(now)
     return admit(user, roles)
@@ -71,7 +82,7 @@ def _change(call: Callable[..., T], actor: User, args: tuple[Any, ...], kwargs: 
 
 async def load(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``call(session, *args, **kwargs)`` in a read-only session, off the event loop."""
-    return await run.io_bound(_read, call, args, kwargs)
+    return await in_worker(_read, call, args, kwargs)
 
 
 async def perform(call: Callable[..., T], *args: Any, roles: frozenset[Role] = ALL_ROLES, done: str | None = None,
@@ -87,7 +98,7 @@ async def perform(call: Callable[..., T], *args: Any, roles: frozenset[Role] = A
     if actor is None:
         return Outcome(False)
     try:
-        value = await run.io_bound(_change, call, actor, args, kwargs)
+        value = await in_worker(_change, call, actor, args, kwargs)
     except ServiceError as exc:
         (on_error or notify_error)(exc)
         return Outcome(False)
