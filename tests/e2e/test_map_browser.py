@@ -35,7 +35,7 @@ async def test_map_and_coverage_on_phone_and_desktop(async_browser: Browser, tmp
             # red markers too: hide that layer first.)
             loads = await page.evaluate("window.doorstepMapLoads")
             await page.get_by_text("Open requests", exact=True).click()
-            await page.wait_for_function(f"window.doorstepMapLoads > {loads}", timeout=10000)
+            await page.wait_for_function(f"window.doorstepMapLoads > {loads}", timeout=30000)
             marker = page.locator("path.leaflet-interactive[fill='#c62828']").last
             await marker.click(force=True)
             popup = page.locator(".leaflet-popup-content")
@@ -49,7 +49,7 @@ async def test_map_and_coverage_on_phone_and_desktop(async_browser: Browser, tmp
             loads = await page.evaluate("window.doorstepMapLoads")
             await page.get_by_text("Filters", exact=True).click()
             await page.get_by_text("Verified visits only").click()
-            await page.wait_for_function(f"window.doorstepMapLoads > {loads}", timeout=10000)
+            await page.wait_for_function(f"window.doorstepMapLoads > {loads}", timeout=30000)
             await page.screenshot(path=screenshot_path(f"map-3-{name}-filters"))
 
             await page.goto(base + "/coverage")
