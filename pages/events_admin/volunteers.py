@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nicegui import ui
+from sqlmodel import Session
 
-from core.db import session_scope
 from core.i18n import _
-from models import Area
+from models import Area, User
+from pages.actions import load, page_user, perform
 from pages.frame import frame
-from pages.messages import notify_error, notify_ok
-from pages.session import require_user
-from services.errors import ServiceError
 from services.policy import MANAGERS
 from services.volunteers import Applicant, decide_volunteer, intake_settings, pending_volunteers, set_auto_approve
 
 
-def _applicant_card(a: Applicant, decide: Callable[[int, bool], None]) -> None:
+def _applicant_card(a: Applicant, decide: Callable[[int, bool], object]) -> None:
     """One applicant: name, phone and area, skills and availability, approve or decline."""
     with ui.card().classes("ds-card").props("flat bordered").mark(f"applicant-{a.user.id}"):
         ui.label(a.user.name).classes("font-medium")
@@ -33,7 +31,7 @@ def _applicant_card(a: Applicant, decide: Callable[[int, bool], None]) -> None:
                 "flat color=negative")
 
 
-def _intake_switches(intake: list[tuple[Area, bool]], toggle: Callable[[int, bool], None]) -> None:
+def _intake_switches(intake: list[tuple[Area, bool]], toggle: Callable[[int, bool], object]) -> None:
     """One switch per area: registrations there are accepted without a coordinator's approval."""
     with ui.card().classes("ds-card").props("flat bordered"):
         for area, on in intake:
@@ -41,21 +39,23 @@ def _intake_switches(intake: list[tuple[Area, bool]], toggle: Callable[[int, boo
                 f"auto-approve-{area.id}")
 
 
+def intake_view(session: Session, actor: User) -> tuple[list[Applicant], list[tuple[Area, bool]]]:
+    return pending_volunteers(session, actor), intake_settings(session, actor)
+
+
 @ui.page("/admin/volunteers")
-def volunteers_page() -> None:
-    user = require_user(*MANAGERS)
+async def volunteers_page() -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
     with frame(_("Volunteers"), user):
         body = ui.column().classes("w-full items-center gap-2")
 
-    def refresh() -> None:
-        actor = require_user(*MANAGERS)
+    async def refresh() -> None:
+        actor = await page_user(MANAGERS)
         if actor is None:
             return
-        with session_scope(read_only=True) as session:
-            applicants = pending_volunteers(session, actor)
-            intake = intake_settings(session, actor)
+        applicants, intake = await load(intake_view, actor)
         body.clear()
         with body:
             ui.label(_("Waiting for approval")).classes("text-lg font-medium ds-card")
@@ -66,26 +66,13 @@ def volunteers_page() -> None:
             ui.label(_("Accept registrations without approval")).classes("text-lg font-medium ds-card")
             _intake_switches(intake, toggle)
 
-    def decide(user_id: int, approve: bool) -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                decide_volunteer(session, actor, user_id, approve)
-        except ServiceError as exc:
-            notify_error(exc)
-        notify_ok(_("Approved.") if approve else _("Declined; their data was removed."))
-        refresh()
+    async def decide(user_id: int, approve: bool) -> None:
+        # Reported done only when it was: a refused decision shows its reason and nothing else.
+        await perform(decide_volunteer, user_id, approve, roles=MANAGERS, refresh=refresh,
+                      done=_("Approved.") if approve else _("Declined; their data was removed."))
 
-    def toggle(area_id: int, on: bool) -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                set_auto_approve(session, actor, area_id, on)
-        except ServiceError as exc:
-            notify_error(exc)
+    async def toggle(area_id: int, on: bool) -> None:
+        if not await perform(set_auto_approve, area_id, on, roles=MANAGERS):
+            await refresh()  # the switch goes back to what is stored
 
-    refresh()
+    await refresh()
