@@ -17,6 +17,7 @@ from core.db import session_scope
 from core.i18n import _, format_date, to_local
 from models import Attendance, Event, EventStatus, Notice, Signup, SignupStatus, User
 from models.common import utcnow
+from pages.actions import perform
 from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error, notify_ok
 from pages.session import require_user
@@ -358,18 +359,11 @@ class EventView:
         with ui.dialog() as dialog, ui.card():
             ui.label(message).mark("cutoff-message")
 
-            def tell() -> None:
-                actor = require_user()
-                if actor is None:
-                    return
-                try:
-                    with session_scope() as session:
-                        report_late_cancellation(session, actor, signup_id)
-                except ServiceError as exc:
-                    notify_error(exc)
-                dialog.close()
-                notify_ok(_("The coordinator has been told."))
-                self.render()
+            async def tell() -> None:
+                # "Told" only when the report was stored; a refusal shows its reason instead.
+                if await perform(report_late_cancellation, signup_id, done=_("The coordinator has been told.")):
+                    dialog.close()
+                    self.render()
 
             with ui.row().classes("w-full justify-end"):
                 ui.button(_("Close"), on_click=dialog.close).props("flat")
