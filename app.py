@@ -29,7 +29,7 @@ def serve() -> None:
     settings = get_settings()
     upgrade_schema()
     if settings.demo:
-        from services.demo import seed_demo
+        from services.demo.organisation import seed_demo
 
         with session_scope() as session:
             accounts = seed_demo(session)
@@ -50,7 +50,7 @@ def serve() -> None:
     from pages.pwa import install_pwa
     from pages.theme import install_theme
     from services.registries import assemble
-    from services.scheduler import scheduler_loop, sweep_at_start_in_background
+    from services.schedule.loop import scheduler_loop, sweep_at_start_in_background
 
     assemble()  # map layers, residents' data providers, retention rules
     api.register(app)
@@ -64,7 +64,7 @@ def serve() -> None:
     app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url, https=settings.cookie_secure)
     app.add_static_files("/static", STATIC_DIR)  # stable URLs (service worker, manifest icons)
     app.add_static_files(assets_mount(), STATIC_DIR, max_cache_age=ONE_YEAR)  # versioned, cached for a year
-    # Photo files a crash left between landing and commit (services/photo_guard/orphans.py).
+    # Photo files a crash left between landing and commit (services/photos/guard/orphans.py).
     app.on_startup(lambda: background_tasks.create(sweep_at_start_in_background(), name="orphan sweep"))
     if settings.scheduled_jobs:
         app.on_startup(lambda: background_tasks.create(scheduler_loop(), name="scheduled jobs"))

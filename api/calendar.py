@@ -7,10 +7,10 @@ from fastapi.responses import Response
 from nicegui import app, run
 
 from core.db import session_scope
-from services.auth import session_user_from
-from services.calendar import event_ics, personal_feed
+from services.accounts.auth import session_user_from
 from services.errors import NotFound
-from services.events import get_event
+from services.events.calendar import event_ics, personal_feed
+from services.events.catalogue import get_event
 
 router = APIRouter()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from api.photo_files import serve_photo
-from services.commitments import get_commitment_photo
+from services.year.commitments import get_commitment_photo
 
 router = APIRouter()
 

@@ -20,12 +20,12 @@ from core.db import session_scope
 from core.i18n import current_language, translate
 from models import User
 from services import audit
-from services.auth import session_user_from
+from services.accounts.auth import session_user_from
 from services.errors import Forbidden, Throttled
 from services.exports import check_may_export, coverage_rows, household_rows, visit_geojson, visit_rows
-from services.map_data import MapFilters
-from services.org_time import org_today
-from services.rate_limit import EXPORTS
+from services.map.data import MapFilters
+from services.org.clock import org_today
+from services.rate_limits.counting import EXPORTS
 from services.spreadsheets.writer import Sheet, csv_chunks, file_chunks, xlsx_temp_file
 
 router = APIRouter()

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from fastapi import HTTPException, Request
 
 from core.config import get_settings
-from services.coords import gcj02_to_wgs84
-from services.map_data import BBox, MapFilters
+from services.map.coords import gcj02_to_wgs84
+from services.map.data import BBox, MapFilters
 
 
 def _int(value: str | None, name: str) -> int | None:

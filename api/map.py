@@ -8,9 +8,9 @@ from nicegui import app, run
 
 from api.filters import bbox_from_request, filters_from_request
 from core.db import session_scope
-from services.auth import session_user_from
-from services.map_data import BBox, MapFilters, build_map_payload
-from services.tiles import tile_config
+from services.accounts.auth import session_user_from
+from services.map.data import BBox, MapFilters, build_map_payload
+from services.map.tiles import tile_config
 
 router = APIRouter()
 

@@ -15,9 +15,9 @@ from sqlmodel import Session
 
 from core.db import session_scope
 from models import User
-from services.auth import session_user_from
+from services.accounts.auth import session_user_from
 from services.errors import NotFound
-from services.photo_store import get_photo_store
+from services.photos.store import get_photo_store
 
 NO_STORE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from api.photo_files import serve_photo
-from services.visits import get_photo
+from services.visits.records import get_photo
 
 router = APIRouter()
 

@@ -15,7 +15,7 @@ import re
 from api.body_limit import ASGIApp, Receive, Scope, Send
 from core.i18n import match_language, translate
 from services.errors import Throttled
-from services.rate_limit import (
+from services.rate_limits.counting import (
     API_CALLS,
     PUBLIC_PAGES,
     PUBLIC_UPLOADS_PER_ADDRESS,

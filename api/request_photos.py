@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from api.photo_files import serve_photo
-from services.requests import get_request_photo
+from services.requests.tracking import get_request_photo
 
 router = APIRouter()
 

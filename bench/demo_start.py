@@ -55,7 +55,7 @@ def seeding_cpu_seconds(month: bool) -> float:
     """CPU seconds (this process only, so other work on the machine hardly moves it) of seeding the demo."""
     from core import config, db
     from core.db import session_scope, upgrade_schema
-    from services.demo import seed_demo
+    from services.demo.organisation import seed_demo
 
     with tempfile.TemporaryDirectory(prefix="doorstep-seed-") as tmp:
         os.environ["DOORSTEP_DATA_DIR"] = tmp

@@ -81,10 +81,10 @@ def seed(members: int) -> None:
     """
     from sqlmodel import select
 
-    import services.users as users
+    import services.accounts.users as users
     from core.db import session_scope, upgrade_schema
     from models import Area, GeocodeStatus, Household, Pairing, Role
-    from services.demo import seed_demo
+    from services.demo.organisation import seed_demo
 
     upgrade_schema()
     hashed = users.hash_password(PASSWORD)

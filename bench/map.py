@@ -41,7 +41,7 @@ from sqlmodel import Session, select
 from core import config, db
 from models import Area, Household, HouseholdNeed, Pairing, Photo, Role, User, Visit
 from models.common import utcnow
-from services.passwords import hash_password
+from services.accounts.passwords import hash_password
 
 HOUSEHOLDS, VISITS, COMMUNITIES, GRIDS_PER_COMMUNITY, MEMBERS_PER_GRID = 20_000, 100_000, 10, 5, 4
 CENTRE = (30.65, 104.07)  # Chengdu
@@ -61,8 +61,8 @@ def cpu_model() -> str:
 
 def generate(url: str, seed: int = 11, scale: int = 1, households: int | None = None) -> dict:
     """Schema by Alembic, organisation and accounts by the services, the bulk by executemany."""
-    from services.setup import create_organisation
-    from services.users import UserForm, create_user
+    from services.accounts.users import UserForm, create_user
+    from services.org.setup import create_organisation
 
     # --scale 10: 1,000,000 visits over 100,000 households (issue 17), unless told otherwise
     households_n, visits_n = households or HOUSEHOLDS * max(1, scale // 2), VISITS * scale
@@ -206,15 +206,15 @@ def timed(fn, runs: int) -> tuple[float, object]:
 
 
 def measure_services(url: str, runs: int, scale: int = 1) -> dict:
-    from services import map_data
-    from services.coverage import (
+    from services.households.coverage import (
         coverage_by_area,
         coverage_summary,
         overdue_by_member,
         overdue_households,
         visits_per_member_month,
     )
-    from services.map_data import MapFilters, build_map_payload
+    from services.map import data as map_data
+    from services.map.data import MapFilters, build_map_payload
 
     engine = db.make_engine(url).execution_options(doorstep_read_only=True)
     street = densest_street_view(url)
@@ -284,8 +284,8 @@ async def sign_in_browser(page, base: str, login: str) -> None:
 
 def measure_lists(session: Session, coord: User, runs: int) -> dict:
     """The coordinator's visit list and household list as they page today (LIMIT/OFFSET)."""
-    from services.households import list_households
-    from services.visits import list_visits
+    from services.households.records import list_households
+    from services.visits.records import list_visits
 
     return {"visit list, first page (50)": timed(lambda: list_visits(session, coord, limit=50), runs)[0],
             "visit list, page 200 (offset 10,000)": timed(lambda: list_visits(session, coord, limit=50, offset=10_000),
@@ -294,11 +294,11 @@ def measure_lists(session: Session, coord: User, runs: int) -> dict:
 
 
 def measure_recording(url: str, runs: int) -> dict:
-    """Time to record one visit through services.visits.record_visit (signals, audit, household clock),
+    """Time to record one visit through services.visits.records.record_visit (signals, audit, household clock),
     with the rollups kept and with the hook switched off, interleaved; each transaction is rolled back
     so the data set stays as generated (and exact)."""
     from services.rollups import maintain
-    from services.visits import VisitInput, record_visit
+    from services.visits.records import VisitInput, record_visit
 
     engine = db.make_engine(url)
     times: dict[str, list[float]] = {"with rollups": [], "without rollups": []}

@@ -41,7 +41,7 @@ REMINDERS = 10_000
 EVENTS = 10
 BASELINE_S = 20.0
 HEALTH_RATE = 20.0  # requests per second
-LAUNCH = ("import services.scheduler as s; s.scheduler_loop.__defaults__ = (1.0, 5.0); "
+LAUNCH = ("import services.schedule.loop as s; s.scheduler_loop.__defaults__ = (1.0, 5.0); "
           "import app; app.main()")
 
 
@@ -59,7 +59,7 @@ def prepare(env: dict[str, str]) -> None:
     from core.db import session_scope, upgrade_schema
     from models import Event, Role, Signup, SignupStatus, User
     from models.common import utcnow
-    from services.setup import create_organisation
+    from services.org.setup import create_organisation
 
     get_settings.cache_clear()
     db.reset_engine()  # a second run (PostgreSQL after SQLite) must not write into the first one's database

@@ -63,7 +63,7 @@ def _rss_kib(pid: int | str = "self", field: str = "VmRSS") -> int:
 def child(path: str) -> None:
     """In a fresh process of the tree on sys.path: peak MiB above idle for one upload."""
     from services.errors import ServiceError
-    from services.visits import prepare_photo
+    from services.visits.records import prepare_photo
 
     warm = io.BytesIO()
     Image.new("RGB", (64, 64)).save(warm, "JPEG")
@@ -159,7 +159,7 @@ def public_upload_url(client: httpx.Client, base: str) -> str:
 
 
 # The app with malloc_trim turned off, to measure what returning memory to the OS is worth.
-NO_TRIM = ["-c", "import runpy, services.photo_guard.decoding as d; d.return_memory_to_os = lambda: False; "
+NO_TRIM = ["-c", "import runpy, services.photos.guard.decoding as d; d.return_memory_to_os = lambda: False; "
                  "runpy.run_path('app.py', run_name='__main__')"]
 
 

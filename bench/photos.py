@@ -1,4 +1,4 @@
-"""Benchmark: services.photo_pipeline.process_photo against a naive Pillow resize, on a 12 MP JPEG.
+"""Benchmark: services.photos.pipeline.process_photo against a naive Pillow resize, on a 12 MP JPEG.
 
 Run from the repository root: ``python bench/photos.py [runs]``. Results go in docs/BENCHMARKS.md.
 ``python bench/photos.py memory [baseline-rev]`` measures peak memory for hostile inputs instead
@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.config import get_settings
-from services.photo_pipeline import process_photo
+from services.photos.pipeline import process_photo
 
 SIZE = (4000, 3000)
 ORIENTATION = 0x0112

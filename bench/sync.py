@@ -56,9 +56,9 @@ def prepare(data_dir: Path) -> tuple[list[tuple[str, int, float, float]], int]:
     os.environ["DOORSTEP_DATA_DIR"] = str(data_dir)
     from core.db import session_scope, upgrade_schema
     from models import Household, Pairing, Role
-    from services.api_tokens import issue_token
-    from services.setup import create_organisation
-    from services.users import UserForm, create_user
+    from services.accounts.api_tokens import issue_token
+    from services.accounts.users import UserForm, create_user
+    from services.org.setup import create_organisation
 
     upgrade_schema()
     clients = []

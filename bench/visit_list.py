@@ -38,7 +38,7 @@ DEEP_PAGE = 2_500  # 50,000 rows in at 20 a page
 
 
 def unpaged_baseline(session: Session, actor: User, limit: int = 200) -> list:
-    """The visit list's query before paging (as it was in services.visits.list_visits), newest 200."""
+    """The visit list's query before paging (as it was in services.visits.records.list_visits), newest 200."""
     from services.access import household_scope
 
     from models import Household
@@ -52,7 +52,7 @@ def unpaged_baseline(session: Session, actor: User, limit: int = 200) -> list:
 def measure_services(runs: int) -> dict:
     from services.paging.cursor import encode
     from services.paging.visits import count_visits, visit_page
-    from services.visits import VisitFilters, visit_query
+    from services.visits.records import VisitFilters, visit_query
 
     engine = db.read_only_engine()
     with Session(engine) as session:

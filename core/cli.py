@@ -117,9 +117,9 @@ def run_create_admin(args: argparse.Namespace) -> int:
 
     from core.db import session_scope, upgrade_schema
     from models import Area, Role
+    from services.accounts.users import UserForm, create_user
     from services.errors import ServiceError
-    from services.setup import create_organisation, needs_setup
-    from services.users import UserForm, create_user
+    from services.org.setup import create_organisation, needs_setup
 
     password = _read_password(args.password_stdin)
     if password is None:
@@ -149,7 +149,7 @@ def run_import_households(args: argparse.Namespace) -> int:
     from core.db import session_scope, upgrade_schema
     from models import User
     from services.errors import ServiceError
-    from services.household_import import commit_import, preview_import
+    from services.households.importing import commit_import, preview_import
 
     upgrade_schema()
     try:

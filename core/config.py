@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     # takes a 12 MP HEIC from a phone (~117 MiB estimated) and refuses 6300x6300 RGBA or CMYK.
     max_decode_bytes: int = 128 * 1024 * 1024
     # The longest a transaction that writes photo files may take: an unreferenced photo file older
-    # than this is left by a crash, and is deleted at start-up and daily (services/photo_guard/orphans.py).
+    # than this is left by a crash, and is deleted at start-up and daily (services/photos/guard/orphans.py).
     longest_transaction_seconds: int = 3600
 
     # Visits
@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     # addresses or networks, "*" for any). The client address feeds the per-address abuse limits:
     # behind a proxy not listed here every member shares the proxy's address and its limits.
     forwarded_allow_ips: str = "127.0.0.1"
-    # Where the rate limits count (services/rate_limit_store.py): unset = NICEGUI_REDIS_URL if that
+    # Where the rate limits count (services/rate_limits/store.py): unset = NICEGUI_REDIS_URL if that
     # is set (several instances then share their counts), else this process's memory.
     rate_limit_redis_url: str | None = None
     require_totp_for_staff: bool = False  # coordinators and admins must set up a second factor

@@ -12,7 +12,7 @@ class VisitRollup(SQLModel, table=True):
     ``kind`` is "area" (per household area), "member" (per member and household area) or "cellN"
     (per map grid cell of level N and household area); ``unit`` is "M" (``period`` YYYYMM) or
     "D" (YYYYMMDD), both in the organisation's time zone. Keys that a kind does not use are 0.
-    ``status``: 0 counted, 1 pending review, 2 rejected (services.visit_review.counting).
+    ``status``: 0 counted, 1 pending review, 2 rejected (services.visits.review.counting).
     """
 
     __table_args__ = (Index("ix_visitrollup_cells", "kind", "unit", "cy", "cx", "period"),)

@@ -59,7 +59,7 @@ class Visit(SQLModel, table=True):
     # When the offline page queued it on the phone (None: sent straight from the form).
     queued_at: datetime | None = None
     # Honesty signals found when the visit was stored: [{"code": "late", "hours": 290}, ...]
-    # (services/visit_review/signals.py writes and explains them).
+    # (services/visits/review/signals.py writes and explains them).
     signals: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     review_state: ReviewState = Field(default=ReviewState.received, index=True)
     # Whether the visit counts (household clock, coverage, figures): kept by services/visit_review.

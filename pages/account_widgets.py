@@ -10,8 +10,8 @@ from sqlmodel import Session
 from core.config import get_settings
 from core.i18n import _
 from models import Role, User
-from services.areas import area_label, areas_visible_to
-from services.users import ROLE_LABELS, UserForm, assignable_roles
+from services.accounts.users import ROLE_LABELS, UserForm, assignable_roles
+from services.org.areas import area_label, areas_visible_to
 
 
 def area_options(session: Session, actor: User) -> dict[int, str]:

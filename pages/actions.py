@@ -25,7 +25,7 @@ from core.db import session_scope
 from models import Role, User
 from pages.messages import notify_error, notify_ok
 from pages.session import admit, record_use
-from services import auth
+from services.accounts import auth
 from services.errors import ServiceError
 from services.policy import ALL_ROLES
 

@@ -12,7 +12,7 @@ from models import Area, Role, User
 from pages.actions import load, page_user, perform
 from pages.frame import frame
 from pages.messages import error_text, notify_ok
-from services.areas import AREA_KINDS, AreaCounts, add_area, area_counts, area_label, areas_visible_to
+from services.org.areas import AREA_KINDS, AreaCounts, add_area, area_counts, area_label, areas_visible_to
 from services.policy import MANAGERS
 
 TOP_LEVEL = 0  # select value standing for "no parent"; area ids start at 1

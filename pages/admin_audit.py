@@ -14,10 +14,10 @@ from pages.frame import frame
 from pages.messages import notify_error
 from pages.session import require_user
 from services import audit
+from services.accounts.users import manageable_users
 from services.errors import ServiceError
-from services.org_time import org_today
+from services.org.clock import org_today
 from services.policy import ADMINS
-from services.users import manageable_users
 
 PAGE_SIZE = 50
 

@@ -12,9 +12,8 @@ from models import NeedCategory, User
 from pages.actions import load, page_user, perform
 from pages.frame import frame
 from pages.messages import error_text, notify_error, notify_ok
-from services.areas import area_label, areas_visible_to
 from services.errors import ServiceError
-from services.household_import import (
+from services.households.importing import (
     MAX_BYTES,
     MAX_ROWS,
     ImportPreview,
@@ -23,7 +22,8 @@ from services.household_import import (
     commit_import,
     preview_import,
 )
-from services.households import need_categories
+from services.households.records import need_categories
+from services.org.areas import area_label, areas_visible_to
 from services.policy import MANAGERS
 
 COLUMNS = ("head_name", "address", "phone", "members_count", "needs", "area", "lat", "lng", "notes")

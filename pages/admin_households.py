@@ -15,10 +15,8 @@ from pages.frame import frame, not_found_message
 from pages.household_form import HouseholdEditor
 from pages.messages import notify_error, notify_ok
 from pages.session import require_user
-from services.areas import area_label, areas_visible_to
 from services.errors import NotFound, ServiceError
-from services.geocoding import GeocodeReport, geocode_pending, get_geocoder, unresolved_households
-from services.households import (
+from services.households.records import (
     HouseholdRow,
     active_pairings,
     create_household,
@@ -30,6 +28,8 @@ from services.households import (
     pair_member,
     update_household,
 )
+from services.map.geocoding import GeocodeReport, geocode_pending, get_geocoder, unresolved_households
+from services.org.areas import area_label, areas_visible_to
 from services.paging.cursor import Page
 from services.paging.households import count_households, household_page
 from services.policy import MANAGERS

@@ -7,7 +7,7 @@ from nicegui import ui
 from core.i18n import _
 from pages.actions import load, page_user, perform
 from pages.frame import frame
-from services.households import add_need_category, need_categories, set_need_category_active
+from services.households.records import add_need_category, need_categories, set_need_category_active
 from services.policy import MANAGERS
 
 

@@ -13,10 +13,7 @@ from pages.account_widgets import AccountFields, area_options, confirm_dialog, o
 from pages.actions import load, page_user, perform
 from pages.frame import frame, not_found_message
 from pages.messages import error_text
-from services.areas import area_label
-from services.errors import NotFound
-from services.policy import ADMINS, MANAGERS
-from services.users import (
+from services.accounts.users import (
     ROLE_LABELS,
     create_user,
     generate_password,
@@ -27,6 +24,9 @@ from services.users import (
     set_active,
     update_user,
 )
+from services.errors import NotFound
+from services.org.areas import area_label
+from services.policy import ADMINS, MANAGERS
 
 
 def accounts_with_areas(session: Session, actor: User, search: str) -> list[tuple[User, str]]:

@@ -11,7 +11,11 @@ from models import User
 from pages.frame import frame, not_found_message
 from pages.messages import notify_error
 from pages.session import require_user
-from services.annual_record import (
+from services.callbacks.satisfaction import headline
+from services.errors import NotFound, ServiceError
+from services.org.calendar_year import current_year
+from services.policy import FIELD_STAFF, MANAGERS, YEAR_KEEPERS
+from services.year.annual_record import (
     AnnualRecord,
     annual_record,
     area_summary,
@@ -20,10 +24,6 @@ from services.annual_record import (
     to_pdf,
     to_xlsx,
 )
-from services.callbacks.satisfaction import headline
-from services.errors import NotFound, ServiceError
-from services.org_year import current_year
-from services.policy import FIELD_STAFF, MANAGERS, YEAR_KEEPERS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -14,7 +14,7 @@ from nicegui import app
 from starlette.middleware.base import BaseHTTPMiddleware
 
 from pages.session import login_url, sign_out
-from services.auth import session_timed_out
+from services.accounts.auth import session_timed_out
 
 # Public: sign-in, set-up, NiceGUI's own assets, the PWA files (a redirected service worker
 # script is refused by browsers), the JSON API (it has its own token check) and public pages.

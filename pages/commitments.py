@@ -13,7 +13,13 @@ from pages.frame import frame
 from pages.messages import notify_error, notify_ok
 from pages.public_board import commitment_badge
 from pages.session import require_user
-from services.commitments import (
+from services.community.board import comments_to_moderate, moderate_comment
+from services.errors import InvalidInput, ServiceError
+from services.org.calendar_year import current_year
+from services.photos.pipeline import ProcessedPhoto
+from services.policy import MANAGERS, YEAR_KEEPERS
+from services.visits.records import prepare_photo
+from services.year.commitments import (
     MAX_PER_YEAR,
     MAX_PHOTOS_PER_NOTE,
     add_note,
@@ -24,12 +30,6 @@ from services.commitments import (
     notes,
     reopen_commitment,
 )
-from services.errors import InvalidInput, ServiceError
-from services.org_year import current_year
-from services.photo_pipeline import ProcessedPhoto
-from services.policy import MANAGERS, YEAR_KEEPERS
-from services.public_board import comments_to_moderate, moderate_comment
-from services.visits import prepare_photo
 
 
 @ui.page("/me/commitments")

@@ -16,7 +16,7 @@ from pages.callbacks.satisfaction import satisfaction_card
 from pages.filters_bar import FilterBar
 from pages.frame import frame
 from pages.session import require_user
-from services.coverage import (
+from services.households.coverage import (
     AreaCoverage,
     CoverageSummary,
     MemberOverdue,
@@ -28,8 +28,8 @@ from services.coverage import (
     overdue_households,
     visits_per_member_month,
 )
-from services.map_data import MapFilters
-from services.org_time import org_today
+from services.map.data import MapFilters
+from services.org.clock import org_today
 from services.policy import MANAGERS, VISITORS
 from services.rollups.read import filters_held
 

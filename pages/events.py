@@ -21,9 +21,9 @@ from pages.actions import perform
 from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error, notify_ok
 from pages.session import require_user
-from services.attendance import check_in_with_code, check_out, my_attendance
 from services.errors import InvalidInput, NotFound, ServiceError
-from services.events import (
+from services.events.attendance import check_in_with_code, check_out, my_attendance
+from services.events.catalogue import (
     EventFilters,
     EventRow,
     categories,
@@ -35,9 +35,7 @@ from services.events import (
     signup_closed_reason,
     upcoming_events,
 )
-from services.notifications import mark_read, notice_params, notices_for
-from services.policy import EVENT_SIGNERS, MANAGERS
-from services.signups import (
+from services.events.signups import (
     active_signup,
     cancel_signup,
     cancellation_cutoff,
@@ -46,6 +44,8 @@ from services.signups import (
     signups_tomorrow,
     waitlist_position,
 )
+from services.notifications import mark_read, notice_params, notices_for
+from services.policy import EVENT_SIGNERS, MANAGERS
 
 GEOLOCATE_JS = """
 new Promise(resolve => {

@@ -17,7 +17,10 @@ from pages.messages import error_text, notify_error, notify_ok
 from pages.request_cards import status_badge
 from pages.session import require_user
 from services.errors import InvalidInput, ServiceError
-from services.field_days import (
+from services.org.calendar_year import current_year
+from services.org.clock import org_today
+from services.requests.tracking import MAX_DESCRIPTION, categories, category_name
+from services.year.field_days import (
     FieldDayInput,
     QuotaProgress,
     my_field_days,
@@ -26,9 +29,6 @@ from services.field_days import (
     record_field_day,
     requests_of,
 )
-from services.org_time import org_today
-from services.org_year import current_year
-from services.requests import MAX_DESCRIPTION, categories, category_name
 
 
 def progress_card(progress: QuotaProgress) -> None:

@@ -12,9 +12,9 @@ from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, current_language
 from models import Role, User
-from services.areas import areas_visible_to
-from services.households import members_for_pairing, need_categories
-from services.map_data import MapFilters
+from services.households.records import members_for_pairing, need_categories
+from services.map.data import MapFilters
+from services.org.areas import areas_visible_to
 
 
 def _day(text: str | None, tz: ZoneInfo) -> datetime | None:

@@ -13,11 +13,11 @@ from pages.field_days import field_day_reminder
 from pages.frame import frame
 from pages.request_cards import home_requests
 from pages.session import require_user, take_refused_notice
-from services.events import upcoming_events
-from services.households import coverage_counts, list_households
-from services.org_time import org_today
+from services.events.catalogue import upcoming_events
+from services.households.records import coverage_counts, list_households
+from services.org.clock import org_today
 from services.policy import MANAGERS
-from services.visit_review.review import issues_for_member, pending_by_household, pending_review_count
+from services.visits.review.review import issues_for_member, pending_by_household, pending_review_count
 
 HOME_EVENTS = 8
 

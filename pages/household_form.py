@@ -8,9 +8,9 @@ from core.config import get_settings
 from core.i18n import _, current_language
 from models import Area, Household, NeedCategory
 from pages.messages import error_text, notify_error
-from services.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from services.errors import ServiceError
-from services.households import HouseholdForm
+from services.households.records import HouseholdForm
+from services.map.coords import gcj02_to_wgs84, wgs84_to_gcj02
 
 DEFAULT_CENTER = (30.6586, 104.0648)  # Chengdu; the map recentres on the household's pin
 

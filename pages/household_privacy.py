@@ -15,11 +15,11 @@ from models import Household, User, Visit
 from pages.actions import page_user, perform
 from pages.frame import frame, not_found_message
 from pages.messages import notify_ok
-from services import consent, resident_data
-from services.households import get_household
+from services.households.records import get_household
 from services.policy import MANAGERS
-from services.requests import users_by_id
-from services.visits import VisitFilters, list_visits, photos_of
+from services.privacy import consent, resident_data
+from services.requests.tracking import users_by_id
+from services.visits.records import VisitFilters, list_visits, photos_of
 
 
 @dataclass

@@ -16,11 +16,11 @@ from pages.visit_cards import visit_card
 from pages.visit_review.controls import card_actions
 from pages.visit_saving.saved_view import saved_at_text
 from services.errors import NotFound
-from services.households import get_household, household_need_ids, need_categories
+from services.households.records import get_household, household_need_ids, need_categories
 from services.policy import HOUSEHOLD_READERS
-from services.visit_corrections import edit_deadline
-from services.visit_review.review import review_details
-from services.visits import VisitFilters, list_visits, photos_of, visit_dates
+from services.visits.corrections import edit_deadline
+from services.visits.records import VisitFilters, list_visits, photos_of, visit_dates
+from services.visits.review.review import review_details
 
 
 @ui.page("/households/{household_id}")

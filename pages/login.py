@@ -17,12 +17,12 @@ from pages.messages import error_text
 from pages.report_problem import report_problem_entry
 from pages.safe_redirect import safe_redirect
 from pages.session import begin_sign_in, rotate_session_id, sign_in, sign_out, take_ticket
-from services import setup
-from services.api_tokens import revoke_tokens_for
-from services.auth import authenticate, session_user_from, verify_totp_login
+from services.accounts.api_tokens import revoke_tokens_for
+from services.accounts.auth import authenticate, session_user_from, verify_totp_login
+from services.accounts.users import own_account
 from services.errors import NotFound, ServiceError
-from services.rate_limit import SIGN_IN_ATTEMPTS
-from services.users import own_account
+from services.org import setup
+from services.rate_limits.counting import SIGN_IN_ATTEMPTS
 
 
 def _check_password(login_text: str, password_text: str) -> User:

@@ -18,15 +18,15 @@ from core.i18n import _, current_language
 from pages.filters_bar import FilterBar
 from pages.frame import frame
 from pages.session import require_user
-from services.coords import wgs84_to_gcj02
-from services.map_data import visible_extent
-from services.map_registry import LAYER_LABELS, BBox, available_layers
-from services.org_time import org_today
+from services.map.coords import wgs84_to_gcj02
+from services.map.data import visible_extent
+from services.map.registry import LAYER_LABELS, BBox, available_layers
+from services.map.tiles import tile_config
+from services.org.clock import org_today
 from services.policy import MANAGERS
 from services.rollups.read import filters_held
-from services.tiles import tile_config
-from services.visit_review.review import STATE_LABELS
-from services.visit_review.signals import KEY_LABELS
+from services.visits.review.review import STATE_LABELS
+from services.visits.review.signals import KEY_LABELS
 
 MAP_CSS = """
 <style>

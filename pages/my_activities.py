@@ -14,11 +14,11 @@ from pages.actions import page_user, perform
 from pages.events import notice_text, status_badge, when_text
 from pages.frame import frame
 from pages.session import sign_out
-from services.calendar import feed_token, reset_feed_token
+from services.accounts.volunteers import close_own_account
+from services.events.calendar import feed_token, reset_feed_token
+from services.events.signups import MyActivities, my_activities
 from services.notifications import mark_read, notices_for
 from services.policy import VOLUNTEERS
-from services.signups import MyActivities, my_activities
-from services.volunteers import close_own_account
 
 
 @dataclass

@@ -18,9 +18,9 @@ from core.i18n import N_, _
 from pages.assets import asset_url
 from pages.messages import notify_error
 from services.errors import InvalidInput, ServiceError, Throttled
-from services.photo_pipeline import MSG_TOO_MANY_PIXELS, ProcessedPhoto
-from services.rate_limit import PUBLIC_UPLOADS_PER_PAGE
-from services.visits import prepare_photo
+from services.photos.pipeline import MSG_TOO_MANY_PIXELS, ProcessedPhoto
+from services.rate_limits.counting import PUBLIC_UPLOADS_PER_PAGE
+from services.visits.records import prepare_photo
 
 CAMERA = (N_("Take photo"), "photo_camera", "capture=environment")
 GALLERY = (N_("From gallery"), "photo_library", "")

@@ -11,9 +11,9 @@ from pages.messages import error_text, notify_error, notify_ok
 from pages.notify.channels import channels_card
 from pages.service_posts import profile_posts
 from pages.session import renew_session, require_user
-from services.areas import area_label
+from services.accounts.users import ROLE_LABELS, change_own_password, own_account, set_language
 from services.errors import ServiceError
-from services.users import ROLE_LABELS, change_own_password, own_account, set_language
+from services.org.areas import area_label
 
 
 @ui.page("/profile")

@@ -13,11 +13,11 @@ from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
 from pages.report_problem import report_problem_entry
-from services.challenge import new_challenge
-from services.commitments import STATUS_LABELS
+from services.accounts.challenge import new_challenge
+from services.community.board import MAX_COMMENT, BoardView, PublicCommitment, board, communities, submit_board_comment
 from services.errors import NotFound, ServiceError, Throttled
-from services.org_year import current_year
-from services.public_board import MAX_COMMENT, BoardView, PublicCommitment, board, communities, submit_board_comment
+from services.org.calendar_year import current_year
+from services.year.commitments import STATUS_LABELS
 
 STATUS_COLORS = {CommitmentStatus.open: "orange", CommitmentStatus.kept: "positive",
                  CommitmentStatus.not_kept: "grey-7"}

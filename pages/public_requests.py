@@ -16,11 +16,11 @@ from pages.photo_picker import ADD_PHOTO, PhotoPicker
 from pages.report_problem import REPORT_A_PROBLEM, promised_response_text
 from pages.request_cards import event_text, status_badge
 from pages.service_points import nearest_points_card
-from services.areas import area_label
-from services.challenge import new_challenge
+from services.accounts.challenge import new_challenge
 from services.errors import NotFound, ServiceError, Throttled
-from services.photo_pipeline import ProcessedPhoto
-from services.request_feedback import (
+from services.org.areas import area_label
+from services.photos.pipeline import ProcessedPhoto
+from services.requests.feedback import (
     MAX_PUBLIC_PHOTOS,
     SATISFACTION_LABELS,
     PublicRequestInput,
@@ -29,7 +29,7 @@ from services.request_feedback import (
     rate_by_code,
     submit_public_request,
 )
-from services.requests import MAX_DESCRIPTION, categories, category_name
+from services.requests.tracking import MAX_DESCRIPTION, categories, category_name
 
 GEOLOCATE_JS = """
 return await new Promise((resolve) => {

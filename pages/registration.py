@@ -9,9 +9,9 @@ from core.i18n import N_, _
 from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
-from services.challenge import new_challenge
+from services.accounts.challenge import new_challenge
+from services.accounts.volunteers import RegistrationForm, register_from_public_form, registration_areas
 from services.errors import ServiceError, Throttled
-from services.volunteers import RegistrationForm, register_from_public_form, registration_areas
 
 PRIVACY_NOTICE = N_(
     "We keep your name, phone number, community, skills and availability to organise volunteer events, "

@@ -15,7 +15,7 @@ from pages.messages import error_text, notify_error, notify_ok
 from pages.session import require_user
 from services.errors import ServiceError
 from services.policy import MANAGERS, REQUEST_ASSIGNEES, REQUEST_STAFF
-from services.request_feedback import (
+from services.requests.feedback import (
     SATISFACTION_LABELS,
     PublicEntry,
     awaiting_rating,
@@ -23,7 +23,7 @@ from services.request_feedback import (
     open_alerts,
     rate_on_behalf,
 )
-from services.requests import (
+from services.requests.tracking import (
     MAX_DESCRIPTION,
     STATUS_LABELS,
     RequestFilters,

@@ -22,11 +22,12 @@ from pages.request_cards import (
     request_row_card,
     status_badge,
 )
-from services.areas import area_label, areas_visible_to
+from services.accounts.users import ROLE_LABELS
 from services.errors import InvalidInput, NotFound, ServiceError
-from services.households import list_households
+from services.households.records import list_households
+from services.org.areas import area_label, areas_visible_to
 from services.policy import MANAGERS, REQUEST_STAFF, may_take_requests_by_phone
-from services.requests import (
+from services.requests.tracking import (
     MAX_DESCRIPTION,
     NEXT_STATUSES,
     SOURCE_LABELS,
@@ -50,8 +51,7 @@ from services.requests import (
     timeline,
     users_by_id,
 )
-from services.users import ROLE_LABELS
-from services.visits import prepare_photo
+from services.visits.records import prepare_photo
 
 VIEW_LABELS = {"mine": N_("Assigned to me"), "all": N_("All I can see"), "raised": N_("Raised by me")}
 STATE_LABELS = {"open": N_("Open"), "awaiting": N_("Awaiting the resident's rating"), "closed": N_("Closed"),

@@ -16,10 +16,10 @@ from pages.messages import notify_error, notify_ok
 from pages.request_cards import coordinator_alerts
 from pages.session import require_user
 from services.errors import ServiceError
-from services.org_time import org_today
+from services.org.clock import org_today
 from services.policy import MANAGERS
-from services.request_stats import Dashboard, SatisfactionRow, build_dashboard, export_rows, to_csv, to_xlsx
-from services.requests import categories, save_category
+from services.requests.stats import Dashboard, SatisfactionRow, build_dashboard, export_rows, to_csv, to_xlsx
+from services.requests.tracking import categories, save_category
 
 
 def _parse(text: str | None, fallback: date) -> date:

@@ -11,9 +11,14 @@ from core.i18n import _
 from models import ServicePoint, User
 from pages.actions import load, page_user, perform
 from pages.frame import frame
-from services.areas import areas_visible_to
+from services.community.service_points import (
+    ServicePointForm,
+    managed_points,
+    nearest_service_points,
+    save_service_point,
+)
+from services.org.areas import areas_visible_to
 from services.policy import MANAGERS
-from services.service_points import ServicePointForm, managed_points, nearest_service_points, save_service_point
 
 DEFAULT_CENTRE = (30.6586, 104.0648)
 

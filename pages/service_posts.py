@@ -13,9 +13,7 @@ from core.i18n import _
 from models import AssignmentStatus, PostAssignment, User
 from pages.actions import load, page_user, perform
 from pages.frame import frame
-from services.areas import areas_visible_to
-from services.policy import FIELD_STAFF, may_hold_posts, may_manage_posts
-from services.service_posts import (
+from services.community.service_posts import (
     ASSIGNMENT_LABELS,
     PostView,
     apply_for_post,
@@ -27,6 +25,8 @@ from services.service_posts import (
     open_posts_for,
     save_post,
 )
+from services.org.areas import areas_visible_to
+from services.policy import FIELD_STAFF, may_hold_posts, may_manage_posts
 
 Done = Callable[[], object]
 

@@ -29,7 +29,7 @@ from starlette.requests import Request
 from core.db import session_scope
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, match_language, set_language_getter
 from models import Role, User
-from services import auth
+from services.accounts import auth
 
 log = logging.getLogger(__name__)
 TICKET_SECONDS = 60

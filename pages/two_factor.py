@@ -12,9 +12,9 @@ from models import User
 from pages.actions import page_user, perform
 from pages.frame import frame
 from pages.messages import error_text
-from services import auth
+from services.accounts import auth
+from services.accounts.users import own_account
 from services.policy import SECOND_FACTOR_ROLES
-from services.users import own_account
 
 
 def enable_own_totp(session: Session, actor: User, secret: str, code: str) -> None:

@@ -9,8 +9,8 @@ from nicegui import ui
 from core.config import get_settings
 from core.i18n import N_, _, format_date, format_datetime, format_number
 from models import LocationSource, Photo, ReviewState, Visit
-from services.visit_review.review import STATE_LABELS, ReviewDetails
-from services.visit_review.signals import describe
+from services.visits.review.review import STATE_LABELS, ReviewDetails
+from services.visits.review.signals import describe
 
 SOURCE_LABELS = {
     LocationSource.gps: N_("GPS"),

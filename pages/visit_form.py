@@ -28,14 +28,14 @@ from pages.visit_saving.drafts import (
     valid_visit_id,
 )
 from pages.visit_saving.saved_view import saved_at_text, saved_visit_view
-from services.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from services.errors import InvalidInput, NotFound, ServiceError
-from services.geo import verify_location
-from services.households import get_household
-from services.photo_pipeline import ProcessedPhoto
-from services.tiles import tile_config
-from services.visit_corrections import StoredVisit, correct_visit, own_stored_visit
-from services.visits import VisitInput, save_visit
+from services.households.records import get_household
+from services.map.coords import gcj02_to_wgs84, wgs84_to_gcj02
+from services.map.geo import verify_location
+from services.map.tiles import tile_config
+from services.photos.pipeline import ProcessedPhoto
+from services.visits.corrections import StoredVisit, correct_visit, own_stored_visit
+from services.visits.records import VisitInput, save_visit
 
 # Always resolves (never rejects): a rejected promise reaches Python only as a timeout.
 GEOLOCATE_JS = """

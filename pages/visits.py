@@ -19,14 +19,14 @@ from pages.frame import frame
 from pages.visit_cards import visit_card
 from pages.visit_review.controls import card_actions
 from pages.visit_review.queue import signal_options, state_filters, state_options
-from services.households import members_for_pairing
-from services.org_time import org_zone
+from services.households.records import members_for_pairing
+from services.org.clock import org_zone
 from services.paging.cursor import Page
 from services.paging.visits import VisitRow, count_visits, visit_page
 from services.policy import MANAGERS
-from services.visit_review.review import ReviewDetails, approve_clean, review_details
-from services.visit_review.signals import SIGNAL_LABELS
-from services.visits import VisitFilters, photos_of, visit_dates
+from services.visits.records import VisitFilters, photos_of, visit_dates
+from services.visits.review.review import ReviewDetails, approve_clean, review_details
+from services.visits.review.signals import SIGNAL_LABELS
 
 FILTER_KEYS = ("member", "household", "q", "from", "to", "verified", "signal", "state")
 

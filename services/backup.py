@@ -36,8 +36,8 @@ from sqlmodel import Session, SQLModel
 
 from core.config import get_settings
 from models.common import utcnow
-from services.api_tokens import revoke_all_tokens
-from services.photo_guard.orphans import referenced_keys
+from services.accounts.api_tokens import revoke_all_tokens
+from services.photos.guard.orphans import referenced_keys
 
 FORMAT = 1
 PHOTOS = "photos"

@@ -18,11 +18,11 @@ from sqlmodel import Session, col, select
 from core.config import get_settings
 from core.i18n import N_
 from models import Area, Household, Pairing, Photo, User, Visit
-from services.coverage import coverage_by_area, coverage_summary
 from services.errors import Forbidden
-from services.map_data import MapFilters, household_filters, household_status, paired_with, visit_filters
+from services.households.coverage import coverage_by_area, coverage_summary
+from services.map.data import MapFilters, household_filters, household_status, paired_with, visit_filters
 from services.policy import may_see_reports
-from services.visit_review.signals import codes, describe_all
+from services.visits.review.signals import codes, describe_all
 
 BATCH = 1000
 EXPORTS = ("visits", "households", "coverage")

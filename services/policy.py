@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, col, select
 
 from models import Household, Pairing, Role, User
-from services.areas import subtree_ids
+from services.org.areas import subtree_ids
 
 # Role sets, named for what they allow.
 ALL_ROLES: frozenset[Role] = frozenset(Role)

@@ -6,13 +6,15 @@ be registered; app.py (and the test set-up) call ``assemble`` before serving.
 
 from __future__ import annotations
 
-from services import map_data, map_layers, request_privacy
 from services.callbacks import privacy as callback_privacy
 from services.door_cards import privacy as door_card_privacy
-from services.map_registry import register_layer
+from services.map import data as map_data
+from services.map import layers as map_layers
+from services.map.registry import register_layer
 from services.notify import retention as notify_retention
-from services.resident_data import register_resident_data
-from services.retention import register_retention_hook
+from services.privacy.resident_data import register_resident_data
+from services.privacy.retention import register_retention_hook
+from services.requests import privacy as request_privacy
 
 
 def assemble() -> None:

@@ -56,11 +56,11 @@ def data_dir(
 
 
 def _reset_optional_caches() -> None:
-    from services import rate_limit
+    from services.rate_limits import counting as rate_limit
 
     rate_limit.reset_all()  # in-memory counters: every test starts with none used
     try:
-        from services.photo_store import reset_photo_store
+        from services.photos.store import reset_photo_store
     except ImportError:
         return
     reset_photo_store()

@@ -22,7 +22,7 @@ _counter = itertools.count()
 
 
 def _seed_demo(url: str) -> None:
-    from services.demo import seed_demo
+    from services.demo.organisation import seed_demo
 
     engine = db.make_engine(url)
     with Session(engine) as session:

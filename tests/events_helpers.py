@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from models import Area, Role, SignupStatus, User
 from models.common import utcnow
-from services.events import EventForm, RoleForm, create_event
-from services.signups import sign_up
+from services.events.catalogue import EventForm, RoleForm, create_event
+from services.events.signups import sign_up
 
 
 def make_event(session: Session, coordinator: User, capacity: int = 5, starts_in: timedelta = timedelta(days=2),

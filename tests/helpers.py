@@ -11,7 +11,7 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
 
 from models import User
-from services.demo import DEMO_PASSWORD
+from services.demo.organisation import DEMO_PASSWORD
 
 
 async def sign_in(user: TestUser, login: str, password: str = DEMO_PASSWORD) -> None:

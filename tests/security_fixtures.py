@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 
 from models import Household, LocationSource, Pairing, User, Visit
 from models.common import utcnow
-from services.demo import DEMO_PASSWORD
-from services.visits import VisitInput, prepare_photo, save_visit
+from services.demo.organisation import DEMO_PASSWORD
+from services.visits.records import VisitInput, prepare_photo, save_visit
 from tests.helpers import account
 from tests.photos import photo_bytes
 

@@ -36,14 +36,14 @@ from models import (
     User,
 )
 from models.common import utcnow
-from services.api_tokens import issue_token
-from services.areas import create_area
-from services.commitments import add_note, create_commitment
-from services.demo import DEMO_PASSWORD
-from services.events import EventForm, create_event
-from services.requests import RequestInput, raise_request
-from services.users import UserForm, create_user, set_active
-from services.visits import prepare_photo
+from services.accounts.api_tokens import issue_token
+from services.accounts.users import UserForm, create_user, set_active
+from services.demo.organisation import DEMO_PASSWORD
+from services.events.catalogue import EventForm, create_event
+from services.org.areas import create_area
+from services.requests.tracking import RequestInput, raise_request
+from services.visits.records import prepare_photo
+from services.year.commitments import add_note, create_commitment
 from tests.helpers import account, sign_in
 from tests.photos import photo_bytes
 from tests.security_fixtures import visit_with_photos

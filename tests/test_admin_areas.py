@@ -7,8 +7,8 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
 
 from models import Area
-from services.areas import add_area, area_counts, create_area
 from services.errors import Forbidden, InvalidInput
+from services.org.areas import add_area, area_counts, create_area
 from tests.helpers import account, choose, element, sign_in
 
 JINJIANG = "望江路街道 / 锦江社区"

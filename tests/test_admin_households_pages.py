@@ -10,8 +10,8 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
 
 from models import GeocodeStatus, Household, NeedCategory
-from services.geocoding import GeocodingUnavailable, set_geocoder
-from services.households import coverage_counts
+from services.households.records import coverage_counts
+from services.map.geocoding import GeocodingUnavailable, set_geocoder
 from tests.helpers import account, eventually, sign_in
 
 

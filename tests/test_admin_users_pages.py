@@ -9,10 +9,10 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session
 
 from models import Role, User
-from services.areas import create_area
+from services.accounts.passwords import verify_password
+from services.accounts.users import UserForm, create_user, get_managed_user
 from services.errors import Forbidden, NotFound
-from services.passwords import verify_password
-from services.users import UserForm, create_user, get_managed_user
+from services.org.areas import create_area
 from tests.helpers import account, act_as, choose, element, sign_in
 
 JINJIANG = "望江路街道 / 锦江社区"

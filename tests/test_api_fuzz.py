@@ -10,8 +10,8 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session
 
 from core.db import session_scope
-from services import rate_limit
-from services.api_tokens import issue_token
+from services.accounts.api_tokens import issue_token
+from services.rate_limits import counting as rate_limit
 from tests.helpers import account
 
 EXAMPLES_PER_OPERATION = 25

@@ -18,8 +18,8 @@ from core import config
 from core.db import session_scope
 from models import Household, Photo, Visit
 from models.common import utcnow
-from services.api_tokens import issue_token, revoke_tokens_for
-from services.users import change_own_password, set_active
+from services.accounts.api_tokens import issue_token, revoke_tokens_for
+from services.accounts.users import change_own_password, set_active
 from tests.helpers import account
 from tests.photos import photo_bytes
 from tests.test_visits import paired_household

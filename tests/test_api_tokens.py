@@ -14,9 +14,9 @@ from core.config import get_settings
 from core.db import make_engine, session_scope, upgrade_schema
 from models import ApiToken
 from models.common import utcnow
-from services.api_tokens import issue_token, revoke_tokens_for, session_token, user_for_token
+from services.accounts.api_tokens import issue_token, revoke_tokens_for, session_token, user_for_token
+from services.accounts.users import set_active
 from services.backup import create_backup, restore_backup
-from services.users import set_active
 from tests.databases import SERVER_URL
 from tests.helpers import account
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.coords import distance_m, gcj02_to_wgs84, out_of_china, wgs84_to_gcj02
+from services.map.coords import distance_m, gcj02_to_wgs84, out_of_china, wgs84_to_gcj02
 
 REFERENCE = [  # (wgs lat, wgs lng, gcj lat, gcj lng)
     (31.1774276, 121.5272106, 31.17530398364597, 121.531541859215),  # Shanghai

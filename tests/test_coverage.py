@@ -10,14 +10,14 @@ from sqlmodel import Session, col, func, select
 
 from models import Household, Pairing, Visit
 from models.common import utcnow
-from services.coverage import (
+from services.households.coverage import (
     coverage_by_area,
     coverage_summary,
     overdue_by_member,
     overdue_households,
     visits_per_member_month,
 )
-from services.map_data import MapFilters, household_status
+from services.map.data import MapFilters, household_status
 from tests.helpers import account, sign_in
 from tests.test_map_data import COMMUNITY_A, COMMUNITY_B, coordinator_of
 

@@ -12,7 +12,8 @@ from sqlmodel import Session, func, select
 from core import db
 from models import Attendance, Event, Notice, Signup, SignupStatus, User
 from models.common import utcnow
-from services.attendance import (
+from services.errors import InvalidInput, NotFound
+from services.events.attendance import (
     attendance_hours,
     check_in_with_code,
     check_out,
@@ -25,11 +26,10 @@ from services.attendance import (
     to_csv,
     to_xlsx,
 )
-from services.calendar import event_ics, feed_token, personal_feed
-from services.errors import InvalidInput, NotFound
-from services.events import EventFilters, cancel_event, duplicate_event, upcoming_events
+from services.events.calendar import event_ics, feed_token, personal_feed
+from services.events.catalogue import EventFilters, cancel_event, duplicate_event, upcoming_events
+from services.events.signups import cancel_signup, my_activities, report_late_cancellation, sign_up, waitlist_position
 from services.notifications import notices_for
-from services.signups import cancel_signup, my_activities, report_late_cancellation, sign_up, waitlist_position
 from tests.events_helpers import concurrent_sign_ups, make_event, make_volunteers
 from tests.helpers import account
 
@@ -92,7 +92,7 @@ def test_roles_have_their_own_capacity_and_waitlist(demo: Session) -> None:
     fresh(demo)
     event = demo.get(Event, event_id)
     assert event.capacity == 3
-    from services.events import roles_of
+    from services.events.catalogue import roles_of
 
     desk, visits = roles_of(demo, event_id)
     users = [account(demo, n) for n in ("volunteer1", "volunteer2", "member1")]
@@ -269,7 +269,7 @@ def test_cancel_and_duplicate_event(demo: Session) -> None:
     coord = account(demo, "coord")
     event_id = make_event(demo, coord, roles=[("Desk", 2)])
     volunteer = account(demo, "volunteer1")
-    from services.events import roles_of
+    from services.events.catalogue import roles_of
 
     fresh(demo)
     with db.session_scope() as s:
@@ -306,8 +306,8 @@ def test_event_ics_and_personal_feed_parse(demo: Session) -> None:
 
 def test_volunteer_registration_approval_and_closing(demo: Session) -> None:
     from models import VolunteerProfile
-    from services.auth import authenticate
-    from services.volunteers import (
+    from services.accounts.auth import authenticate
+    from services.accounts.volunteers import (
         RegistrationForm,
         close_own_account,
         decide_volunteer,

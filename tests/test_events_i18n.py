@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES = ["pages/events.py", "pages/events_admin/editing.py", "pages/events_admin/roster.py",
            "pages/events_admin/volunteers.py", "pages/events_admin/hours.py", "pages/my_activities.py",
            "pages/registration.py",
-           "services/events.py", "services/signups.py", "services/attendance.py", "services/volunteers.py",
-           "services/calendar.py", "services/notifications.py"]
+           "services/events/catalogue.py", "services/events/signups.py", "services/events/attendance.py",
+           "services/accounts/volunteers.py",
+           "services/events/calendar.py", "services/notifications.py"]
 
 
 def msgids(path: Path) -> set[str]:

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from core import db
 from models import Attendance, Event, Household, Signup, SignupStatus, User, VolunteerProfile
 from models.common import utcnow
-from services.signups import sign_up
+from services.events.signups import sign_up
 from tests.events_helpers import make_event
 from tests.helpers import account, answer_challenge, sign_in
 
@@ -71,7 +71,7 @@ async def test_promotion_notice_and_tomorrow_reminder_on_home(user: TestUser, de
     with db.session_scope() as s:
         first = sign_up(s, account(demo, "volunteer2"), event_id)
         sign_up(s, account(demo, "volunteer1"), event_id)
-    from services.signups import cancel_signup
+    from services.events.signups import cancel_signup
 
     with db.session_scope() as s:
         cancel_signup(s, account(demo, "volunteer2"), first.id)
@@ -131,7 +131,7 @@ async def test_coordinator_creates_an_event_with_roles(user: TestUser, demo: Ses
 
 async def test_ics_download_and_public_feed(user: TestUser, demo: Session) -> None:
     event_id = make_event(demo, account(demo, "coord"), title="Book swap")
-    from services.calendar import feed_token
+    from services.events.calendar import feed_token
 
     with db.session_scope() as s:
         sign_up(s, account(demo, "volunteer1"), event_id)

@@ -21,8 +21,8 @@ from sqlmodel import Session, func, select
 from core import db
 from models import Area, Event, Role, Signup, SignupStatus, User
 from models.common import utcnow
-from services.events import EventForm, create_event
-from services.signups import cancel_signup
+from services.events.catalogue import EventForm, create_event
+from services.events.signups import cancel_signup
 from tests.events_helpers import concurrent_sign_ups
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from models import AuditEntry, Household, Visit
-from services.coverage import coverage_summary
-from services.map_data import MapFilters
+from services.households.coverage import coverage_summary
+from services.map.data import MapFilters
 from tests.helpers import account, sign_in
 from tests.test_map_data import COMMUNITY_A, COMMUNITY_B, coordinator_of
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 
 from models import AuditEntry, Household, HouseholdNeed
 from services.errors import Forbidden, InvalidInput
-from services.household_import import MAX_ROWS, commit_import, preview_import
+from services.households.importing import MAX_ROWS, commit_import, preview_import
 from tests.helpers import account
 
 JINJIANG, SHUIJINGFANG = 2, 3  # the demo communities

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from core.db import session_scope
 from models.common import utcnow
-from services.auth import authenticate
+from services.accounts.auth import authenticate
 from services.errors import InvalidInput, Throttled
 from tests.helpers import account, sign_in
 
@@ -79,7 +79,7 @@ def test_throttle_lifts_after_the_window(demo: Session) -> None:
 def test_the_password_hash_is_checked_outside_any_transaction(demo: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     # On SQLite a writing transaction holds the database's write lock; argon2 (about half a second
     # of CPU) inside one made concurrent sign-ins wait for each other until "database is locked".
-    from services import auth
+    from services.accounts import auth
 
     inside: list[bool] = []
     real = auth.verify_password

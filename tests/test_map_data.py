@@ -11,10 +11,10 @@ from sqlmodel import Session, select
 from core.db import session_scope
 from models import Household, Role, User, Visit
 from models.common import utcnow
-from services import map_data
-from services.coords import distance_m, wgs84_to_gcj02
-from services.map_data import MapFilters, build_map_payload, household_status
-from services.users import UserForm, create_user
+from services.accounts.users import UserForm, create_user
+from services.map import data as map_data
+from services.map.coords import distance_m, wgs84_to_gcj02
+from services.map.data import MapFilters, build_map_payload, household_status
 from tests.helpers import account, sign_in
 
 COMMUNITY_A, COMMUNITY_B = 2, 3  # 锦江社区, 水井坊社区 in the demo organisation

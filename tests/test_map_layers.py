@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from core.db import session_scope
-from services.map_data import build_map_payload
-from services.requests import change_status
+from services.map.data import build_map_payload
+from services.requests.tracking import change_status
 from tests.helpers import account
 from tests.test_requests import raise_from_visit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core import config
-from services.passwords import hash_password, verify_password
+from services.accounts.passwords import hash_password, verify_password
 
 
 def test_production_hashes_use_argon2id_with_rfc_9106_low_memory_parameters(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,9 +17,9 @@ from babel.messages.pofile import read_po
 from PIL import Image, ImageCms, ImageDraw
 
 from core.i18n import LOCALES_DIR
-from services import photo_pipeline
 from services.errors import InvalidInput
-from services.photo_pipeline import ProcessedPhoto, hamming, is_same_photo, process_photo, sniff_format
+from services.photos import pipeline as photo_pipeline
+from services.photos.pipeline import ProcessedPhoto, hamming, is_same_photo, process_photo, sniff_format
 
 LIMITS = {"long_side": 1600, "thumb_long_side": 320, "max_bytes": 15 * 1024 * 1024, "max_pixels": 40_000_000}
 ORIENTATION, GPS_IFD, MAKE = 0x0112, 0x8825, 0x010F

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from core.config import get_settings
-from services import photo_store
-from services.photo_store import LocalPhotoStore, check_key, get_photo_store, new_key, reset_photo_store
+from services.photos import store as photo_store
+from services.photos.store import LocalPhotoStore, check_key, get_photo_store, new_key, reset_photo_store
 
 
 @pytest.fixture

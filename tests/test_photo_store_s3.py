@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import Session, select
 
 from models import Photo
-from services import photo_store
-from services.photo_store import new_key
-from services.photo_store_s3 import S3PhotoStore
-from services.visits import prepare_photo, save_visit
+from services.photos import store as photo_store
+from services.photos.store import new_key
+from services.photos.store_s3 import S3PhotoStore
+from services.visits.records import prepare_photo, save_visit
 from tests.helpers import account
 from tests.photos import photo_bytes
 from tests.test_visits import near_home, paired_household

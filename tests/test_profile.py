@@ -11,9 +11,9 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session
 
 from models.common import utcnow
-from services.auth import session_user
-from services.passwords import verify_password
-from services.users import change_own_password
+from services.accounts.auth import session_user
+from services.accounts.passwords import verify_password
+from services.accounts.users import change_own_password
 from tests.helpers import account, choose, element, sign_in
 
 NEW_PASSWORD = "a-fresh-secret-7"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from services.rate_limit import PUBLIC_PAGES
+from services.rate_limits.counting import PUBLIC_PAGES
 from tests.e2e.live_app import running_app
 
 PAGE = "/public/request"

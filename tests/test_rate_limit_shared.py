@@ -12,9 +12,9 @@ import pytest
 import redis
 
 from core import config
-from services import rate_limit
 from services.errors import Throttled
-from services.rate_limit_store import MemoryCounters, RedisCounters
+from services.rate_limits import counting as rate_limit
+from services.rate_limits.store import MemoryCounters, RedisCounters
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 CLOSED_PORT_URL = "redis://127.0.0.1:1/0"

@@ -8,10 +8,10 @@ from sqlmodel import Session, select
 
 from core.db import session_scope
 from models import RequestAlert, RequestStatus, Satisfaction, ServiceRequest, Visibility
-from services import rate_limit
-from services.request_feedback import PublicRequestInput
-from services.requests import add_note, assign_request, change_status
-from services.visits import save_visit
+from services.rate_limits import counting as rate_limit
+from services.requests.feedback import PublicRequestInput
+from services.requests.tracking import add_note, assign_request, change_status
+from services.visits.records import save_visit
 from tests.helpers import account, answer_challenge, sign_in
 from tests.test_requests import raise_from_visit, submit
 from tests.test_visits import near_home, paired_household
@@ -166,8 +166,8 @@ async def test_coordinator_dashboard_shows_figures_and_exports(user: TestUser, d
 
 
 async def test_request_photo_urls_answer_404_to_members_without_access(user: TestUser, demo: Session) -> None:
-    from services.requests import add_photo_to_request
-    from services.visits import prepare_photo
+    from services.requests.tracking import add_photo_to_request
+    from services.visits.records import prepare_photo
     from tests.photos import photo_bytes
 
     request = raise_from_visit("member1")

@@ -14,10 +14,10 @@ from sqlmodel import Session, func, select
 from core.config import get_settings
 from core.db import session_scope
 from models.requests import RequestEvent, RequestPhoto, RequestStatus, ServiceRequest, Visibility
-from services import resident_data
-from services.requests import add_photo_to_request, change_status
-from services.retention import run_retention
-from services.visits import prepare_photo
+from services.privacy import resident_data
+from services.privacy.retention import run_retention
+from services.requests.tracking import add_photo_to_request, change_status
+from services.visits.records import prepare_photo
 from tests.helpers import account
 from tests.photos import photo_bytes
 from tests.test_requests import raise_from_visit

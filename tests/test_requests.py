@@ -21,9 +21,10 @@ from models import (
     ServiceRequest,
     Visibility,
 )
-from services import challenge, rate_limit
+from services.accounts import challenge
 from services.errors import Forbidden, InvalidInput, NotFound, Throttled
-from services.request_feedback import (
+from services.rate_limits import counting as rate_limit
+from services.requests.feedback import (
     PublicRequestInput,
     awaiting_rating,
     dismiss_alert,
@@ -33,8 +34,8 @@ from services.request_feedback import (
     rate_on_behalf,
     submit_public_request,
 )
-from services.request_stats import build_dashboard, export_rows, period_bounds, to_csv, to_xlsx
-from services.requests import (
+from services.requests.stats import build_dashboard, export_rows, period_bounds, to_csv, to_xlsx
+from services.requests.tracking import (
     CODE_ALPHABET,
     CODE_LENGTH,
     RequestFilters,
@@ -49,7 +50,7 @@ from services.requests import (
     save_category,
     timeline,
 )
-from services.visits import prepare_photo, save_visit
+from services.visits.records import prepare_photo, save_visit
 from tests.helpers import account
 from tests.photos import photo_bytes
 from tests.test_visits import near_home, paired_household
@@ -323,7 +324,7 @@ def test_every_request_msgid_has_a_chinese_translation() -> None:
         with po.open("rb") as fh:
             translated |= {m.id: m.string for m in read_po(fh, locale="zh_CN") if m.id and m.string}
     files = [*root.glob("pages/*request*.py"), *root.glob("services/request*.py"),
-             root / "services/rate_limit.py", root / "services/challenge.py"]
+             root / "services/rate_limits/counting.py", root / "services/accounts/challenge.py"]
     missing = []
     for path in files:
         for node in ast.walk(ast.parse(path.read_text())):

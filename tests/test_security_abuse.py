@@ -8,9 +8,9 @@ from sqlmodel import Session
 
 from core import config
 from core.db import session_scope
-from services import rate_limit
-from services.api_tokens import issue_token
+from services.accounts.api_tokens import issue_token
 from services.errors import Throttled
+from services.rate_limits import counting as rate_limit
 from tests.helpers import account, sign_in
 
 

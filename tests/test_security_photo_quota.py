@@ -8,8 +8,8 @@ from sqlmodel import Session
 from core import config
 from core.db import session_scope
 from services.errors import InvalidInput
-from services.requests import add_photo_to_request
-from services.visits import prepare_photo
+from services.requests.tracking import add_photo_to_request
+from services.visits.records import prepare_photo
 from tests.helpers import account
 from tests.photos import photo_bytes
 from tests.security_fixtures import member_household, visit_with_photos

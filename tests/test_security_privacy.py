@@ -13,8 +13,8 @@ from sqlmodel import Session, col, func, select
 
 from core.db import session_scope
 from models import AuditEntry, Household, HouseholdNeed, Pairing, Photo, User, Visit
-from services import consent, resident_data
 from services.errors import NotFound
+from services.privacy import consent, resident_data
 from tests.helpers import account, sign_in
 from tests.security_fixtures import member_household, photo_files, visit_with_photos
 

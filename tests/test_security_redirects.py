@@ -10,7 +10,7 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session
 
 from pages.safe_redirect import safe_redirect
-from services.demo import DEMO_PASSWORD
+from services.demo.organisation import DEMO_PASSWORD
 
 LEAVING = ["/\\evil.example/x", "/\t/evil.example/x", "/\n/evil.example/x", "/\r\n/evil.example", "//evil.example",
            "\\\\evil.example", " //evil.example", "/%5Cevil.example/x", "/%2F%2Fevil.example", "/%252F/evil.example",

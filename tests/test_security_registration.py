@@ -7,9 +7,10 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session, func, select
 
 from models import Notice, User
-from services import challenge, rate_limit
+from services.accounts import challenge
+from services.accounts.volunteers import DUPLICATE_NOTICE, RegistrationForm, register_from_public_form
 from services.errors import InvalidInput, Throttled
-from services.volunteers import DUPLICATE_NOTICE, RegistrationForm, register_from_public_form
+from services.rate_limits import counting as rate_limit
 from tests.helpers import account, answer_challenge
 
 ADMIN_PHONE = "13800000001"

@@ -12,8 +12,9 @@ from core import config
 from core.db import session_scope
 from models import AuditEntry, Photo, Visit
 from models.common import utcnow
-from services import jobs, retention
-from services.scheduler import run_due_jobs
+from services.privacy import retention
+from services.schedule import leases as jobs
+from services.schedule.loop import run_due_jobs
 from tests.security_fixtures import days_ago, member_household, photo_files, visit_with_photos
 
 

@@ -18,7 +18,7 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session
 
 from core import config
-from services.session_files import sweep_session_files
+from services.privacy.session_files import sweep_session_files
 from tests.helpers import sign_in
 
 ROOT = Path(__file__).resolve().parents[1]

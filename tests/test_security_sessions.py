@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 from core import config
 from core.db import session_scope
 from models.common import utcnow
-from services import auth
-from services.auth import session_user
-from services.users import set_active
+from services.accounts import auth
+from services.accounts.auth import session_user
+from services.accounts.users import set_active
 from tests.helpers import account, sign_in
 
 HOUR = 3600.0
@@ -42,7 +42,7 @@ def test_revoked_session_is_refused(demo: Session) -> None:
     issued = time.time() + 1
     assert session_user(demo, member.id, issued, now=issued + 5) is not None
     with session_scope() as s:
-        from services.users import reset_password
+        from services.accounts.users import reset_password
 
         reset_password(s, s.get(type(admin), admin.id), member.id)  # revokes every session of member2
     demo.rollback()
@@ -124,7 +124,7 @@ async def test_password_change_elsewhere_ends_the_open_page(user: TestUser, demo
 
 def test_brute_force_is_slowed_for_unknown_accounts_too(demo: Session) -> None:
     """Guessing is throttled per login whether or not the account exists (no account probing)."""
-    from services.auth import authenticate
+    from services.accounts.auth import authenticate
     from services.errors import InvalidInput, Throttled
 
     now = utcnow()
@@ -138,7 +138,7 @@ def test_brute_force_is_slowed_for_unknown_accounts_too(demo: Session) -> None:
 
 def test_throttle_counts_per_account_not_per_name_typed(demo: Session) -> None:
     """Five wrong passwords as member5, then more as member5's phone number: the same account, one counter."""
-    from services.auth import authenticate
+    from services.accounts.auth import authenticate
     from services.errors import InvalidInput, Throttled
 
     now = utcnow()

@@ -14,9 +14,9 @@ from core import config
 from core.db import session_scope
 from models import AuditEntry, LoginAttempt, User
 from models.common import utcnow
-from services import auth
+from services.accounts import auth
+from services.accounts.passwords import check_password_policy
 from services.errors import InvalidInput, Throttled
-from services.passwords import check_password_policy
 from tests.helpers import account, sign_in
 from tests.security_fixtures import submit_sign_in
 

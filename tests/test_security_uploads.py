@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from core.config import get_settings
 from core.db import session_scope
-from services.api_tokens import issue_token
-from services.commitments import create_commitment
+from services.accounts.api_tokens import issue_token
+from services.year.commitments import create_commitment
 from tests.helpers import account, sign_in
 from tests.security_fixtures import member_household, visit_with_photos
 from tests.test_requests import raise_from_visit

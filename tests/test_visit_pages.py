@@ -10,7 +10,7 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session, func, select
 
 from models import Household, Pairing, Photo, Visit
-from services.visits import VisitInput, prepare_photo, save_visit
+from services.visits.records import VisitInput, prepare_photo, save_visit
 from tests.helpers import account, sign_in
 from tests.photos import photo_bytes
 from tests.test_visits import near_home, paired_household

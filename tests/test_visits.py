@@ -12,8 +12,8 @@ from sqlmodel import Session, func, select
 from core.db import session_scope
 from models import Household, LocationSource, Pairing, Photo, User, Visit
 from services.errors import InvalidInput, NotFound
-from services.households import get_household
-from services.visits import VisitInput, get_photo, get_visit, prepare_photo, save_visit
+from services.households.records import get_household
+from services.visits.records import VisitInput, get_photo, get_visit, prepare_photo, save_visit
 from tests.helpers import account
 from tests.photos import photo_bytes
 
@@ -148,7 +148,7 @@ def test_failed_save_leaves_no_visit_and_no_files(
     data = near_home(household, photo_consent=True)
     photos = [prepare_photo(photo_bytes(0)), prepare_photo(photo_bytes(1))]
     before = visit_count(demo)
-    import services.visit_photos as visit_photos
+    import services.visits.photos as visit_photos
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("database went away")

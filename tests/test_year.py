@@ -37,20 +37,29 @@ from models import (
     User,
     Visit,
 )
-from services import challenge, rate_limit
-from services.annual_record import PDF_FONT, annual_record, area_summary, record_rows, summary_table, to_pdf, to_xlsx
-from services.attendance import correct_hours, set_present
-from services.commitments import add_note, close_commitment, create_commitment, get_commitment_photo
+from services.accounts import challenge
+from services.community.board import board, comments_to_moderate, moderate_comment, submit_board_comment
+from services.community.service_points import ServicePointForm, nearest_service_points, save_service_point
+from services.community.service_posts import apply_for_post, assign_member, save_post
 from services.errors import Forbidden, InvalidInput, NotFound, Throttled
-from services.events import EventForm, create_event
-from services.field_days import FieldDayInput, quota_progress, raise_request_from_field_day, record_field_day
-from services.public_board import board, comments_to_moderate, moderate_comment, submit_board_comment
-from services.request_feedback import rate_on_behalf
-from services.requests import RequestInput, assign_request, change_status, raise_request
-from services.service_points import ServicePointForm, nearest_service_points, save_service_point
-from services.service_posts import apply_for_post, assign_member, save_post
-from services.signups import sign_up
-from services.visits import VisitInput, prepare_photo, record_visit
+from services.events.attendance import correct_hours, set_present
+from services.events.catalogue import EventForm, create_event
+from services.events.signups import sign_up
+from services.rate_limits import counting as rate_limit
+from services.requests.feedback import rate_on_behalf
+from services.requests.tracking import RequestInput, assign_request, change_status, raise_request
+from services.visits.records import VisitInput, prepare_photo, record_visit
+from services.year.annual_record import (
+    PDF_FONT,
+    annual_record,
+    area_summary,
+    record_rows,
+    summary_table,
+    to_pdf,
+    to_xlsx,
+)
+from services.year.commitments import add_note, close_commitment, create_commitment, get_commitment_photo
+from services.year.field_days import FieldDayInput, quota_progress, raise_request_from_field_day, record_field_day
 from tests.helpers import account, sign_in
 from tests.photos import photo_bytes
 

@@ -22,9 +22,9 @@ from models import (
     ServicePoint,
     ServicePost,
 )
-from services import rate_limit
-from services.commitments import create_commitment
-from services.service_points import ServicePointForm, save_service_point
+from services.community.service_points import ServicePointForm, save_service_point
+from services.rate_limits import counting as rate_limit
+from services.year.commitments import create_commitment
 from tests.helpers import account, sign_in
 
 

@@ -16,7 +16,7 @@ from nicegui import run
 from core.db import session_scope
 from core.i18n import N_, match_language, translate
 from models import User
-from services.api_tokens import token_needs_touch, touch_token, user_for_token
+from services.accounts.api_tokens import token_needs_touch, touch_token, user_for_token
 from services.errors import Forbidden, InvalidInput, NotFound, ServiceError, Throttled
 
 T = TypeVar("T")

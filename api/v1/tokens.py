@@ -17,9 +17,9 @@ from core.db import session_scope
 from core.i18n import N_
 from models import User
 from models.common import utcnow
-from services.api_tokens import IssuedToken, session_token
-from services.auth import session_user_from
-from services.sync import offline_households
+from services.accounts.api_tokens import IssuedToken, session_token
+from services.accounts.auth import session_user_from
+from services.visits.sync import offline_households
 
 router = APIRouter(prefix="/api/v1", tags=["offline sync"])
 

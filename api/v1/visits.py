@@ -16,9 +16,9 @@ from core.config import get_settings
 from core.db import session_scope
 from core.i18n import N_
 from models import LocationSource, User
-from services.sync import VisitReceipt, add_photo_to_visit, photo_already_stored, sync_visit, visit_receipt
-from services.visit_input import MAX_TEXT
-from services.visits import VisitInput, prepare_photo
+from services.visits.input import MAX_TEXT
+from services.visits.records import VisitInput, prepare_photo
+from services.visits.sync import VisitReceipt, add_photo_to_visit, photo_already_stored, sync_visit, visit_receipt
 
 # Database ids are INTEGER columns: 32 bits on PostgreSQL. Bigger ids were a 500 there (fuzzing).
 MAX_ID = 2**31 - 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from core.i18n import _
-from services.ethical_line.guard import free_text_warning
+from services.privacy.ethical_line.guard import free_text_warning
 
 
 def warn_on_marking_words(field: ui.textarea | ui.input, marker: str = "") -> ui.label:

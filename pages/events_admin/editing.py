@@ -16,11 +16,11 @@ from pages.events import places_text, tz, when_text
 from pages.frame import frame, not_found_message
 from pages.messages import notify_error, notify_ok
 from pages.session import require_user
-from services.attendance import (
+from services.errors import InvalidInput, NotFound, ServiceError
+from services.events.attendance import (
     close_ended_events,
 )
-from services.errors import InvalidInput, NotFound, ServiceError
-from services.events import (
+from services.events.catalogue import (
     EventForm,
     RoleForm,
     cancel_event,

@@ -13,7 +13,7 @@ from pages.events import tz
 from pages.events_admin.editing import local_datetime
 from pages.frame import frame
 from pages.session import require_user
-from services.attendance import (
+from services.events.attendance import (
     hours_by_person,
     hours_table,
     to_csv,

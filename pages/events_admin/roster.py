@@ -18,7 +18,8 @@ from pages.frame import frame, not_found_message
 from pages.messages import notify_error
 from pages.session import require_user
 from pages.walk_ins.form import walk_in_card
-from services.attendance import (
+from services.errors import NotFound, ServiceError
+from services.events.attendance import (
     STATE_LABELS,
     RosterRow,
     check_out_participant,
@@ -30,10 +31,9 @@ from services.attendance import (
     to_csv,
     to_xlsx,
 )
-from services.errors import NotFound, ServiceError
-from services.events import get_managed_event
+from services.events.catalogue import get_managed_event
+from services.events.signups import cancel_signup
 from services.policy import MANAGERS
-from services.signups import cancel_signup
 
 STATE_COLOURS = {"confirmed": "blue-7", "attended": "positive", "no_show": "negative", "waitlisted": "warning",
                  "cancelled": "grey-6"}

@@ -11,8 +11,14 @@ from core.i18n import _
 from models import Area, User
 from pages.actions import load, page_user, perform
 from pages.frame import frame
+from services.accounts.volunteers import (
+    Applicant,
+    decide_volunteer,
+    intake_settings,
+    pending_volunteers,
+    set_auto_approve,
+)
 from services.policy import MANAGERS
-from services.volunteers import Applicant, decide_volunteer, intake_settings, pending_volunteers, set_auto_approve
 
 
 def _applicant_card(a: Applicant, decide: Callable[[int, bool], object]) -> None:

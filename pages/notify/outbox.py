@@ -130,7 +130,7 @@ def template_card() -> None:
 
 def _bots(user_id: int) -> tuple[dict[int, str], dict[int, str]]:
     from models import User
-    from services.areas import area_label, areas_visible_to
+    from services.org.areas import area_label, areas_visible_to
 
     with session_scope(read_only=True) as session:
         actor = session.get(User, user_id)

@@ -13,7 +13,7 @@ from pages.photo_picker import ADD_PHOTO, PhotoPicker
 from pages.session import require_user
 from services.errors import ServiceError
 from services.policy import MANAGERS
-from services.visit_review.review import ReviewDetails, may_review, save_answer, save_review
+from services.visits.review.review import ReviewDetails, may_review, save_answer, save_review
 
 
 def card_actions(viewer: User, details: dict[str, ReviewDetails], on_change: Callable[[], None]) -> \

@@ -13,11 +13,11 @@ from pages.frame import frame
 from pages.session import require_user
 from pages.visit_cards import visit_card
 from pages.visit_review.controls import card_actions
-from services.areas import areas_visible_to
+from services.org.areas import areas_visible_to
 from services.policy import MANAGERS
-from services.visit_review.review import STATE_LABELS, review_details
-from services.visit_review.signals import SIGNAL_LABELS
-from services.visits import VisitFilters, list_visits, photos_of, visit_dates
+from services.visits.records import VisitFilters, list_visits, photos_of, visit_dates
+from services.visits.review.review import STATE_LABELS, review_details
+from services.visits.review.signals import SIGNAL_LABELS
 
 PENDING = "pending"
 

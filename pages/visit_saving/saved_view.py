@@ -11,7 +11,7 @@ from core.config import get_settings
 from core.i18n import _, format_datetime, to_local
 from models import Household
 from pages.visit_saving.drafts import forget_draft
-from services.visit_corrections import StoredVisit
+from services.visits.corrections import StoredVisit
 
 
 def saved_at_text(saved_at: datetime, tz: str) -> str:

@@ -11,9 +11,9 @@ from core.i18n import _
 from pages.messages import notify_error, notify_ok
 from pages.session import require_user
 from services.errors import ServiceError
-from services.events import get_managed_event, roles_of
+from services.events.catalogue import get_managed_event, roles_of
+from services.events.walk_ins.roster import WalkIn, add_walk_in
 from services.policy import MANAGERS
-from services.walk_ins.roster import WalkIn, add_walk_in
 
 
 def _role_options(event_id: int) -> dict[int, str]:

@@ -2,7 +2,7 @@
 
 Who: a coordinator for their area's subtree, an admin for all (``services.policy.area_scope``);
 anything else is "not found". Every outcome is audited. "The resident says there was no visit"
-marks the visit "has issues" as the system (``services.visit_review.review.change_state``, with a
+marks the visit "has issues" as the system (``services.visits.review.review.change_state``, with a
 comment the member reads) and tells every administrator in the app. Unreachable households are
 tried up to ``MAX_TRIES`` times, then the callback is closed as unreachable.
 """
@@ -152,7 +152,7 @@ def _close(callback: Callback, outcome: CallbackOutcome, actor: User, now: datet
 
 def _flag_visit(session: Session, callback: Callback, now: datetime) -> None:
     """The visit turns "has issues" (unless already questioned or rejected) and the administrators are told."""
-    from services.visit_review.review import change_state  # services.visits imports visit_review
+    from services.visits.review.review import change_state  # services.visits imports visit_review
 
     visit = session.get(Visit, callback.visit_id)
     if visit is None:

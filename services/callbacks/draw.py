@@ -26,7 +26,7 @@ from services import audit
 from services.callbacks.weeks import Week, parse_week, week_before
 from services.errors import NotFound
 from services.policy import area_scope
-from services.visit_review.counting import visit_counts
+from services.visits.review.counting import visit_counts
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def draw_week(session: Session, week: Week, share: float, now: datetime | None =
 
 
 def weekly_callback_job(now: datetime) -> int:
-    """Scheduled daily (services.scheduler): draws last week once, the first time it runs in a new week."""
+    """Scheduled daily (services.schedule.loop): draws last week once, the first time it runs in a new week."""
     with session_scope() as session:
         return len(draw_week(session, week_before(now), get_settings().callback_share, now))
 

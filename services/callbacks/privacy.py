@@ -1,6 +1,6 @@
 """Callbacks under the resident's rights: in the household's archive, and deleted with it.
 
-Registers with services/resident_data.py, which imports this module at its end, so the rule
+Registers with services/privacy/resident_data.py, which imports this module at its end, so the rule
 applies wherever an export or a deletion runs. Registered after the visits, so a household's
 callbacks are deleted before the visits they point at.
 """
@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from models import Callback, CallbackDraw
-from services.resident_data import ResidentDataProvider, row_as_dict
+from services.privacy.resident_data import ResidentDataProvider, row_as_dict
 
 
 def export_callbacks(session: Session, household_id: int) -> tuple[Any, dict[str, bytes]]:

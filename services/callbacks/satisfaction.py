@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from core.i18n import N_
 from models import Area, Callback, Rating, Role, Satisfaction, ServiceRequest, User
 from services.policy import MANAGERS, area_scope, holds
-from services.request_feedback import SATISFACTION_LABELS
+from services.requests.feedback import SATISFACTION_LABELS
 
 MIN_ANSWERS = 5
 SATISFIED_FROM = 4  # callback scores 4 and 5 are "satisfied"

@@ -7,8 +7,8 @@ from sqlmodel import Session, col, select
 from core.i18n import N_
 from models import Area, Household, Role, User
 from services import audit
-from services.areas import area_within, areas_visible_to
 from services.errors import Forbidden, NotFound
+from services.org.areas import area_within, areas_visible_to
 from services.policy import MANAGERS, holds
 
 

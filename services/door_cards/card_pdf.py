@@ -9,8 +9,8 @@ import segno
 
 from core.i18n import N_, translate
 from models import DoorCard, Household
-from services.annual_record import PDF_FONT
 from services.errors import InvalidInput
+from services.year.annual_record import PDF_FONT
 
 TITLE = N_("Door card")
 EXPLANATION = N_("Your community service member scans this card at each visit, as proof that the visit "

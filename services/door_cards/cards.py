@@ -14,7 +14,7 @@ from services import audit
 from services.door_cards.areas import household_uses_door_cards
 from services.door_cards.codes import card_code, new_secret, secret_hash
 from services.errors import Forbidden, InvalidInput, NotFound
-from services.households import get_household
+from services.households.records import get_household
 from services.policy import may_manage_households
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from models import DoorCard
-from services.resident_data import ResidentDataProvider, row_as_dict
+from services.privacy.resident_data import ResidentDataProvider, row_as_dict
 
 
 def export_door_cards(session: Session, household_id: int) -> tuple[Any, dict[str, bytes]]:

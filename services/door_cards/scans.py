@@ -14,7 +14,7 @@ from services import audit
 from services.door_cards.areas import household_uses_door_cards
 from services.door_cards.codes import parse_code, secret_matches
 from services.errors import InvalidInput, NotFound
-from services.households import get_household, is_paired
+from services.households.records import get_household, is_paired
 
 NOT_A_CARD = N_("This is not a door card of this organisation. Scan the card at the household's door.")
 OTHER_HOUSEHOLD = N_("This door card belongs to another household. Scan the card at this household's door.")

@@ -28,10 +28,10 @@ from core.config import get_settings
 from core.i18n import N_
 from models import Role, ServiceRequest, User
 from models.requests import OPEN_STATUSES
-from services.areas import subtree_ids
-from services.households import coverage_counts
+from services.households.records import coverage_counts
 from services.notify import policy
 from services.notify.recipients import tell_bot, tell_user
+from services.org.areas import subtree_ids
 
 Section = Callable[[Session, User, datetime], tuple[str, dict[str, Any]] | None]
 DIGESTS = {"member_weekly": Role.member, "coordinator_daily": Role.coordinator}

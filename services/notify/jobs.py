@@ -1,4 +1,4 @@
-"""The notification jobs the scheduler runs (services/scheduler.py), each under its database lease."""
+"""The notification jobs the scheduler runs (services/schedule/loop.py), each under its database lease."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The sender: claims due outbox rows, checks opt-out, quiet hours and the cap, hands them over, marks them.
 
-Runs in the scheduled jobs (services/scheduler.py), never on a page. Each row is claimed with a
+Runs in the scheduled jobs (services/schedule/loop.py), never on a page. Each row is claimed with a
 lease (outbox.claim_batch); a row whose sender stopped between the provider's answer and the mark
 is claimed again once its lease runs out, and before a second hand-over the provider is asked
 whether it already has the message (``find_sent``). docs/DEPLOY.md says what remains possible.
@@ -20,12 +20,12 @@ from core.db import session_scope
 from core.i18n import translate
 from models import Channel, OutboxMessage, OutboxStatus
 from models.common import utcnow
-from services.jobs import HOLDER
 from services.notify import outbox, policy
 from services.notify.optout import is_opted_out
 from services.notify.providers import Delivery, PermanentFailure, Provider, TemporaryFailure
 from services.notify.providers.choice import provider_for
 from services.notify.templates import DIGEST_PREFIX, EMAIL_SUBJECT, render
+from services.schedule.leases import HOLDER
 
 log = logging.getLogger(__name__)
 WORKERS = 8

@@ -9,9 +9,9 @@ from sqlmodel import Session, col, select
 
 from models import Household, User
 from models.common import utcnow
-from services.households import HouseholdRow, household_query, household_rows
+from services.households.records import HouseholdRow, household_query, household_rows
 from services.paging.cursor import Page, decode, encode
-from services.visit_status import status_code
+from services.visits.due import status_code
 
 OVERDUE = 2
 

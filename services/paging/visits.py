@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from models import Household, User, Visit
 from services.paging.cursor import Page, decode, encode
-from services.visits import VisitFilters, visit_conditions, visit_query
+from services.visits.records import VisitFilters, visit_conditions, visit_query
 
 VisitRow = tuple[Visit, Household, User]
 PAGE_SIZE = 20

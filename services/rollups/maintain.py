@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from models import Household, HouseholdRollup, Photo, Visit, VisitRollup
 from services.rollups.keys import HouseholdFacts, VisitFacts, household_keys, visit_keys, zone
-from services.visit_review.counting import tally_of
+from services.visits.review.counting import tally_of
 
 Deltas = dict[tuple, list[float]]  # key -> [n, photos, lat_sum, lng_sum]
 ENABLED = True  # bench/map.py switches it off to time a visit without rollups

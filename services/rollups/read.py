@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, true
 from sqlmodel import Session, col, select
 
 from models import Household, HouseholdRollup, User, VisitRollup
-from services.areas import subtree_ids
+from services.org.areas import subtree_ids
 from services.policy import MANAGERS, area_ids_in_scope, holds
 from services.rollups.keys import LEVELS, day_of, zone
 from services.rollups.periods import midnight_on_or_after, midnight_on_or_before

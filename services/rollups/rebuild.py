@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from models import Household, HouseholdRollup, Photo, Visit, VisitRollup
 from services.rollups.keys import HouseholdFacts, VisitFacts, household_keys, visit_keys, zone
 from services.rollups.maintain import HOUSEHOLD_KEY_COLUMNS, VISIT_KEY_COLUMNS
-from services.visit_review.counting import tally_of
+from services.visits.review.counting import tally_of
 
 log = logging.getLogger(__name__)
 BATCH = 20_000

@@ -13,7 +13,7 @@ from core.config import get_settings
 from models import AuditEntry, Callback, Household
 from services.callbacks.draw import Candidate, choose, drawn_visit_ids, redraw
 from services.callbacks.weeks import parse_week, week_before
-from services.scheduler import run_due_jobs
+from services.schedule.loop import run_due_jobs
 from tests.callbacks.builders import counted_visits, draws_of, quiet_week, run_draw, without_phone
 from tests.helpers import account, sign_in
 from tests.visit_review.builders import COMMUNITY_A, COMMUNITY_B, coordinator_of, homes_of

@@ -12,9 +12,9 @@ from sqlmodel import Session, col, select
 
 from core.db import session_scope
 from models import AuditEntry, Callback, CallbackOutcome, Notice, ReviewState, Visit, VisitReview
-from services import resident_data
 from services.callbacks.calls import NO_VISIT_NOTICE, record_outcome
 from services.errors import InvalidInput, NotFound
+from services.privacy import resident_data
 from tests.callbacks.builders import counted_visits, draws_of, quiet_week, run_draw
 from tests.helpers import account, act_as, element, eventually, sign_in
 from tests.visit_review.builders import COMMUNITY_A, COMMUNITY_B, coordinator_of, fresh

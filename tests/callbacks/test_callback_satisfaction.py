@@ -8,10 +8,10 @@ from sqlmodel import Session, select
 
 from core.db import session_scope
 from models import Callback, CallbackOutcome
-from services.annual_record import annual_record, record_rows
 from services.callbacks.calls import record_outcome
 from services.callbacks.draw import draw_week
-from services.org_year import current_year
+from services.org.calendar_year import current_year
+from services.year.annual_record import annual_record, record_rows
 from tests.callbacks.builders import counted_visits, quiet_week
 from tests.helpers import account, element, sign_in
 

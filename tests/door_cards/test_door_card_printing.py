@@ -83,7 +83,7 @@ def test_door_card_printing_needs_the_area_setting_and_a_coordinator(demo: Sessi
 
 
 def test_door_card_rows_join_the_household_archive_and_its_deletion(demo: Session) -> None:
-    from services import resident_data
+    from services.privacy import resident_data
 
     household = paired_household(demo, account(demo, "member1"))
     cards_on_for(household)

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from models import Callback, Household, Pairing, User
 from services.callbacks.draw import draw_week
 from services.callbacks.weeks import week_before
-from services.visits import record_visit
+from services.visits.records import record_visit
 from tests.e2e.browser import sign_in
 from tests.e2e.tap_targets import measure, too_small
 from tests.visit_review.builders import visit_input

@@ -16,15 +16,15 @@ from sqlmodel import Session, select
 from core.db import session_scope
 from models import BoardComment, CommentStatus, Household, LocationSource, Pairing, RequestStatus, Satisfaction
 from models.common import utcnow
-from services.challenge import new_challenge
-from services.commitments import add_note, close_commitment, create_commitment
-from services.field_days import FieldDayInput, record_field_day
-from services.public_board import moderate_comment, submit_board_comment
-from services.request_feedback import rate_on_behalf
-from services.requests import RequestInput, assign_request, change_status, raise_request
-from services.service_points import ServicePointForm, save_service_point
-from services.service_posts import assign_member, save_post
-from services.visits import VisitInput, record_visit
+from services.accounts.challenge import new_challenge
+from services.community.board import moderate_comment, submit_board_comment
+from services.community.service_points import ServicePointForm, save_service_point
+from services.community.service_posts import assign_member, save_post
+from services.requests.feedback import rate_on_behalf
+from services.requests.tracking import RequestInput, assign_request, change_status, raise_request
+from services.visits.records import VisitInput, record_visit
+from services.year.commitments import add_note, close_commitment, create_commitment
+from services.year.field_days import FieldDayInput, record_field_day
 from tests.e2e.flows import sign_in, watch_console
 from tests.e2e.live_app import PHONE, running_app, screenshot_path
 from tests.helpers import account

@@ -9,9 +9,9 @@ from sqlmodel import Session, select
 
 from core.db import session_scope
 from models import AuditEntry, NeedCategory, Visit
+from services.community.service_posts import save_post
 from services.errors import InvalidInput
-from services.requests import save_category
-from services.service_posts import save_post
+from services.requests.tracking import save_category
 from tests.helpers import account, sign_in
 from tests.test_visits import paired_household
 

@@ -24,8 +24,8 @@ from models import (
     Visit,
 )
 from models.common import utcnow
-from services.demo import seed_demo
-from services.photo_store import get_photo_store
+from services.demo.organisation import seed_demo
+from services.photos.store import get_photo_store
 
 
 def test_demo_month_has_every_kind_of_record(data_dir: Path, session: Session) -> None:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from models import Household, Pairing
 from models.common import utcnow
-from services.signups import sign_up
+from services.events.signups import sign_up
 from tests.events_helpers import make_event
 from tests.helpers import account, element, sign_in
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from models import Household
 from models.common import utcnow
-from services.households import list_households
+from services.households.records import list_households
 from services.paging.households import count_households, household_page
 from tests.helpers import account, sign_in
 

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from models import AuditEntry, Event, Signup, SignupStatus, User
 from services.errors import InvalidInput
-from services.signups import sign_up
-from services.walk_ins.roster import add_walk_in
+from services.events.signups import sign_up
+from services.events.walk_ins.roster import add_walk_in
 from tests.events_helpers import make_event, make_volunteers
 from tests.helpers import account, sign_in
 

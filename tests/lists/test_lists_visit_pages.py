@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 from models import Household, Visit
 from models.common import utcnow
 from services.paging.visits import count_visits, visit_page
-from services.visits import VisitFilters, list_visits
+from services.visits.records import VisitFilters, list_visits
 from tests.helpers import account, sign_in
 
 

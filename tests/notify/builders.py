@@ -11,9 +11,9 @@ from sqlmodel import Session, col, select
 from core.db import session_scope
 from models import OutboxMessage, ServiceRequest
 from models.common import utcnow
-from services import challenge
+from services.accounts import challenge
 from services.notify.sender import run_sender
-from services.request_feedback import PublicRequestInput, submit_public_request
+from services.requests.feedback import PublicRequestInput, submit_public_request
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

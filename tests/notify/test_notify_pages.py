@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from core.db import session_scope
 from models import ChannelChoice, OutboxStatus, RequestSmsConsent, RequestStatus, SmsContact
 from services.notify.sender import run_sender
-from services.requests import change_status
+from services.requests.tracking import change_status
 from tests.helpers import account, choose, element, sign_in
 from tests.notify.builders import daytime, outbox, public_request
 from tests.test_request_pages import answer_challenge, latest_request

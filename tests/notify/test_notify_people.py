@@ -11,13 +11,13 @@ from core.db import session_scope
 from core.i18n import N_
 from models import Channel, ChannelChoice, Event, OutboxStatus, RequestStatus, Satisfaction, ServiceRequest, User
 from models.common import utcnow
-from services.events import EventForm, cancel_event, update_event
+from services.events.catalogue import EventForm, cancel_event, update_event
+from services.events.signups import cancel_signup, sign_up
 from services.notifications import notices_for
 from services.notify import digests
 from services.notify.scans import queue_event_reminders
-from services.request_feedback import rate_by_code
-from services.requests import change_status
-from services.signups import cancel_signup, sign_up
+from services.requests.feedback import rate_by_code
+from services.requests.tracking import change_status
 from tests.events_helpers import make_event
 from tests.helpers import account
 from tests.notify.builders import daytime, local_time, outbox, public_request, request_code, send_all

@@ -8,10 +8,10 @@ from sqlmodel import Session, select
 
 from core.db import session_scope
 from models import AuditEntry, OutboxStatus, RequestSmsConsent, RequestStatus, ServiceRequest
-from services.households import list_households
+from services.households.records import list_households
 from services.notify.optout import opt_out
 from services.notify.scans import queue_overdue_apologies
-from services.requests import RequestInput, change_status, raise_request
+from services.requests.tracking import RequestInput, change_status, raise_request
 from tests.helpers import account
 from tests.notify.builders import daytime, outbox, public_request, request_code, send_all, template_params
 from tests.notify.fakes import FakeAliyunSms

@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import services.visits
+import services.visits.records
 from core import config
 from services.errors import InvalidInput
-from services.photo_guard import decoding
-from services.photo_guard.decoding import DECODE_SLOTS, MemoryBudget, RecentOutcomes, decode_once
-from services.visits import prepare_photo
+from services.photos.guard import decoding
+from services.photos.guard.decoding import DECODE_SLOTS, MemoryBudget, RecentOutcomes, decode_once
+from services.visits.records import prepare_photo
 from tests.photo_guard.hostile_images import cmyk_progressive_jpeg, encoded, grey_jpeg, palette_png
 from tests.photos import photo_bytes
 
@@ -28,7 +28,7 @@ PEAK_SCRIPT = """
 import sys, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from services.visits import prepare_photo
+from services.visits.records import prepare_photo
 from tests.photo_guard.hostile_images import grey16_png
 from tests.photos import photo_bytes
 
@@ -113,13 +113,13 @@ def test_memory_a_phone_photo_still_passes_the_default_budget() -> None:
 
 def test_memory_identical_upload_is_recognised_before_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    real = services.visits.process_photo
+    real = services.visits.records.process_photo
 
     def counting(data: bytes, **kw: object) -> object:
         calls.append(len(data))
         return real(data, **kw)
 
-    monkeypatch.setattr(services.visits, "process_photo", counting)
+    monkeypatch.setattr(services.visits.records, "process_photo", counting)
     _set(monkeypatch, DOORSTEP_MAX_DECODE_BYTES=str(8 * 2**20))
     bomb = palette_png(1500)
     for _ in range(3):

@@ -7,9 +7,9 @@ from nicegui import ElementFilter, ui
 from nicegui.testing import User as TestUser
 from sqlmodel import Session
 
-import services.visits
-from services.photo_guard import decoding
-from services.rate_limit import PUBLIC_UPLOADS_PER_ADDRESS, PUBLIC_UPLOADS_PER_PAGE
+import services.visits.records
+from services.photos.guard import decoding
+from services.rate_limits.counting import PUBLIC_UPLOADS_PER_ADDRESS, PUBLIC_UPLOADS_PER_PAGE
 from tests.helpers import sign_in
 from tests.photos import photo_bytes
 from tests.test_visit_pages import most_overdue_household
@@ -62,8 +62,9 @@ async def test_memory_public_form_repost_of_the_same_photo_is_not_decoded_again(
         user: TestUser, demo: Session, monkeypatch) -> None:
     decoding.RECENT.clear()
     calls: list[int] = []
-    real = services.visits.process_photo
-    monkeypatch.setattr(services.visits, "process_photo", lambda data, **kw: calls.append(1) or real(data, **kw))
+    real = services.visits.records.process_photo
+    monkeypatch.setattr(services.visits.records, "process_photo",
+                        lambda data, **kw: calls.append(1) or real(data, **kw))
     photo = photo_bytes(3)
     for _ in range(2):
         await user.open("/public/request")

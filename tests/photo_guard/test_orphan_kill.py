@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from core.db import session_scope
 from models import Photo
 from models.common import utcnow
-from services.api_tokens import issue_token
+from services.accounts.api_tokens import issue_token
 from tests.e2e.live_app import running_app_process
 from tests.photos import photo_bytes
 from tests.security_fixtures import member_household

@@ -15,10 +15,10 @@ from core.config import get_settings
 from models import Photo
 from models.common import utcnow
 from services.backup import create_backup
-from services.photo_guard.orphans import sweep_orphans
-from services.photo_store import LocalPhotoStore, get_photo_store, new_key
-from services.photo_store_s3 import S3PhotoStore
-from services.scheduler import JOBS
+from services.photos.guard.orphans import sweep_orphans
+from services.photos.store import LocalPhotoStore, get_photo_store, new_key
+from services.photos.store_s3 import S3PhotoStore
+from services.schedule.loop import JOBS
 from tests.security_fixtures import member_household, visit_with_photos
 from tests.test_photo_store_s3 import bucket, s3_server  # noqa: F401  (fixtures)
 

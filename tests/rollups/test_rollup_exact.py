@@ -20,8 +20,8 @@ from core.db import session_scope
 from models import Household, Photo, ReviewState, Role, User, Visit, VisitRollup
 from models.common import utcnow
 from services.rollups.rebuild import check_database
-from services.visit_review.counting import apply_rule, refresh_household_clock
-from services.visit_review.review import review_visit
+from services.visits.review.counting import apply_rule, refresh_household_clock
+from services.visits.review.review import review_visit
 from tests.helpers import account
 from tests.visit_review.builders import homes_of, store, visit_input
 
@@ -154,7 +154,7 @@ def test_rollups_check_reports_drift_and_rebuild_repairs_it(demo: Session, capsy
 
 def test_rollups_daily_job_is_scheduled_and_repairs_drift(demo: Session) -> None:
     from services.rollups.rebuild import rollups_job
-    from services.scheduler import JOBS
+    from services.schedule.loop import JOBS
 
     assert "rollups" in [name for name, _interval, _job in JOBS]
     with db.get_engine().begin() as conn:

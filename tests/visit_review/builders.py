@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from core.db import session_scope
 from models import Household, LocationSource, Pairing, Role, User, Visit
 from models.common import utcnow
-from services.users import UserForm, create_user
-from services.visits import VisitInput, prepare_photo, record_visit
+from services.accounts.users import UserForm, create_user
+from services.visits.records import VisitInput, prepare_photo, record_visit
 from tests.helpers import account
 from tests.photos import photo_bytes
 

@@ -11,10 +11,10 @@ from sqlmodel import Session
 from core.db import session_scope
 from models import Household, Visit
 from models.common import utcnow
-from services.api_tokens import issue_token
+from services.accounts.api_tokens import issue_token
 from services.errors import InvalidInput
-from services.visit_review.signals import codes
-from services.visits import add_photo, prepare_photo
+from services.visits.records import add_photo, prepare_photo
+from services.visits.review.signals import codes
 from tests.helpers import account
 from tests.photos import photo_bytes
 from tests.visit_review.builders import KM_NORTH, fresh, homes_of, late_visit, store, visit_input

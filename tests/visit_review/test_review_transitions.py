@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 from core.db import session_scope
 from models import AuditEntry, Household, ReviewState, Visit, VisitReview
 from models.common import utcnow
-from services.annual_record import annual_record
-from services.coverage import coverage_summary
 from services.errors import Forbidden, InvalidInput, NotFound
-from services.map_data import MapFilters
-from services.visit_review.review import answer_visit, approve_clean, review_visit
+from services.households.coverage import coverage_summary
+from services.map.data import MapFilters
+from services.visits.review.review import answer_visit, approve_clean, review_visit
+from services.year.annual_record import annual_record
 from tests.helpers import account, act_as, sign_in
 from tests.visit_review.builders import (
     COMMUNITY_A,
@@ -202,7 +202,7 @@ async def test_review_coordinator_of_another_area_gets_not_found(user: TestUser,
 
 def test_review_state_and_signals_reach_the_map_popup_and_the_export(demo: Session) -> None:
     from services.exports import VISIT_HEADER, visit_rows
-    from services.map_data import build_map_payload
+    from services.map.data import build_map_payload
 
     member, coord = account(demo, "member1"), account(demo, "coord")
     home = homes_of(demo, member)[0]
@@ -222,9 +222,9 @@ def test_review_state_and_signals_reach_the_map_popup_and_the_export(demo: Sessi
 def test_review_history_and_answer_go_with_a_deleted_household_and_expired_photos(demo: Session) -> None:
     from core.config import get_settings
     from models import Photo, VisitAnswer
-    from services import resident_data
-    from services.retention import expire_photos
-    from services.visits import prepare_photo
+    from services.privacy import resident_data
+    from services.privacy.retention import expire_photos
+    from services.visits.records import prepare_photo
     from tests.photos import photo_bytes
 
     member, coord = account(demo, "member1"), account(demo, "coord")

@@ -13,7 +13,7 @@ from core.db import session_scope
 from core.i18n import to_local
 from models import AuditEntry, Household, LocationSource, User, Visit, VisitRevision
 from models.common import utcnow
-from services.visits import VisitInput, record_visit
+from services.visits.records import VisitInput, record_visit
 from tests.helpers import account
 from tests.test_visits import near_home, paired_household
 

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import Session
 
 from services.errors import Forbidden, NotFound
-from services.visit_corrections import correct_visit
-from services.visits import save_visit
+from services.visits.corrections import correct_visit
+from services.visits.records import save_visit
 from tests.visit_saving.builders import age_visit, corrections, member_and_household, store_visit, stored, visit_input
 
 

@@ -1,0 +1,1 @@
+"""Accounts: users, signing in, passwords, API tokens, volunteers' self-registration."""

@@ -1,0 +1,1 @@
+"""The demo organisation (`python app.py --demo`) and its believable month of activity."""

@@ -1,0 +1,1 @@
+"""Households: the records, importing them, and coverage (who was visited, who is overdue)."""

@@ -1,0 +1,1 @@
+"""The map: GeoJSON per view from pluggable layers, tiles and coordinate systems, geocoding, distances."""

@@ -1,0 +1,1 @@
+"""Rate limits: fixed-window counting, in this process or in Redis shared by every instance."""
