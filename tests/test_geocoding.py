@@ -12,6 +12,7 @@ from sqlmodel import Session
 from core.config import Settings
 from models import GeocodeStatus, Household
 from services.errors import Forbidden
+from services.map.coords import bd09_to_wgs84
 from services.map.geocoding import (
     GeocodingUnavailable,
     GeopyGeocoder,
@@ -124,7 +125,7 @@ def test_geopy_geocoder_caches_and_maps_service_errors() -> None:
 
 def test_baidu_results_are_converted_to_wgs84() -> None:
     geocoder = GeopyGeocoder(lambda query, timeout: fake_location(39.915119, 116.403963), min_delay_seconds=0,
-                             convert=__import__("services.map.coords").coords.bd09_to_wgs84)
+                             convert=bd09_to_wgs84)
     lat, lng = geocoder.lookup("天安门")  # type: ignore[misc]
     assert abs(lat - 39.9074) < 0.001 and abs(lng - 116.3913) < 0.001
 
