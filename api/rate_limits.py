@@ -3,7 +3,7 @@ address) and photo uploads from public pages (per address and per page), before 
 
 An ASGI middleware, so it answers before a route, a token look-up or a page build runs. The
 message is in the caller's language (Accept-Language) and Retry-After says when to come back.
-Exports and sign-in have their own limits where the user is known (api/exports.py, pages/login.py).
+Exports and sign-in have their own limits where the user is known (api/exports.py, pages/accounts/login.py).
 """
 
 from __future__ import annotations

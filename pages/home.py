@@ -8,11 +8,11 @@ from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, current_language, format_date, to_local
 from models import Role, User
-from pages.events import home_events_block, places_text, status_badge, tz, when_text
-from pages.field_days import field_day_reminder
+from pages.events.browse import home_events_block, places_text, status_badge, tz, when_text
 from pages.frame import frame
-from pages.request_cards import home_requests
+from pages.requests.cards import home_requests
 from pages.session import require_user, take_refused_notice
+from pages.year.field_days import field_day_reminder
 from services.events.catalogue import upcoming_events
 from services.households.records import coverage_counts, list_households
 from services.org.clock import org_today

@@ -9,9 +9,9 @@ from pathlib import Path
 from core.i18n import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ["pages/events.py", "pages/events_admin/editing.py", "pages/events_admin/roster.py",
-           "pages/events_admin/volunteers.py", "pages/events_admin/hours.py", "pages/my_activities.py",
-           "pages/registration.py",
+MODULES = ["pages/events/browse.py", "pages/events/admin/editing.py", "pages/events/admin/roster.py",
+           "pages/events/admin/volunteers.py", "pages/events/admin/hours.py", "pages/events/my_activities.py",
+           "pages/accounts/registration.py",
            "services/events/catalogue.py", "services/events/signups.py", "services/events/attendance.py",
            "services/accounts/volunteers.py",
            "services/events/calendar.py", "services/notifications.py"]

@@ -10,7 +10,7 @@ from core.config import get_settings
 from core.i18n import _, format_date, labelled
 from models import CallbackOutcome
 from pages.actions import load, page_user, perform
-from pages.events import notice_text
+from pages.events.browse import notice_text
 from pages.frame import frame, not_found_message
 from pages.messages import error_text
 from services.callbacks.calls import (

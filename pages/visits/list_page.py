@@ -16,9 +16,9 @@ from core.i18n import _
 from models import Photo, ReviewState, User
 from pages.actions import load, page_user, perform
 from pages.frame import frame
-from pages.visit_cards import visit_card
-from pages.visit_review.controls import card_actions
-from pages.visit_review.queue import signal_options, state_filters, state_options
+from pages.visits.cards import visit_card
+from pages.visits.review.controls import card_actions
+from pages.visits.review.queue import signal_options, state_filters, state_options
 from services.households.records import members_for_pairing
 from services.org.clock import org_zone
 from services.paging.cursor import Page

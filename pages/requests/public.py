@@ -10,12 +10,12 @@ from core.db import session_scope
 from core.i18n import N_, _, current_language, format_date, format_datetime
 from models import RequestStatus, Satisfaction
 from pages.client_address import client_ip
+from pages.community.service_points import nearest_points_card
 from pages.frame import frame
 from pages.messages import error_text
 from pages.photo_picker import ADD_PHOTO, PhotoPicker
-from pages.report_problem import REPORT_A_PROBLEM, promised_response_text
-from pages.request_cards import event_text, status_badge
-from pages.service_points import nearest_points_card
+from pages.requests.cards import event_text, status_badge
+from pages.requests.report_problem import REPORT_A_PROBLEM, promised_response_text
 from services.accounts.challenge import new_challenge
 from services.errors import NotFound, ServiceError, Throttled
 from services.org.areas import area_label

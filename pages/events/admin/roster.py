@@ -13,11 +13,11 @@ from core.db import session_scope
 from core.i18n import _, format_datetime, labelled, to_local
 from models import Event, SignupStatus
 from models.common import utcnow
-from pages.events import tz, when_text
+from pages.events.browse import tz, when_text
+from pages.events.walk_ins.form import walk_in_card
 from pages.frame import frame, not_found_message
 from pages.messages import notify_error
 from pages.session import require_user
-from pages.walk_ins.form import walk_in_card
 from services.errors import NotFound, ServiceError
 from services.events.attendance import (
     STATE_LABELS,

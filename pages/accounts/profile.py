@@ -6,10 +6,10 @@ from nicegui import app, run, ui
 
 from core.db import session_scope
 from core.i18n import LANGUAGES, _, current_language
+from pages.community.service_posts import profile_posts
 from pages.frame import frame
 from pages.messages import error_text, notify_error, notify_ok
 from pages.notify.channels import channels_card
-from pages.service_posts import profile_posts
 from pages.session import renew_session, require_user
 from services.accounts.users import ROLE_LABELS, change_own_password, own_account, set_language
 from services.errors import ServiceError

@@ -10,11 +10,11 @@ from core.i18n import _, current_language, format_date
 from models import Role
 from models.common import utcnow
 from pages.frame import frame, not_found_message
-from pages.request_cards import household_requests
+from pages.requests.cards import household_requests
 from pages.session import require_user
-from pages.visit_cards import visit_card
-from pages.visit_review.controls import card_actions
-from pages.visit_saving.saved_view import saved_at_text
+from pages.visits.cards import visit_card
+from pages.visits.review.controls import card_actions
+from pages.visits.saving.saved_view import saved_at_text
 from services.errors import NotFound
 from services.households.records import get_household, household_need_ids, need_categories
 from services.policy import HOUSEHOLD_READERS

@@ -14,7 +14,7 @@ from core.i18n import N_, _, current_language, format_date, labelled
 from models import FieldDay, User
 from pages.frame import frame
 from pages.messages import error_text, notify_error, notify_ok
-from pages.request_cards import status_badge
+from pages.requests.cards import status_badge
 from pages.session import require_user
 from services.errors import InvalidInput, ServiceError
 from services.org.calendar_year import current_year

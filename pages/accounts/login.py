@@ -14,7 +14,7 @@ from models import User
 from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
-from pages.report_problem import report_problem_entry
+from pages.requests.report_problem import report_problem_entry
 from pages.safe_redirect import safe_redirect
 from pages.session import begin_sign_in, rotate_session_id, sign_in, sign_out, take_ticket
 from services.accounts.api_tokens import revoke_tokens_for

@@ -13,12 +13,12 @@ from core.db import session_scope
 from core.i18n import N_, _, format_number
 from models import Household, LocationSource, Role, User
 from pages.door_cards.scan_button import DoorCardScan
-from pages.ethical_line.free_text import warn_on_marking_words
 from pages.frame import frame, not_found_message
 from pages.messages import error_text
 from pages.photo_picker import PhotoPicker
+from pages.privacy.ethical_line.free_text import warn_on_marking_words
 from pages.session import require_user
-from pages.visit_saving.drafts import (
+from pages.visits.saving.drafts import (
     draft_id_for,
     draft_values,
     forget_draft,
@@ -27,7 +27,7 @@ from pages.visit_saving.drafts import (
     stored_values,
     valid_visit_id,
 )
-from pages.visit_saving.saved_view import saved_at_text, saved_visit_view
+from pages.visits.saving.saved_view import saved_at_text, saved_visit_view
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.households.records import get_household
 from services.map.coords import gcj02_to_wgs84, wgs84_to_gcj02

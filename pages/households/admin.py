@@ -6,13 +6,13 @@ from urllib.parse import urlencode
 
 from nicegui import run, ui
 
-import pages.admin_household_import  # noqa: F401  # registers /admin/households/import before /{household_id}
+import pages.households.import_page  # noqa: F401  # registers /admin/households/import before /{household_id}
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, current_language
 from models import Household, User
 from pages.frame import frame, not_found_message
-from pages.household_form import HouseholdEditor
+from pages.households.form import HouseholdEditor
 from pages.messages import notify_error, notify_ok
 from pages.session import require_user
 from services.errors import NotFound, ServiceError

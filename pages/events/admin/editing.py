@@ -12,7 +12,7 @@ from core.db import session_scope
 from core.i18n import N_, _, to_local
 from models import Event, EventAudience, EventStatus
 from models.common import utcnow
-from pages.events import places_text, tz, when_text
+from pages.events.browse import places_text, tz, when_text
 from pages.frame import frame, not_found_message
 from pages.messages import notify_error, notify_ok
 from pages.session import require_user

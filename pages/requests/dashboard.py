@@ -13,7 +13,7 @@ from core.i18n import _, current_language, format_number, labelled, time_zone_na
 from models import User
 from pages.frame import frame
 from pages.messages import notify_error, notify_ok
-from pages.request_cards import coordinator_alerts
+from pages.requests.cards import coordinator_alerts
 from pages.session import require_user
 from services.errors import ServiceError
 from services.org.clock import org_today

@@ -10,7 +10,7 @@ from nicegui import ui
 from core.config import get_settings
 from core.i18n import _, format_datetime, to_local
 from models import Household
-from pages.visit_saving.drafts import forget_draft
+from pages.visits.saving.drafts import forget_draft
 from services.visits.corrections import StoredVisit
 
 

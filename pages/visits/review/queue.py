@@ -11,8 +11,8 @@ from core.i18n import _
 from models import ReviewState, User
 from pages.frame import frame
 from pages.session import require_user
-from pages.visit_cards import visit_card
-from pages.visit_review.controls import card_actions
+from pages.visits.cards import visit_card
+from pages.visits.review.controls import card_actions
 from services.org.areas import areas_visible_to
 from services.policy import MANAGERS
 from services.visits.records import VisitFilters, list_visits, photos_of, visit_dates

@@ -14,7 +14,7 @@ from models import Household, RequestSource, RequestStatus, ServiceRequest, User
 from pages.actions import load, page_user, perform
 from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error
-from pages.request_cards import (
+from pages.requests.cards import (
     coordinator_alerts,
     due_badge,
     event_text,

@@ -9,8 +9,8 @@ from nicegui import ui
 from core.db import session_scope
 from core.i18n import _, to_local
 from models.common import utcnow
-from pages.events import tz
-from pages.events_admin.editing import local_datetime
+from pages.events.admin.editing import local_datetime
+from pages.events.browse import tz
 from pages.frame import frame
 from pages.session import require_user
 from services.events.attendance import (

@@ -113,7 +113,7 @@ def point_form(areas: dict[int, str], point: ServicePoint | None) -> None:
 
 def nearest_points_card(form) -> None:
     """On the public request form: the service points near the chosen community (or the location)."""
-    from pages.public_board import service_point_card
+    from pages.community.board import service_point_card
 
     @ui.refreshable
     async def card() -> None:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from core.i18n import _, format_number
 from models import Notice, Role, User
 from pages.actions import page_user, perform
-from pages.events import notice_text, status_badge, when_text
+from pages.events.browse import notice_text, status_badge, when_text
 from pages.frame import frame
 from pages.session import sign_out
 from services.accounts.volunteers import close_own_account

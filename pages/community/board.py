@@ -12,7 +12,7 @@ from models import CommitmentStatus
 from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
-from pages.report_problem import report_problem_entry
+from pages.requests.report_problem import report_problem_entry
 from services.accounts.challenge import new_challenge
 from services.community.board import MAX_COMMENT, BoardView, PublicCommitment, board, communities, submit_board_comment
 from services.errors import NotFound, ServiceError, Throttled

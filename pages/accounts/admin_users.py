@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from core.i18n import _
 from models import Role, User
-from pages.account_widgets import AccountFields, area_options, confirm_dialog, one_time_password
+from pages.accounts.widgets import AccountFields, area_options, confirm_dialog, one_time_password
 from pages.actions import load, page_user, perform
 from pages.frame import frame, not_found_message
 from pages.messages import error_text

@@ -9,9 +9,9 @@ from core.config import get_settings
 from core.db import session_scope
 from core.i18n import N_, _, format_datetime, labelled
 from models import CommentStatus, Commitment, CommitmentStatus, User
+from pages.community.board import commitment_badge
 from pages.frame import frame
 from pages.messages import notify_error, notify_ok
-from pages.public_board import commitment_badge
 from pages.session import require_user
 from services.community.board import comments_to_moderate, moderate_comment
 from services.errors import InvalidInput, ServiceError

@@ -1,0 +1,1 @@
+"""The community's public side: the public board, service points, service posts."""

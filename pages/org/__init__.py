@@ -1,0 +1,1 @@
+"""The organisation's administration: the area tree, the audit log, the list of needs."""

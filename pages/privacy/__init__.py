@@ -1,0 +1,1 @@
+"""Privacy in the pages: the ethical line under free text."""

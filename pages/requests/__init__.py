@@ -1,0 +1,1 @@
+"""Residents' request pages: staff list and detail, the public form and status page, the dashboard."""

@@ -1,0 +1,1 @@
+"""A member's year: the annual record, commitments to residents, leaders' field days."""
