@@ -4,7 +4,7 @@ Run from the repository root: ``python bench/notify.py [--postgres URL] [--write
 fresh database (SQLite in a temporary data folder, or a new database on the given PostgreSQL
 server) with 10,000 volunteers each confirmed for an event, starts the app as a subprocess whose
 scheduler wakes every 5 s (the only change from production: 60 s there), with Alibaba Cloud SMS
-pointed at a local fake service (tests/notify/fakes.py: real SDK, real signatures, real HTTP).
+pointed at a local fake service (tests/helpers/notify_fakes.py: real SDK, real signatures, real HTTP).
 
 Phases in one run:
 1. baseline: ``GET /health`` at ~20 requests/s for 20 s, nothing to send;
@@ -209,7 +209,7 @@ async def measure(base: str, fake) -> dict:
 
 
 def run(database_url: str) -> dict:
-    from tests.notify.fakes import ACCESS_KEY_ID, ACCESS_KEY_SECRET, FakeAliyunSms
+    from tests.helpers.notify_fakes import ACCESS_KEY_ID, ACCESS_KEY_SECRET, FakeAliyunSms
 
     data_dir = Path(tempfile.mkdtemp(prefix="doorstep-bench-notify-"))
     fake = FakeAliyunSms().start()

@@ -11,12 +11,15 @@ import pytest
 from sqlmodel import Session
 
 from core import config, db
-from tests.databases import SERVER_URL, PostgresDatabases, SqliteDatabases
+from tests.helpers.databases import SERVER_URL, PostgresDatabases, SqliteDatabases
+
+# Fixtures shared by several feature folders.
+pytest_plugins = ["tests.helpers.api", "tests.helpers.postgres", "tests.helpers.s3"]
 
 # Cheap Argon2 for the in-process tests (the demo templates, every sign-in): production's
 # parameters cost ~0.15 s of CPU per hash, a fifth of the fast pass. The browser tests' app
 # processes get none of the DOORSTEP_ variables, so they hash as production does, and
-# tests/test_passwords.py checks the production defaults.
+# tests/accounts/test_passwords.py checks the production defaults.
 os.environ.update({"DOORSTEP_ARGON2_TIME_COST": "1", "DOORSTEP_ARGON2_MEMORY_KIB": "1024",
                    "DOORSTEP_ARGON2_PARALLELISM": "1"})
 

@@ -85,7 +85,7 @@ class LocalPhotoStore:
 def _hold_for_crash_test() -> None:
     """Tests only: with DOORSTEP_TEST_HOLD_AFTER_PHOTO_RENAME set to a path, a photo that has just
     landed under its name marks that path and waits there, so a test can kill -9 the server at the
-    moment between the file landing and the database commit (tests/photo_guard/test_orphan_kill.py)."""
+    moment between the file landing and the database commit (tests/photos/guard/test_orphan_kill.py)."""
     marker = os.environ.get("DOORSTEP_TEST_HOLD_AFTER_PHOTO_RENAME")
     if not marker:
         return

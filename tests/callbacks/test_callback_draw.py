@@ -14,9 +14,9 @@ from models import AuditEntry, Callback, Household
 from services.callbacks.draw import Candidate, choose, drawn_visit_ids, redraw
 from services.callbacks.weeks import parse_week, week_before
 from services.schedule.loop import run_due_jobs
-from tests.callbacks.builders import counted_visits, draws_of, quiet_week, run_draw, without_phone
 from tests.helpers import account, sign_in
-from tests.visit_review.builders import COMMUNITY_A, COMMUNITY_B, coordinator_of, homes_of
+from tests.helpers.callbacks import counted_visits, draws_of, quiet_week, run_draw, without_phone
+from tests.helpers.visit_review import COMMUNITY_A, COMMUNITY_B, coordinator_of, homes_of
 
 
 def test_callback_draw_is_reproducible_and_takes_every_member_who_visited(demo: Session) -> None:

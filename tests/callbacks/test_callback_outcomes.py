@@ -15,9 +15,9 @@ from models import AuditEntry, Callback, CallbackOutcome, Notice, ReviewState, V
 from services.callbacks.calls import NO_VISIT_NOTICE, record_outcome
 from services.errors import InvalidInput, NotFound
 from services.privacy import resident_data
-from tests.callbacks.builders import counted_visits, draws_of, quiet_week, run_draw
 from tests.helpers import account, act_as, element, eventually, sign_in
-from tests.visit_review.builders import COMMUNITY_A, COMMUNITY_B, coordinator_of, fresh
+from tests.helpers.callbacks import counted_visits, draws_of, quiet_week, run_draw
+from tests.helpers.visit_review import COMMUNITY_A, COMMUNITY_B, coordinator_of, fresh
 
 
 def about(callback: Callback) -> list:

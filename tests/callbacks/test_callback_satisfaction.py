@@ -12,8 +12,8 @@ from services.callbacks.calls import record_outcome
 from services.callbacks.draw import draw_week
 from services.org.calendar_year import current_year
 from services.year.annual_record import annual_record, record_rows
-from tests.callbacks.builders import counted_visits, quiet_week
 from tests.helpers import account, element, sign_in
+from tests.helpers.callbacks import counted_visits, quiet_week
 
 
 def callbacks_for(demo: Session, username: str, visits: int) -> list[int]:

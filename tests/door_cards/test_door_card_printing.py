@@ -17,9 +17,9 @@ from models import AuditEntry, DoorCard
 from services.door_cards.cards import print_card
 from services.door_cards.codes import parse_code
 from services.errors import Forbidden, InvalidInput
-from tests.door_cards.builders import cards_on_for, household_not_paired_with, stored_cards
 from tests.helpers import account, sign_in
-from tests.test_visits import paired_household
+from tests.helpers.door_cards import cards_on_for, household_not_paired_with, stored_cards
+from tests.helpers.visits import paired_household
 
 
 def actions(session: Session, prefix: str) -> list[str]:

@@ -12,10 +12,10 @@ from sqlmodel import Session, select
 
 from models import AuditEntry, LocationSource, Visit
 from models.common import utcnow
-from tests.door_cards.builders import household_not_paired_with, printed_code, revoke
 from tests.helpers import account, sign_in
-from tests.test_api_sync import token_for
-from tests.test_visits import paired_household
+from tests.helpers.api import token_for
+from tests.helpers.door_cards import household_not_paired_with, printed_code, revoke
+from tests.helpers.visits import paired_household
 
 
 def camera_reads(user: TestUser, code: str) -> None:

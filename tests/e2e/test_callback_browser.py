@@ -17,7 +17,7 @@ from services.callbacks.weeks import week_before
 from services.visits.records import record_visit
 from tests.e2e.browser import sign_in
 from tests.e2e.tap_targets import measure, too_small
-from tests.visit_review.builders import visit_input
+from tests.helpers.visit_review import visit_input
 
 pytestmark = pytest.mark.e2e
 

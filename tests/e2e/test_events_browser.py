@@ -12,8 +12,8 @@ import pytest
 
 from core import db
 from tests.e2e.live_app import PHONE, running_app
-from tests.events_helpers import make_event
 from tests.helpers import account
+from tests.helpers.events import make_event
 
 pytestmark = pytest.mark.e2e
 

@@ -12,19 +12,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, col, func, select
 
-from models import Household, Pairing, Photo, User, Visit
+from models import Household, Pairing, Photo, Visit
 from tests.e2e.browser import screenshot, sign_in, wait_until_ready_for_offline
-from tests.photos import photo_bytes
+from tests.e2e.households import member_households
+from tests.helpers.photos import photo_bytes
 
 pytestmark = pytest.mark.e2e
-
-
-def member_households(server, username: str) -> list[Household]:
-    with Session(server.engine) as s:
-        member = s.exec(select(User).where(User.username == username)).one()
-        ids = s.exec(select(Pairing.household_id).where(Pairing.member_id == member.id,
-                                                        col(Pairing.ended_at).is_(None))).all()
-        return sorted((s.get(Household, i) for i in ids), key=lambda h: h.id)
 
 
 def counts(server, visit_ids: list[str] | None = None) -> tuple[int, int]:

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from tests.e2e.browser import sign_in, wait_until_ready_for_offline
-from tests.e2e.test_offline import member_households
+from tests.e2e.households import member_households
 
 pytestmark = pytest.mark.e2e
 SCREENS = Path("/work/notes/screens/h16-photos")

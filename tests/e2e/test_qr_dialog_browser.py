@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import Session
 
 from tests.e2e.browser import screenshot, sign_in
-from tests.events_helpers import make_event
 from tests.helpers import account
+from tests.helpers.events import make_event
 
 pytestmark = pytest.mark.e2e
 LAPTOP = {"viewport": {"width": 1366, "height": 768}, "device_scale_factor": 1}

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser import screenshot, sign_in
+from tests.e2e.households import member_households
 from tests.e2e.live_app import screenshot_path
-from tests.e2e.test_offline import member_households
 
 pytestmark = pytest.mark.e2e
 

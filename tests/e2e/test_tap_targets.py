@@ -10,9 +10,9 @@ from models import Pairing, User
 from pages.theme import TAP_TARGET_PX
 from tests.e2e.browser import screenshot, sign_in
 from tests.e2e.tap_targets import measure, too_small
-from tests.events_helpers import make_event
 from tests.helpers import account
-from tests.photos import photo_bytes
+from tests.helpers.events import make_event
+from tests.helpers.photos import photo_bytes
 
 pytestmark = pytest.mark.e2e
 

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from core.i18n import to_local
 from models import Visit, VisitRevision
 from tests.e2e.browser import screenshot, sign_in
-from tests.e2e.test_offline import member_households
+from tests.e2e.households import member_households
 
 pytestmark = pytest.mark.e2e
 

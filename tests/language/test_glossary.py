@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.language.glossary import (
+from tests.helpers.glossary import (
     Translation,
     ascii_colons,
     catalogue_translations,

@@ -5,19 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from nicegui.testing import User as TestUser
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from models import Household, Pairing
 from models.common import utcnow
 from services.events.signups import sign_up
-from tests.events_helpers import make_event
 from tests.helpers import account, element, sign_in
-
-
-def _households_of(session: Session, username: str) -> list[Household]:
-    member = account(session, username)
-    return list(session.exec(select(Household).join(Pairing, col(Pairing.household_id) == Household.id)
-                             .where(Pairing.member_id == member.id).order_by(Household.id)))
+from tests.helpers.events import make_event
+from tests.helpers.lists import _households_of
 
 
 async def test_member_home_lists_households_before_events_and_field_days(user: TestUser, demo: Session) -> None:

@@ -12,8 +12,8 @@ from models import AuditEntry, Event, Signup, SignupStatus, User
 from services.errors import InvalidInput
 from services.events.signups import sign_up
 from services.events.walk_ins.roster import add_walk_in
-from tests.events_helpers import make_event, make_volunteers
 from tests.helpers import account, sign_in
+from tests.helpers.events import make_event, make_volunteers
 
 
 def test_sign_up_after_the_start_while_places_remain(demo: Session) -> None:

@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from models.common import utcnow
 from tests.helpers import sign_in
-from tests.lists.test_lists_home import _households_of
-from tests.test_api_sync import auth, token_for
+from tests.helpers.api import auth, token_for
+from tests.helpers.lists import _households_of
 
 
 async def test_offline_households_come_most_overdue_first_with_the_last_visit(user: TestUser, demo: Session) -> None:

@@ -6,7 +6,8 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
 
 from models import Area, RequestCategory
-from tests.test_request_pages import answer_challenge, choose, latest_request
+from tests.helpers import answer_challenge, choose
+from tests.helpers.request_pages import latest_request
 
 
 async def test_sign_in_page_has_a_report_a_problem_entry(user: TestUser, demo: Session) -> None:

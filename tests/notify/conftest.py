@@ -10,7 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from core import config
-from tests.notify.fakes import ACCESS_KEY_ID, ACCESS_KEY_SECRET, FakeAliyunSms, FakeWeComBot
+from tests.helpers.notify_fakes import ACCESS_KEY_ID, ACCESS_KEY_SECRET, FakeAliyunSms, FakeWeComBot
 
 TEMPLATES = ('{"request.accepted": "SMS_100001", "request.answered": "SMS_100002", "request.overdue": "SMS_100003",'
              ' "signup.confirmed": "SMS_100004", "signup.waitlisted": "SMS_100005", "signup.promoted": "SMS_100006",'

@@ -11,9 +11,9 @@ from core.db import session_scope
 from models import ChannelChoice, OutboxStatus, RequestSmsConsent, RequestStatus, SmsContact
 from services.notify.sender import run_sender
 from services.requests.tracking import change_status
-from tests.helpers import account, choose, element, sign_in
-from tests.notify.builders import daytime, outbox, public_request
-from tests.test_request_pages import answer_challenge, latest_request
+from tests.helpers import account, answer_challenge, choose, element, sign_in
+from tests.helpers.notify import daytime, outbox, public_request
+from tests.helpers.request_pages import latest_request
 
 
 async def test_notif_public_form_consent_box_records_consent(user: TestUser, demo: Session) -> None:

@@ -18,10 +18,10 @@ from services.notify import digests
 from services.notify.scans import queue_event_reminders
 from services.requests.feedback import rate_by_code
 from services.requests.tracking import change_status
-from tests.events_helpers import make_event
 from tests.helpers import account
-from tests.notify.builders import daytime, local_time, outbox, public_request, request_code, send_all
-from tests.notify.fakes import FakeAliyunSms, FakeWeComBot
+from tests.helpers.events import make_event
+from tests.helpers.notify import daytime, local_time, outbox, public_request, request_code, send_all
+from tests.helpers.notify_fakes import FakeAliyunSms, FakeWeComBot
 
 
 def _kinds(fake: FakeAliyunSms, phone: str) -> list[str]:
@@ -174,7 +174,7 @@ def test_notif_profile_choice_sms_off_sends_none(demo: Session, fake_sms: FakeAl
 
 def test_notif_reminder_scan_commits_in_batches_and_queues_each_once(demo: Session, monkeypatch) -> None:
     from services.notify import scans
-    from tests.events_helpers import make_volunteers
+    from tests.helpers.events import make_volunteers
 
     monkeypatch.setattr(scans, "BATCH", 3)  # a setting of the module under test, to see several batches
     start = local_time(15, days=2)

@@ -13,8 +13,8 @@ from services.notify.optout import opt_out
 from services.notify.scans import queue_overdue_apologies
 from services.requests.tracking import RequestInput, change_status, raise_request
 from tests.helpers import account
-from tests.notify.builders import daytime, outbox, public_request, request_code, send_all, template_params
-from tests.notify.fakes import FakeAliyunSms
+from tests.helpers.notify import daytime, outbox, public_request, request_code, send_all, template_params
+from tests.helpers.notify_fakes import FakeAliyunSms
 
 
 def test_notif_resident_hears_accepted_then_answered_with_rating_link(demo: Session, fake_sms: FakeAliyunSms) -> None:

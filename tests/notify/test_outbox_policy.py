@@ -14,8 +14,8 @@ from services.notify.providers.choice import provider_for
 from services.notify.retention import anonymise_outbox
 from services.notify.sender import _delivery
 from services.notify.templates import render, sms_length
-from tests.notify.builders import daytime, local_time, outbox, send_all
-from tests.notify.fakes import FakeAliyunSms
+from tests.helpers.notify import daytime, local_time, outbox, send_all
+from tests.helpers.notify_fakes import FakeAliyunSms
 
 
 def queue_sms(n: int = 1, phone: str = "13912345678", kind: str = "signup.confirmed", prefix: str = "t") -> None:

@@ -15,11 +15,8 @@ from core import config, db
 from models import Channel, OutboxMessage, OutboxStatus
 from services.notify import outbox as outbox_rows
 from services.notify.sender import run_sender
-from tests.notify.builders import daytime
-from tests.notify.fakes import FakeAliyunSms
-from tests.test_events_postgres import pg_engine
-
-__all__ = ["pg_engine"]  # the PostgreSQL database of the events' capacity tests, module-scoped
+from tests.helpers.notify import daytime
+from tests.helpers.notify_fakes import FakeAliyunSms
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from services.rollups.rebuild import check_database
 from services.visits.review.counting import apply_rule, refresh_household_clock
 from services.visits.review.review import review_visit
 from tests.helpers import account
-from tests.visit_review.builders import homes_of, store, visit_input
+from tests.helpers.visit_review import homes_of, store, visit_input
 
 ROUNDS = 6
 

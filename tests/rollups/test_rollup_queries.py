@@ -15,7 +15,7 @@ from services.map.data import MapFilters
 from services.rollups.read import uses_rollups
 from services.visits.review.review import review_visit
 from tests.helpers import account
-from tests.visit_review.builders import COMMUNITY_A, homes_of, store, visit_input
+from tests.helpers.visit_review import COMMUNITY_A, homes_of, store, visit_input
 
 
 def _filters() -> list[MapFilters]:
