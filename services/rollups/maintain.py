@@ -124,65 +124,100 @@ def _move_household_visits(session: Session, household_id: int, old_area: int, n
                        tz, sign, sign * int(photos))
 
 
-def collect(session: Session) -> tuple[Deltas, Deltas]:
-    """The rollup changes the pending flush makes: (visit rollup deltas, household rollup deltas)."""
-    tz = zone()
-    visits: Deltas = defaultdict(lambda: [0, 0, 0.0, 0.0])
-    households: Deltas = defaultdict(lambda: [0, 0, 0.0, 0.0])
-    pending_households = {h.id: h for h in list(session.new) + list(session.dirty)
-                          if isinstance(h, Household) and h.id is not None}
-    new_visits = {v.id: v for v in session.new if isinstance(v, Visit)}
-    deleted_visits = {v.id for v in session.deleted if isinstance(v, Visit)}
-    changed_visits: dict[str, Visit] = {}
-    with session.no_autoflush:
+class _Collector:
+    """The rollup deltas of one pending flush, gathered step by step (the order of the steps matters: a
+    household read while going through the changed objects is not read, nor locked, again)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.tz = zone()
+        self.visits: Deltas = defaultdict(lambda: [0, 0, 0.0, 0.0])
+        self.households: Deltas = defaultdict(lambda: [0, 0, 0.0, 0.0])
+        self.pending_households = {h.id: h for h in list(session.new) + list(session.dirty)
+                                   if isinstance(h, Household) and h.id is not None}
+        self.new_visits = {v.id: v for v in session.new if isinstance(v, Visit)}
+        self.deleted_visits = {v.id for v in session.deleted if isinstance(v, Visit)}
+        self.changed_visits: dict[str, Visit] = {}
+
+    def changed_objects(self) -> None:
+        """Changed visits are noted (counted in ``changed_visit_rows``); changed households are counted now."""
+        session = self.session
         for obj in list(session.dirty):
             if isinstance(obj, Visit) and session.is_modified(obj, include_collections=False):
-                changed_visits[obj.id] = obj
+                self.changed_visits[obj.id] = obj
             elif isinstance(obj, Household) and session.is_modified(obj, include_collections=False):
-                before = _household_db(session, obj.id)  # type: ignore[arg-type]
-                after = _household_after(before, obj) if before is not None else None
-                if before is not None and after is not None and before != after:
-                    _add_household(households, before, tz, -1)
-                    _add_household(households, after, tz, 1)
-                    if before.area_id != after.area_id:
-                        _move_household_visits(session, obj.id, before.area_id, after.area_id, tz, visits,  # type: ignore[arg-type]
-                                               set(changed_visits) | set(new_visits) | deleted_visits)
+                self.changed_household(obj)
+
+    def changed_household(self, obj: Household) -> None:
+        session, tz = self.session, self.tz
+        before = _household_db(session, obj.id)  # type: ignore[arg-type]
+        after = _household_after(before, obj) if before is not None else None
+        if before is not None and after is not None and before != after:
+            _add_household(self.households, before, tz, -1)
+            _add_household(self.households, after, tz, 1)
+            if before.area_id != after.area_id:
+                _move_household_visits(session, obj.id, before.area_id, after.area_id, tz, self.visits,  # type: ignore[arg-type]
+                                       set(self.changed_visits) | set(self.new_visits) | self.deleted_visits)
+
+    def added_objects(self) -> None:
+        session, tz = self.session, self.tz
         for obj in session.new:
             if isinstance(obj, Visit):
-                area = _household_area(session, obj.household_id, pending_households)
-                _add_visit(visits, _visit_facts_now(obj, area), tz, 1, 0)
+                area = _household_area(session, obj.household_id, self.pending_households)
+                _add_visit(self.visits, _visit_facts_now(obj, area), tz, 1, 0)
             elif isinstance(obj, Household):
-                _add_household(households, _household_now(obj), tz, 1)
+                _add_household(self.households, _household_now(obj), tz, 1)
+
+    def deleted_objects(self) -> None:
+        session, tz = self.session, self.tz
         for obj in session.deleted:
             if isinstance(obj, Visit):
                 stored = _stored_visit(session, obj.id)
                 if stored is not None:
                     area = _household_area(session, stored[0]["household_id"], {})  # type: ignore[arg-type]
-                    _add_visit(visits, _facts(stored[0], area), tz, -1, -stored[1])
+                    _add_visit(self.visits, _facts(stored[0], area), tz, -1, -stored[1])
             elif isinstance(obj, Household):
                 before = _household_db(session, obj.id)  # type: ignore[arg-type]
                 if before is not None:
-                    _add_household(households, before, tz, -1)
-        for vid, visit in changed_visits.items():
+                    _add_household(self.households, before, tz, -1)
+
+    def changed_visit_rows(self) -> None:
+        session, tz = self.session, self.tz
+        for vid, visit in self.changed_visits.items():
             stored = _stored_visit(session, vid)
             if stored is None:
                 continue
             values, photos = stored
             before = _facts(values, _household_area(session, values["household_id"], {}))  # type: ignore[arg-type]
             written = {**values, **_changed(visit, VISIT_COLUMNS)}
-            after = _facts(written, _household_area(session, written["household_id"], pending_households))  # type: ignore[arg-type]
+            after = _facts(written, _household_area(session, written["household_id"], self.pending_households))  # type: ignore[arg-type]
             if after != before:
-                _add_visit(visits, before, tz, -1, -photos)
-                _add_visit(visits, after, tz, 1, photos)
+                _add_visit(self.visits, before, tz, -1, -photos)
+                _add_visit(self.visits, after, tz, 1, photos)
+
+    def photos(self) -> None:
+        session = self.session
         for obj in list(session.new) + list(session.deleted):
-            if not isinstance(obj, Photo) or obj.visit_id in deleted_visits:
+            if not isinstance(obj, Photo) or obj.visit_id in self.deleted_visits:
                 continue
-            visit = new_visits.get(obj.visit_id) or changed_visits.get(obj.visit_id) or session.get(Visit, obj.visit_id)
+            visit = (self.new_visits.get(obj.visit_id) or self.changed_visits.get(obj.visit_id)
+                     or session.get(Visit, obj.visit_id))
             if visit is None:
                 continue
-            area = _household_area(session, visit.household_id, pending_households)
-            _add_visit(visits, _visit_facts_now(visit, area), tz, 0, 1 if obj in session.new else -1)
-    return visits, households
+            area = _household_area(session, visit.household_id, self.pending_households)
+            _add_visit(self.visits, _visit_facts_now(visit, area), self.tz, 0, 1 if obj in session.new else -1)
+
+
+def collect(session: Session) -> tuple[Deltas, Deltas]:
+    """The rollup changes the pending flush makes: (visit rollup deltas, household rollup deltas)."""
+    collector = _Collector(session)
+    with session.no_autoflush:
+        collector.changed_objects()
+        collector.added_objects()
+        collector.deleted_objects()
+        collector.changed_visit_rows()
+        collector.photos()
+    return collector.visits, collector.households
 
 
 def _upsert(session: Session, table: type, keys: list[str], deltas: Deltas) -> None:

@@ -53,13 +53,7 @@ def visit_ids_on_phone(page) -> list[str]:
                          ".map(v => v.id)")
 
 
-def test_two_offline_visits_sync_exactly_once_even_when_replayed(context, page, live_server) -> None:
-    first, second = member_households(live_server, "member1")[:2]
-    context.set_geolocation({"latitude": second.lat + 0.0002, "longitude": second.lng, "accuracy": 12})
-    before = counts(live_server)
-    sign_in(page, "member1")
-    wait_until_ready_for_offline(page)
-
+def open_the_offline_page(context, page) -> None:
     context.set_offline(True)
     response = page.goto("/")  # the service worker answers a failed navigation with the offline page
     assert response is not None and response.from_service_worker
@@ -67,6 +61,8 @@ def test_two_offline_visits_sync_exactly_once_even_when_replayed(context, page, 
     page.get_by_text("Offline", exact=True).wait_for()
     screenshot(page, "offline-1-households")
 
+
+def queue_two_visits(page, first: Household, second: Household) -> None:
     log_visit(page, first, "address", "First offline visit", [0, 1])
     screenshot(page, "offline-2-form-with-photos")
     page.get_by_role("button", name="Save visit").click()
@@ -76,6 +72,10 @@ def test_two_offline_visits_sync_exactly_once_even_when_replayed(context, page, 
     expect(summary).to_have_text("2 visits, 4 photos waiting")
     screenshot(page, "offline-3-queue")
 
+
+def reload_offline_keeps_the_queue(page, live_server, before: tuple[int, int]) -> list[str]:
+    """The visits queued on the phone, still there after a reload and not yet on the server."""
+    summary = page.get_by_test_id("queue-summary")
     page.reload()  # still offline: the page and the queue come from the phone
     page.locator("body[data-ready=true]").wait_for()
     expect(summary).to_have_text("2 visits, 4 photos waiting")
@@ -83,7 +83,12 @@ def test_two_offline_visits_sync_exactly_once_even_when_replayed(context, page, 
     ids = visit_ids_on_phone(page)
     assert len(ids) == 2
     assert counts(live_server) == before
+    return ids
 
+
+def sync_back_online(context, page, ids: list[str]) -> list[dict]:
+    """Goes online and waits for the queue to be sent; returns the sync requests the page made."""
+    summary = page.get_by_test_id("queue-summary")
     sent: list[dict] = []
 
     def record(request) -> None:
@@ -102,7 +107,11 @@ def test_two_offline_visits_sync_exactly_once_even_when_replayed(context, page, 
     assert all(ids[0] in t or ids[1] in t for t in receipts.all_inner_texts())
     screenshot(page, "offline-4-sent")
     assert api_responses and not any(r.from_service_worker for r in api_responses)  # the worker keeps off the API
+    return sent
 
+
+def assert_the_two_visits_stored(live_server, ids: list[str], before: tuple[int, int]) -> tuple[int, int]:
+    """The server's counts once the two visits are stored."""
     after = counts(live_server)
     assert after[0] == before[0] + 2
     assert counts(live_server, ids) == (2, 4)
@@ -112,7 +121,10 @@ def test_two_offline_visits_sync_exactly_once_even_when_replayed(context, page, 
     by_notes = {v.notes: v for v in stored.values()}
     assert by_notes["First offline visit"].location_source == "address"
     assert by_notes["Second offline visit"].location_source == "gps" and by_notes["Second offline visit"].verified
+    return after
 
+
+def replay_twice_at_once(live_server, sent: list[dict], ids: list[str], after: tuple[int, int]) -> None:
     # Replay every sync request, twice, all at once: still exactly two visits with four photos.
     assert len([r for r in sent if "/photos/" in r["url"]]) == 4
 
@@ -124,6 +136,21 @@ def test_two_offline_visits_sync_exactly_once_even_when_replayed(context, page, 
         assert set(pool.map(replay, sent + sent)) == {200}
     assert counts(live_server) == after
     assert counts(live_server, ids) == (2, 4)
+
+
+def test_two_offline_visits_sync_exactly_once_even_when_replayed(context, page, live_server) -> None:
+    first, second = member_households(live_server, "member1")[:2]
+    context.set_geolocation({"latitude": second.lat + 0.0002, "longitude": second.lng, "accuracy": 12})
+    before = counts(live_server)
+    sign_in(page, "member1")
+    wait_until_ready_for_offline(page)
+
+    open_the_offline_page(context, page)
+    queue_two_visits(page, first, second)
+    ids = reload_offline_keeps_the_queue(page, live_server, before)
+    sent = sync_back_online(context, page, ids)
+    after = assert_the_two_visits_stored(live_server, ids, before)
+    replay_twice_at_once(live_server, sent, ids, after)
 
 
 def test_rejected_visit_stays_on_the_phone_with_its_reason_and_can_be_exported(context, page, live_server) -> None:

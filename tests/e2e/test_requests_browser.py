@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import BrowserContext
 
 from tests.e2e.live_app import PHONE as PHONE_SCREEN
 from tests.e2e.live_app import running_app
@@ -39,11 +40,8 @@ def pick(page, label: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def test_resident_reports_coordinator_resolves_resident_rates(live_app: str, browser) -> None:
-    errors: list[str] = []
-    resident = browser.new_context(**PHONE)
-    page = resident.new_page()
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+def resident_reports(page, live_app: str) -> str:
+    """The resident sends the public form; returns the address of the request's status page."""
     page.goto(f"{live_app}/public/request")
     page.get_by_text("No account is needed").wait_for()
     pick(page, "What is it about?", "Housing repair")
@@ -59,7 +57,11 @@ def test_resident_reports_coordinator_resolves_resident_rates(live_app: str, bro
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{10}", code)
     status_url = page.url
     shot(page, "2-tracking-code")
+    return status_url
 
+
+def coordinator_resolves(browser, live_app: str, errors: list[str]) -> BrowserContext:
+    """The coordinator marks the request resolved with a note; returns the coordinator's browser context."""
     staff = browser.new_context(**PHONE)
     desk = staff.new_page()
     desk.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -76,7 +78,10 @@ def test_resident_reports_coordinator_resolves_resident_rates(live_app: str, bro
     desk.get_by_role("button", name="Update status").click()
     desk.get_by_text("Status updated.").wait_for()
     shot(desk, "3-coordinator-resolved")
+    return staff
 
+
+def resident_rates(page, status_url: str) -> None:
     page.goto(status_url.split("?")[0])
     page.get_by_text("The caretaker fixed the door closer on Monday.").wait_for()
     page.get_by_text("Are you satisfied with the answer?").wait_for()
@@ -86,12 +91,27 @@ def test_resident_reports_coordinator_resolves_resident_rates(live_app: str, bro
     page.get_by_text("Thank you for your answer.").wait_for(timeout=15000)
     shot(page, "5-rated")
     assert page.get_by_text("Are you satisfied with the answer?").count() == 0
-    assert errors == []
 
+
+def public_form_in_chinese(browser, live_app: str) -> BrowserContext:
+    """The public form in a zh-CN browser; returns its browser context."""
     zh = browser.new_context(**{**PHONE, "locale": "zh-CN"})
     zh_page = zh.new_page()
     zh_page.goto(f"{live_app}/public/request")
     zh_page.get_by_text("无需注册账号").wait_for()
     shot(zh_page, "6-public-form-zh")
+    return zh
+
+
+def test_resident_reports_coordinator_resolves_resident_rates(live_app: str, browser) -> None:
+    errors: list[str] = []
+    resident = browser.new_context(**PHONE)
+    page = resident.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    status_url = resident_reports(page, live_app)
+    staff = coordinator_resolves(browser, live_app, errors)
+    resident_rates(page, status_url)
+    assert errors == []
+    zh = public_form_in_chinese(browser, live_app)
     for context in (resident, staff, zh):
         context.close()

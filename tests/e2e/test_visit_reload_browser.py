@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from core.i18n import to_local
-from models import Visit, VisitRevision
+from models import Household, Visit, VisitRevision
 from tests.e2e.browser import screenshot, sign_in
 from tests.e2e.households import member_households
 
@@ -60,12 +60,8 @@ def reload(page) -> None:
     page.wait_for_load_state("load")
 
 
-@pytest.mark.parametrize("delay_ms", DELAYS_MS)
-def test_reload_during_save_lands_on_one_clear_state_and_the_next_edit_is_stored(
-        page, live_server, delay_ms: int) -> None:
-    household = member_households(live_server, "member1")[DELAYS_MS.index(delay_ms)]
-    sign_in(page, "member1")
-    link = SlowLink(page)
+def type_a_draft(page, household: Household, delay_ms: int) -> tuple[str, str]:
+    """A new visit at the registered address with notes typed in; returns (visit id, the notes)."""
     page.goto(f"/households/{household.id}/visit")
     page.get_by_text("Not saved yet.").wait_for()
     visit_id = parse_qs(urlparse(page.url).query)["visit"][0]
@@ -74,6 +70,11 @@ def test_reload_during_save_lands_on_one_clear_state_and_the_next_edit_is_stored
     typed = f"Reload {delay_ms} ms after the tap"
     page.get_by_label("Notes").fill(typed)
     expect(page.get_by_label("Notes")).to_have_value(typed)
+    return visit_id, typed
+
+
+def tap_save_and_reload(page, link: SlowLink, delay_ms: int) -> None:
+    """Save is tapped but its answer never arrives; the page is reloaded ``delay_ms`` after the tap."""
     page.wait_for_function("window.socket && window.socket.connected")
     link.hold()  # the tap reaches the server; the page never hears back (no "saved", no navigation)
     if delay_ms:
@@ -85,6 +86,9 @@ def test_reload_during_save_lands_on_one_clear_state_and_the_next_edit_is_stored
             page.evaluate(TAP_SAVE + "; location.reload()")
         page.wait_for_load_state("load")
 
+
+def edit_after_reload(page, live_server, visit_id: str, typed: str, delay_ms: int) -> str:
+    """Whichever state the reload landed on, the member corrects the notes; returns the corrected notes."""
     draft, saved = page.get_by_text("Not saved yet."), page.get_by_text(SAVED_AT)
     expect(draft.or_(saved)).to_be_visible()
     screenshot(page, f"reload-{delay_ms}ms-1-after-reload")
@@ -108,7 +112,11 @@ def test_reload_during_save_lands_on_one_clear_state_and_the_next_edit_is_stored
         page.get_by_role("button", name="Save correction").click()
         expect(page.get_by_text("Corrected:")).to_be_visible()
     screenshot(page, f"reload-{delay_ms}ms-2-after-edit")
+    return edited
 
+
+def assert_one_visit_with_the_edit(live_server, household: Household, visit_id: str, typed: str, edited: str,
+                                   delay_ms: int) -> None:
     visit = stored_visit(live_server, visit_id)
     assert visit is not None and visit.notes == edited
     with Session(live_server.engine) as s:
@@ -117,3 +125,15 @@ def test_reload_during_save_lands_on_one_clear_state_and_the_next_edit_is_stored
         corrected = s.exec(select(VisitRevision).where(VisitRevision.visit_id == visit_id)).all()
     assert count == 1  # one visit, never a second copy
     assert all(typed in r.old_values and edited in r.new_values for r in corrected)
+
+
+@pytest.mark.parametrize("delay_ms", DELAYS_MS)
+def test_reload_during_save_lands_on_one_clear_state_and_the_next_edit_is_stored(
+        page, live_server, delay_ms: int) -> None:
+    household = member_households(live_server, "member1")[DELAYS_MS.index(delay_ms)]
+    sign_in(page, "member1")
+    link = SlowLink(page)
+    visit_id, typed = type_a_draft(page, household, delay_ms)
+    tap_save_and_reload(page, link, delay_ms)
+    edited = edit_after_reload(page, live_server, visit_id, typed, delay_ms)
+    assert_one_visit_with_the_edit(live_server, household, visit_id, typed, edited, delay_ms)

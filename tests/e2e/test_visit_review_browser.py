@@ -43,14 +43,8 @@ def sign_in(page, base: str, login: str) -> None:
     page.wait_for_url(f"{base}/", timeout=30_000)
 
 
-def test_review_member_logs_late_visit_coordinator_asks_member_answers(live_app: str, browser) -> None:
-    errors: list[str] = []
-    member_ctx, coord_ctx = browser.new_context(**CONTEXT), browser.new_context(**CONTEXT)
-    member, coord = member_ctx.new_page(), coord_ctx.new_page()
-    for page in (member, coord):
-        page.set_default_timeout(20_000)
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-
+def member_logs_late_visit(member, live_app: str) -> str:
+    """Returns the path of the household page the visit was logged from."""
     # 1. The member logs a visit 12 days after it happened, at the registered address (no GPS fix).
     sign_in(member, live_app, "member1")
     first = member.locator("a[href^='/households/']").first
@@ -70,7 +64,10 @@ def test_review_member_logs_late_visit_coordinator_asks_member_answers(live_app:
     member.get_by_text("Entered late: 12 days after the visit").wait_for()
     member.get_by_text("Pending review").first.wait_for()
     shot(member, "2-member-sees-signals")
+    return href
 
+
+def coordinator_asks(coord, live_app: str) -> None:
     # 2. The coordinator finds it in the review queue and marks it "has issues" with a comment.
     sign_in(coord, live_app, "coord")
     coord.goto(f"{live_app}/review")
@@ -86,6 +83,8 @@ def test_review_member_logs_late_visit_coordinator_asks_member_answers(live_app:
     coord.get_by_text(COMMENT).wait_for()
     shot(coord, "4-coordinator-queue-after-review")
 
+
+def member_answers(member, live_app: str, href: str) -> None:
     # 3. The member sees the comment on the home page and answers once on the visit.
     member.goto(f"{live_app}/")
     member.get_by_text("Visits a coordinator asked about").wait_for()
@@ -98,10 +97,26 @@ def test_review_member_logs_late_visit_coordinator_asks_member_answers(live_app:
     assert member.get_by_role("button", name="Send answer").count() == 0  # one answer only
     shot(member, "6-member-answered")
 
+
+def coordinator_sees_answer(coord, live_app: str) -> None:
     # The coordinator sees the answer next to the comment.
     coord.goto(f"{live_app}/review")
     coord.get_by_text(ANSWER).wait_for()
     shot(coord, "7-coordinator-sees-answer")
+
+
+def test_review_member_logs_late_visit_coordinator_asks_member_answers(live_app: str, browser) -> None:
+    errors: list[str] = []
+    member_ctx, coord_ctx = browser.new_context(**CONTEXT), browser.new_context(**CONTEXT)
+    member, coord = member_ctx.new_page(), coord_ctx.new_page()
+    for page in (member, coord):
+        page.set_default_timeout(20_000)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    href = member_logs_late_visit(member, live_app)
+    coordinator_asks(coord, live_app)
+    member_answers(member, live_app, href)
+    coordinator_sees_answer(coord, live_app)
     member_ctx.close()
     coord_ctx.close()
     assert errors == []
