@@ -140,12 +140,15 @@ class _Collector:
         self.changed_visits: dict[str, Visit] = {}
 
     def changed_objects(self) -> None:
-        """Changed visits are noted (counted in ``changed_visit_rows``); changed households are counted now."""
+        """Changed visits are noted (counted in ``changed_visit_rows``); changed households are counted now,
+        once every changed visit is known: a moved household's visit changed in the same flush moves once."""
         session = self.session
-        for obj in list(session.dirty):
+        dirty = list(session.dirty)
+        for obj in dirty:
             if isinstance(obj, Visit) and session.is_modified(obj, include_collections=False):
                 self.changed_visits[obj.id] = obj
-            elif isinstance(obj, Household) and session.is_modified(obj, include_collections=False):
+        for obj in dirty:
+            if isinstance(obj, Household) and session.is_modified(obj, include_collections=False):
                 self.changed_household(obj)
 
     def changed_household(self, obj: Household) -> None:
