@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from services.attendance import attendance_job
 from services.callbacks.draw import weekly_callback_job
 from services.jobs import retention_job, run_once_per_interval
 from services.notify.jobs import NOTIFY_JOBS
@@ -31,6 +32,8 @@ JOBS: list[tuple[str, timedelta, Callable[[datetime], Any]]] = [
     ("callback_draw", timedelta(days=1), weekly_callback_job),
     *NOTIFY_JOBS,
     ("rollups", timedelta(days=1), rollups_job),  # drift check, rebuild when anything drifted
+    # Ended events: open check-ins end with the event, absentees become no-shows (pages only read).
+    ("attendance", timedelta(hours=1), attendance_job),
 ]
 # Jobs on each instance's own files (no lease: every instance runs them), at most once a day.
 LOCAL_JOBS: list[tuple[str, timedelta, Callable[[], Any]]] = [
