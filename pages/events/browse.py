@@ -1,6 +1,7 @@
 """Events for everyone allowed: the phone-first list, the event page with one-tap sign-up, QR check-in.
 
-The event's calendar file and the personal feed are served by api/calendar.py.
+The event's calendar file and the personal feed are served by api/calendar.py. What a person may
+do with an event, and until when, comes from services/events/view.py: these pages only render it.
 """
 
 from __future__ import annotations
@@ -15,37 +16,18 @@ from sqlmodel import Session
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import _, format_date, to_local
-from models import Attendance, Event, EventStatus, Notice, Signup, SignupStatus, User
-from models.common import utcnow
-from pages.actions import perform
+from models import Attendance, Event, EventStatus, Notice, SignupStatus, User
+from pages.actions import load, page_user, perform
 from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error, notify_ok
 from pages.session import require_user
 from services.errors import InvalidInput, NotFound, ServiceError
-from services.events.attendance import check_in_with_code, check_out, my_attendance
-from services.events.catalogue import (
-    EventFilters,
-    EventRow,
-    categories,
-    get_event,
-    may_manage,
-    may_sign_up,
-    places_left,
-    roles_of,
-    signup_closed_reason,
-    upcoming_events,
-)
-from services.events.signups import (
-    active_signup,
-    cancel_signup,
-    cancellation_cutoff,
-    report_late_cancellation,
-    sign_up,
-    signups_tomorrow,
-    waitlist_position,
-)
+from services.events.attendance import check_in_with_code, check_out
+from services.events.catalogue import EventFilters, categories, get_event, places_left
+from services.events.signups import cancel_signup, report_late_cancellation, sign_up, signups_tomorrow
+from services.events.view import ListedEvent, PersonalEvent, listed_events, personal_event
 from services.notifications import mark_read, notice_params, notices_for
-from services.policy import EVENT_SIGNERS, MANAGERS
+from services.policy import EVENT_SIGNERS, may_manage_events
 
 GEOLOCATE_JS = """
 new Promise(resolve => {
@@ -110,16 +92,6 @@ def _day_start(text: str | None) -> datetime | None:
         return None
 
 
-def _waitlist_positions(session: Session, actor: User, rows: list[EventRow]) -> dict[int, int | None]:
-    """The person's place on the waitlist of each listed event they wait for."""
-    positions: dict[int, int | None] = {}
-    for row in rows:
-        if row.my_status == SignupStatus.waitlisted:
-            signup = active_signup(session, actor.id, row.event.id)
-            positions[row.event.id] = waitlist_position(session, signup) if signup else None  # type: ignore[index]
-    return positions
-
-
 async def _where_am_i() -> tuple[float, float] | None:
     """The phone's position, or None when it is not available (refused, no fix, timeout)."""
     try:
@@ -142,9 +114,9 @@ def _manager_links() -> None:
             "outline")
 
 
-def _event_card(row: EventRow, position: int | None) -> None:
+def _event_card(listed: ListedEvent) -> None:
     """One event of the list: title, when, where (how far), places, category and the person's own status."""
-    event = row.event
+    row, event = listed.row, listed.row.event
     with ui.link(target=f"/events/{event.id}").classes("no-underline text-inherit w-full").mark(
             f"event-{event.id}"):
         with ui.card().classes("ds-card gap-2").props("flat bordered"):
@@ -164,19 +136,18 @@ def _event_card(row: EventRow, position: int | None) -> None:
                 ui.badge(places_text(event), color="positive" if left else "grey-7")
                 if event.category:
                     ui.badge(event.category, color="secondary").props("outline")
-                status_badge(row.my_status, position)
+                status_badge(row.my_status, listed.position)
 
 
 @ui.page("/events")
-def events_page() -> None:
-    user = require_user()
+async def events_page() -> None:
+    user = await page_user()
     if user is None:
         return
     state: dict = {"near": None}
-    with session_scope(read_only=True) as session:
-        category_options = {"": _("All categories"), **{c: c for c in categories(session)}}
+    category_options = {"": _("All categories"), **{c: c for c in await load(categories)}}
     with frame(_("Events"), user):
-        if user.role in MANAGERS:
+        if may_manage_events(user):
             _manager_links()
         with ui.expansion(_("Filters"), icon="filter_list").classes("ds-card bg-white rounded").props("dense"):
             with ui.column().classes("w-full gap-1 p-1"):
@@ -190,20 +161,18 @@ def events_page() -> None:
                 near_info = ui.label().classes("text-sm text-gray-600")
 
         @ui.refreshable
-        def event_list() -> None:
-            actor = require_user()
+        async def event_list() -> None:
+            actor = await page_user()
             if actor is None:
                 return
             filters = EventFilters(date_from=_day_start(day.value), category=category.value or "",
                                    places_left_only=bool(places.value), near=state["near"] if near.value else None)
-            with session_scope(read_only=True) as session:
-                rows = upcoming_events(session, actor, filters)
-                positions = _waitlist_positions(session, actor, rows)
-            if not rows:
+            listed = await load(listed_events, actor, filters)
+            if not listed:
                 ui.label(_("No upcoming events match.")).classes("text-gray-600")
                 return
-            for row in rows:
-                _event_card(row, positions.get(row.event.id))
+            for item in listed:
+                _event_card(item)
 
         async def toggle_near() -> None:
             if near.value and state["near"] is None:
@@ -214,22 +183,23 @@ def events_page() -> None:
                     near_info.set_text(_("Your location is not available. Allow location access and try again."))
                     return
             near_info.set_text(_("Within 5 km, nearest first.") if near.value else "")
-            event_list.refresh()
+            await event_list.refresh()
 
         for control in (day, category, places):
             control.on_value_change(event_list.refresh)
         near.on_value_change(toggle_near)
-        event_list()
+        await event_list()
 
 
 @ui.page("/events/{event_id:int}")
-def event_page(event_id: int) -> None:
-    user = require_user()
+async def event_page(event_id: int) -> None:
+    user = await page_user()
     if user is None:
         return
+    seen = await load(personal_event, user, event_id)
     with frame(_("Event"), user):
         content = ui.column().classes("w-full items-center gap-3")
-    EventView(event_id, content).render()
+        EventView(event_id, content).show(seen)
 
 
 class EventView:
@@ -238,27 +208,21 @@ class EventView:
     def __init__(self, event_id: int, content: ui.column) -> None:
         self.event_id, self.content = event_id, content
 
-    def render(self) -> None:
-        actor = require_user()
+    async def render(self) -> None:
+        actor = await page_user()
         if actor is None:
             return
+        self.show(await load(personal_event, actor, self.event_id))
+
+    def show(self, seen: PersonalEvent | None) -> None:
         self.content.clear()
-        now = utcnow()
-        try:
-            with session_scope(read_only=True) as session:
-                event = get_event(session, actor, self.event_id)
-                roles = roles_of(session, self.event_id)
-                signup = active_signup(session, actor.id, self.event_id)
-                position = waitlist_position(session, signup) if signup else None
-                attendance = my_attendance(session, actor, self.event_id)
-                manages = may_manage(session, actor, event.area_id)
-        except NotFound:
-            with self.content:
-                not_found_message()
-            return
         with self.content:
-            event_details(event, roles if manages or signup is not None or not may_sign_up(actor, event) else [])
-            if manages:
+            if seen is None:
+                not_found_message()
+                return
+            event = seen.event
+            event_details(event, seen.role_counts)
+            if seen.manages:
                 with ui.row().classes("gap-2"):
                     ui.button(_("Roster and check-in"), icon="how_to_reg",
                               on_click=lambda: ui.navigate.to(f"/admin/events/{self.event_id}/roster")).mark("roster")
@@ -267,93 +231,83 @@ class EventView:
             with ui.card().classes("ds-card gap-2").props("flat bordered"):
                 if event.status == EventStatus.cancelled:
                     ui.label(_("This event was cancelled.")).classes("text-negative font-medium")
-                elif signup is not None:
-                    self.my_place(event, signup, position, attendance, now)
+                elif seen.signup is not None:
+                    self.my_place(seen)
                 else:
-                    self.sign_up_form(actor, event, roles, now)
+                    self.sign_up_form(seen)
             event_map(event)
 
-    def my_place(self, event: Event, signup: Signup, position: int | None, attendance: Attendance | None,
-                 now: datetime) -> None:
+    def my_place(self, seen: PersonalEvent) -> None:
         """The person's place: confirmed (until when they may cancel, check-in and out) or waitlisted."""
-        status_badge(signup.status, position)
+        signup, choices = seen.signup, seen.choices
+        assert signup is not None
+        status_badge(signup.status, seen.position)
         if signup.status == SignupStatus.confirmed:
             ui.label(_("See you there! It is in “My activities”.")).classes("font-medium").mark(
                 "signup-confirmation")
-            cutoff = cancellation_cutoff(event)
-            if now < cutoff:
-                ui.label(_("You can cancel until {time}.").format(time=short_datetime(cutoff))).classes(
+            if choices.cancel_until is not None:
+                ui.label(_("You can cancel until {time}.").format(time=short_datetime(choices.cancel_until))).classes(
                     "text-sm text-gray-600")
             if signup.late_cancel_requested_at:
                 ui.label(_("You told the coordinator that you cannot come.")).classes("text-sm text-warning")
-            if attendance and attendance.checked_in_at:
-                checked_in = short_datetime(attendance.checked_in_at)
-                ui.label(_("Checked in at {time}.").format(time=checked_in)).classes("text-positive")
-                if attendance.checked_out_at is None and now < event.ends_at:
-                    ui.button(_("Check out"), icon="logout", on_click=self.leave).classes("w-full").mark(
-                        "check-out")
+            self.attendance(seen.attendance, choices.may_check_out)
         else:
             ui.label(_("You will get a notice here if a place becomes free.")).classes("text-sm")
-        if now < event.starts_at:
+        if choices.may_cancel:
             ui.button(_("Leave the waitlist") if signup.status == SignupStatus.waitlisted
                       else _("Cancel my place"), icon="event_busy",
                       on_click=lambda: self.cancel(signup.id)).props("outline color=negative").classes(
                 "w-full").mark("cancel-signup")
 
-    def sign_up_form(self, actor: User, event: Event, roles: list, now: datetime) -> None:
+    def attendance(self, attendance: Attendance | None, may_check_out: bool) -> None:
+        """When they checked in, and the check-out while the event runs."""
+        if attendance and attendance.checked_in_at:
+            checked_in = short_datetime(attendance.checked_in_at)
+            ui.label(_("Checked in at {time}.").format(time=checked_in)).classes("text-positive")
+            if may_check_out:
+                ui.button(_("Check out"), icon="logout", on_click=self.leave).classes("w-full").mark("check-out")
+
+    def sign_up_form(self, seen: PersonalEvent) -> None:
         """The sign-up (a role to choose where there are roles), or why there is none."""
-        if not may_sign_up(actor, event):
+        choices = seen.choices
+        if not choices.open_to_them:
             ui.label(_("Sign-up is for members and volunteers.")).classes("text-gray-600")
             return
-        closed = signup_closed_reason(event, now)
-        if closed:
-            ui.label(_(closed)).classes("text-gray-600").mark("signup-closed")
+        if choices.closed_reason:
+            ui.label(_(choices.closed_reason)).classes("text-gray-600").mark("signup-closed")
             return
         role_choice = None
-        if roles:
+        if seen.roles:
             options = {r.id: f"{r.name} · " + (
                 _("{n} left").format(n=r.capacity - r.confirmed_count) if r.confirmed_count < r.capacity
-                else _("full, waitlist")) for r in roles}
+                else _("full, waitlist")) for r in seen.roles}
             role_choice = ui.radio(options).props("dense").classes("w-full").mark("role-choice")
-        full = places_left(event) == 0
-        ui.button(_("Join the waitlist") if full else _("Sign up"), icon="how_to_reg",
+        ui.button(_("Join the waitlist") if choices.joins_waitlist else _("Sign up"), icon="how_to_reg",
                   on_click=lambda: self.join(role_choice.value if role_choice else None)).props("size=lg").classes(
             "w-full").mark("sign-up")
-        if event.signup_deadline:
-            ui.label(_("Sign-up closes {time}.").format(time=short_datetime(event.signup_deadline))).classes(
+        if choices.signup_deadline:
+            ui.label(_("Sign-up closes {time}.").format(time=short_datetime(choices.signup_deadline))).classes(
                 "text-sm text-gray-600")
 
-    def join(self, role_id: int | None) -> None:
-        actor = require_user()
-        if actor is None:
+    async def join(self, role_id: int | None) -> None:
+        joined = await perform(sign_up, self.event_id, role_id)
+        if not joined:
             return
-        try:
-            with session_scope() as session:
-                signup = sign_up(session, actor, self.event_id, role_id)
-        except ServiceError as exc:
-            notify_error(exc)
-            return
-        if signup.status == SignupStatus.confirmed:
+        assert joined.value is not None
+        if joined.value.status == SignupStatus.confirmed:
             notify_ok(_("You are signed up."))
         else:
             ui.notify(_("The event is full: you are on the waitlist."), type="warning", position="top")
-        self.render()
+        await self.render()
 
-    def cancel(self, signup_id: int) -> None:
-        actor = require_user()
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                cancel_signup(session, actor, signup_id)
-        except InvalidInput as exc:
-            self.late_dialog(signup_id, error_text(exc))
-            return
-        except ServiceError as exc:
-            notify_error(exc)
-            return
-        notify_ok(_("Cancelled."))
-        self.render()
+    async def cancel(self, signup_id: int) -> None:
+        def refused(exc: ServiceError) -> None:
+            if isinstance(exc, InvalidInput):  # after the cut-off: they may tell the coordinator instead
+                self.late_dialog(signup_id, error_text(exc))
+            else:
+                notify_error(exc)
+
+        await perform(cancel_signup, signup_id, done=_("Cancelled."), refresh=self.render, on_error=refused)
 
     def late_dialog(self, signup_id: int, message: str) -> None:
         with ui.dialog() as dialog, ui.card():
@@ -363,25 +317,15 @@ class EventView:
                 # "Told" only when the report was stored; a refusal shows its reason instead.
                 if await perform(report_late_cancellation, signup_id, done=_("The coordinator has been told.")):
                     dialog.close()
-                    self.render()
+                    await self.render()
 
             with ui.row().classes("w-full justify-end"):
                 ui.button(_("Close"), on_click=dialog.close).props("flat")
                 ui.button(_("I cannot come"), on_click=tell).props("color=negative").mark("cannot-come")
         dialog.open()
 
-    def leave(self) -> None:
-        actor = require_user()
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                check_out(session, actor, self.event_id)
-        except ServiceError as exc:
-            notify_error(exc)
-            return
-        notify_ok(_("Checked out. Thank you!"))
-        self.render()
+    async def leave(self) -> None:
+        await perform(check_out, self.event_id, done=_("Checked out. Thank you!"), refresh=self.render)
 
 
 def event_details(event: Event, roles: list) -> None:
@@ -418,29 +362,40 @@ def event_map(event: Event) -> None:
         pin.marker(latlng=(event.lat, event.lng), options={"interactive": False, "keyboard": False})
 
 
+def _check_in(session: Session, actor: User, event_id: int, code: str) -> tuple[Attendance, Event]:
+    return check_in_with_code(session, actor, event_id, code), get_event(session, actor, event_id)
+
+
 @ui.page("/events/{event_id:int}/check-in")
-def check_in_page(event_id: int, code: str = "") -> None:
-    user = require_user()
+async def check_in_page(event_id: int, code: str = "") -> None:
+    user = await page_user()
     if user is None:
         return
+    refusal: list[ServiceError] = []
+    done = await perform(_check_in, event_id, code, on_error=refusal.append)
+    if not done and not refusal:
+        return  # signed out meanwhile: sent on already
     with frame(_("Check-in"), user), ui.card().classes("ds-card items-center"):
-        try:
-            with session_scope() as session:
-                record = check_in_with_code(session, user, event_id, code)
-                event = get_event(session, user, event_id)
-        except NotFound:
-            not_found_message()
+        if refusal:
+            _check_in_refused(event_id, refusal[0])
             return
-        except ServiceError as exc:
-            ui.icon("error_outline", size="48px").classes("text-negative")
-            ui.label(error_text(exc)).classes("text-lg text-center").mark("check-in-error")
-            ui.link(_("Back to the event"), f"/events/{event_id}")
-            return
+        assert done.value is not None
+        record, event = done.value
         ui.icon("check_circle", size="56px").classes("text-positive")
         ui.label(_("You are checked in.")).classes("text-xl").mark("checked-in")
-        ui.label(event.title if event else "").classes("text-gray-700")
+        ui.label(event.title).classes("text-gray-700")
         ui.label(_("Checked in at {time}.").format(time=short_datetime(record.checked_in_at)))
         ui.link(_("Back to the event"), f"/events/{event_id}")
+
+
+def _check_in_refused(event_id: int, exc: ServiceError) -> None:
+    """Why the code was not accepted (too early, ended, no confirmed place, a wrong code)."""
+    if isinstance(exc, NotFound):
+        not_found_message()
+        return
+    ui.icon("error_outline", size="48px").classes("text-negative")
+    ui.label(error_text(exc)).classes("text-lg text-center").mark("check-in-error")
+    ui.link(_("Back to the event"), f"/events/{event_id}")
 
 
 def home_events_block(user: User) -> None:

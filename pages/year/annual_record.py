@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
-from core.db import session_scope
 from core.i18n import _
-from models import User
+from models import Role, User
+from pages.actions import in_worker, page_user, perform
 from pages.frame import frame, not_found_message
-from pages.messages import notify_error
-from pages.session import require_user
+from pages.messages import error_text, notify_error
 from services.callbacks.satisfaction import headline
 from services.errors import NotFound, ServiceError
 from services.org.calendar_year import current_year
@@ -41,30 +40,41 @@ def year_picker(year: int, path: str) -> None:
 
 
 @ui.page("/me/record")
-def my_record_page(year: int = 0) -> None:
-    user = require_user(*YEAR_KEEPERS)
+async def my_record_page(year: int = 0) -> None:
+    user = await page_user(YEAR_KEEPERS)
     if user is None:
         return
-    show_record(user, user.id or 0, year or current_year(), "/me/record")
+    await show_record(user, YEAR_KEEPERS, user.id or 0, year or current_year(), "/me/record")
 
 
 @ui.page("/records/{member_id}")
-def member_record_page(member_id: int, year: int = 0) -> None:
-    user = require_user(*MANAGERS)
+async def member_record_page(member_id: int, year: int = 0) -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
-    show_record(user, member_id, year or current_year(), f"/records/{member_id}")
+    await show_record(user, MANAGERS, member_id, year or current_year(), f"/records/{member_id}")
 
 
-def show_record(user: User, member_id: int, year: int, path: str) -> None:
-    try:
-        with session_scope() as session:  # a coordinator's reading is written to the audit log
-            record = annual_record(session, user, member_id, year)
-    except NotFound:
-        with frame(_("Annual record"), user):
-            not_found_message()
-        return
+def refused(exc: ServiceError) -> None:
+    """A record that is not the reader's to see reads as not found."""
+    if isinstance(exc, NotFound):
+        not_found_message()
+    else:
+        ui.label(error_text(exc)).classes("text-negative")
+
+
+async def show_record(user: User, roles: frozenset[Role], member_id: int, year: int, path: str) -> None:
+    refusal: list[ServiceError] = []
+    # Through perform: a coordinator's reading is written to the audit log.
+    found = await perform(annual_record, member_id, year, roles=roles, on_error=refusal.append)
+    if not found and not refusal:
+        return  # signed out meanwhile: sent on already
     with frame(_("Annual record"), user):
+        if refusal:
+            refused(refusal[0])
+            return
+        record = found.value
+        assert record is not None
         with ui.row().classes("w-full items-end justify-between gap-2"):
             year_picker(year, path)
             with ui.row().classes("gap-2"):
@@ -109,12 +119,12 @@ def _file(title: str, table: list, kind: str) -> bytes:
 
 
 async def export(record: AnnualRecord, kind: str) -> None:
-    if require_user(*FIELD_STAFF) is None:
+    if await page_user(FIELD_STAFF) is None:
         return
     title = _("Annual record {year}: {name}").format(year=record.year, name=record.name)
     table = [[_("Item"), _("Figure")], *[list(row) for row in record_rows(record, _)]]
     try:
-        data = await run.io_bound(_file, title, table, kind)
+        data = await in_worker(_file, title, table, kind)
     except ServiceError as exc:
         notify_error(exc)
         return
@@ -123,14 +133,21 @@ async def export(record: AnnualRecord, kind: str) -> None:
 
 
 @ui.page("/records")
-def records_page(year: int = 0) -> None:
-    user = require_user(*MANAGERS)
+async def records_page(year: int = 0) -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
     year = year or current_year()
-    with session_scope() as session:
-        records = area_summary(session, user, year)
+    refusal: list[ServiceError] = []
+    # Through perform: reading the area summary is written to the audit log.
+    summary = await perform(area_summary, year, roles=MANAGERS, on_error=refusal.append)
+    if not summary and not refusal:
+        return
     with frame(_("Annual records"), user):
+        if refusal:
+            refused(refusal[0])
+            return
+        records = summary.value or []
         with ui.row().classes("w-full items-end justify-between gap-2"):
             year_picker(year, "/records")
             with ui.row().classes("gap-2"):
@@ -149,11 +166,11 @@ def records_page(year: int = 0) -> None:
         ui.label(_("Tap a row to open that member's record.")).classes("text-xs text-gray-500")
 
         async def export_summary(kind: str) -> None:
-            if require_user(*MANAGERS) is None:
+            if await page_user(MANAGERS) is None:
                 return
             title = _("Annual records {year}").format(year=year)
             try:
-                data = await run.io_bound(_file, title, table, kind)
+                data = await in_worker(_file, title, table, kind)
             except ServiceError as exc:
                 notify_error(exc)
                 return

@@ -3,16 +3,18 @@ coordinator's page: the area's commitments and residents' comments to moderate."
 
 from __future__ import annotations
 
-from nicegui import events, run, ui
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import events, ui
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import N_, _, format_datetime, labelled
-from models import CommentStatus, Commitment, CommitmentStatus, User
+from models import CommentStatus, Commitment, CommitmentStatus
+from pages.actions import in_worker, load, page_user, perform
 from pages.community.board import commitment_badge
 from pages.frame import frame
-from pages.messages import notify_error, notify_ok
-from pages.session import require_user
+from pages.messages import notify_error
 from services.community.board import comments_to_moderate, moderate_comment
 from services.errors import InvalidInput, ServiceError
 from services.org.calendar_year import current_year
@@ -22,19 +24,21 @@ from services.visits.records import prepare_photo
 from services.year.commitments import (
     MAX_PER_YEAR,
     MAX_PHOTOS_PER_NOTE,
+    NoteView,
     add_note,
     area_commitments,
     close_commitment,
     create_commitment,
-    my_commitments,
-    notes,
+    my_commitments_with_notes,
     reopen_commitment,
 )
 
+Done = Callable[[], Any]
+
 
 @ui.page("/me/commitments")
-def my_commitments_page() -> None:
-    user = require_user(*YEAR_KEEPERS)
+async def my_commitments_page() -> None:
+    user = await page_user(YEAR_KEEPERS)
     if user is None:
         return
     year = current_year()
@@ -45,18 +49,20 @@ def my_commitments_page() -> None:
             ui.link(_("See the public board"), f"/public/board/{user.area_id}").classes("text-sm")
 
         @ui.refreshable
-        def listing() -> None:
-            with session_scope(read_only=True) as session:
-                mine = my_commitments(session, user, year)
-            for commitment in mine:
-                CommitmentCard(commitment, listing.refresh).build()
+        async def listing() -> None:
+            actor = await page_user(YEAR_KEEPERS)
+            if actor is None:
+                return
+            mine = await load(my_commitments_with_notes, actor, year)
+            for commitment, history in mine:
+                CommitmentCard(commitment, history, listing.refresh).build()
             if len(mine) < MAX_PER_YEAR:
                 new_commitment_form(year, listing.refresh)
 
-        listing()
+        await listing()
 
 
-def new_commitment_form(year: int, done) -> None:
+def new_commitment_form(year: int, done: Done) -> None:
     with ui.card().classes("ds-card").mark("new-commitment"):
         ui.label(_("New commitment")).classes("font-medium")
         title = ui.input(_("What will you do?"), placeholder=_("e.g. fix the lights in stairwell 3")).props(
@@ -64,31 +70,22 @@ def new_commitment_form(year: int, done) -> None:
         description = ui.textarea(_("Details (optional)")).props("outlined autogrow maxlength=2000").classes(
             "w-full").mark("commitment-description")
 
-        def save() -> None:
-            actor = require_user(*YEAR_KEEPERS)
-            if actor is None:
-                return
-            try:
-                with session_scope() as session:
-                    create_commitment(session, actor, title.value or "", description.value or "", year)
-            except ServiceError as exc:
-                notify_error(exc)
-                return
-            notify_ok(_("Commitment saved."))
-            done()
+        async def save() -> None:
+            await perform(create_commitment, title.value or "", description.value or "", year, roles=YEAR_KEEPERS,
+                          done=_("Commitment saved."), refresh=done)
 
         ui.button(_("Save"), icon="flag", on_click=save).mark("save-commitment")
 
 
 class CommitmentCard:
-    def __init__(self, commitment: Commitment, done) -> None:
+    def __init__(self, commitment: Commitment, history: list[NoteView], done: Done) -> None:
         self.commitment = commitment
+        self.history = history
         self.done = done
         self.photos: list[ProcessedPhoto] = []
 
     def build(self) -> None:
         c = self.commitment
-        tz = get_settings().time_zone
         with ui.card().classes("ds-card gap-2").mark(f"commitment-{c.id}"):
             with ui.row().classes("w-full items-start justify-between no-wrap"):
                 ui.label(c.title).classes("text-lg font-medium")
@@ -97,18 +94,7 @@ class CommitmentCard:
                 ui.label(c.description).classes("text-sm whitespace-pre-wrap")
             if c.outcome_reason:
                 ui.label(c.outcome_reason).classes("text-sm text-gray-700").mark("commitment-reason")
-            with session_scope(read_only=True) as session:
-                actor = require_user(*YEAR_KEEPERS)
-                history = notes(session, actor, c.id) if actor else []  # type: ignore[arg-type]
-            for view in history:
-                with ui.column().classes("w-full gap-1 border-l-2 pl-2"):
-                    ui.label(format_datetime(view.note.created_at, tz)).classes("text-xs text-gray-500")
-                    if view.note.text:
-                        ui.label(view.note.text).classes("text-sm whitespace-pre-wrap")
-                    with ui.row().classes("gap-1"):
-                        for photo in view.photos:
-                            with ui.link(target=f"/commitment-photos/{photo.id}", new_tab=True):
-                                ui.image(f"/commitment-photos/{photo.id}/thumb").classes("w-20 h-20 rounded")
+            self.show_history()
             if c.status == CommitmentStatus.open:
                 self.note_form()
                 with ui.row().classes("gap-2"):
@@ -118,6 +104,19 @@ class CommitmentCard:
                         "outline color=grey-8").mark(f"not-kept-{c.id}")
             else:
                 ui.button(_("Reopen"), icon="undo", on_click=self.reopen).props("flat dense")
+
+    def show_history(self) -> None:
+        """The progress notes, newest first, with their photos."""
+        tz = get_settings().time_zone
+        for view in self.history:
+            with ui.column().classes("w-full gap-1 border-l-2 pl-2"):
+                ui.label(format_datetime(view.note.created_at, tz)).classes("text-xs text-gray-500")
+                if view.note.text:
+                    ui.label(view.note.text).classes("text-sm whitespace-pre-wrap")
+                with ui.row().classes("gap-1"):
+                    for photo in view.photos:
+                        with ui.link(target=f"/commitment-photos/{photo.id}", new_tab=True):
+                            ui.image(f"/commitment-photos/{photo.id}/thumb").classes("w-20 h-20 rounded")
 
     def note_form(self) -> None:
         with ui.expansion(_("Add a progress note"), icon="edit_note").classes("w-full").mark(
@@ -134,23 +133,15 @@ class CommitmentCard:
             notify_error(InvalidInput(N_("At most {n} photos per note."), n=MAX_PHOTOS_PER_NOTE))
             return
         try:
-            self.photos.append(await run.io_bound(prepare_photo, await e.file.read()))
+            self.photos.append(await in_worker(prepare_photo, await e.file.read()))
         except ServiceError as exc:
             notify_error(exc)
             return
         self.photo_count.set_text(_("{n} photos ready").format(n=len(self.photos)))
 
     async def save_note(self) -> None:
-        actor = require_user(*YEAR_KEEPERS)
-        if actor is None:
-            return
-        try:
-            await run.io_bound(_save_note, actor, self.commitment.id, self.text.value or "", list(self.photos))
-        except ServiceError as exc:
-            notify_error(exc)
-            return
-        notify_ok(_("Note saved."))
-        self.done()
+        await perform(add_note, self.commitment.id, self.text.value or "", list(self.photos), roles=YEAR_KEEPERS,
+                      done=_("Note saved."), refresh=self.done)
 
     def close_dialog(self, kept: bool) -> None:
         with ui.dialog() as dialog, ui.card().classes("w-full max-w-sm"):
@@ -158,53 +149,30 @@ class CommitmentCard:
             reason = ui.textarea(_("Reason (shown to residents)")).props("outlined autogrow maxlength=500").classes(
                 "w-full").mark("close-reason")
 
-            def save() -> None:
-                actor = require_user(*YEAR_KEEPERS)
-                if actor is None:
-                    return
-                try:
-                    with session_scope() as session:
-                        close_commitment(session, actor, self.commitment.id, kept, reason.value or "")
-                except ServiceError as exc:
-                    notify_error(exc)
-                    return
-                dialog.close()
-                self.done()
+            async def save() -> None:
+                if await perform(close_commitment, self.commitment.id, kept, reason.value or "", roles=YEAR_KEEPERS):
+                    dialog.close()
+                    await self.done()
 
             with ui.row().classes("w-full justify-end"):
                 ui.button(_("Cancel"), on_click=dialog.close).props("flat")
                 ui.button(_("Save"), on_click=save).mark("save-close")
         dialog.open()
 
-    def reopen(self) -> None:
-        actor = require_user(*YEAR_KEEPERS)
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                reopen_commitment(session, actor, self.commitment.id)
-        except ServiceError as exc:
-            notify_error(exc)
-            return
-        self.done()
-
-
-def _save_note(actor: User, commitment_id: int, text: str, photos: list[ProcessedPhoto]) -> None:
-    with session_scope() as session:
-        add_note(session, actor, commitment_id, text, photos)
+    async def reopen(self) -> None:
+        await perform(reopen_commitment, self.commitment.id, roles=YEAR_KEEPERS, refresh=self.done)
 
 
 @ui.page("/commitments")
-def area_commitments_page(year: int = 0) -> None:
-    user = require_user(*MANAGERS)
+async def area_commitments_page(year: int = 0) -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
     year = year or current_year()
+    rows = await load(area_commitments, user, year)
     with frame(_("Commitments and comments"), user):
-        moderation(user)
+        await moderation()
         ui.label(_("Commitments for {year}").format(year=year)).classes("text-lg font-medium")
-        with session_scope(read_only=True) as session:
-            rows = area_commitments(session, user, year)
         if not rows:
             ui.label(_("No commitments have been made for this year yet.")).classes("text-gray-600")
         for commitment, member in rows:
@@ -216,13 +184,15 @@ def area_commitments_page(year: int = 0) -> None:
                     ui.label(commitment.outcome_reason).classes("text-sm text-gray-700")
 
 
-def moderation(user: User) -> None:
+async def moderation() -> None:
     ui.label(_("Residents' comments to read")).classes("text-lg font-medium")
 
     @ui.refreshable
-    def pending() -> None:
-        with session_scope(read_only=True) as session:
-            rows = comments_to_moderate(session, user, CommentStatus.pending)
+    async def pending() -> None:
+        actor = await page_user(MANAGERS)
+        if actor is None:
+            return
+        rows = await load(comments_to_moderate, actor, CommentStatus.pending)
         if not rows:
             ui.label(_("No comments are waiting.")).classes("text-sm text-gray-600").mark("no-pending-comments")
             return
@@ -240,17 +210,8 @@ def moderation(user: User) -> None:
                     ui.button(_("Reject"), icon="block", on_click=lambda c=comment.id: decide(c, False)).props(
                         "outline color=negative dense").mark(f"reject-{comment.id}")
 
-    def decide(comment_id: int, approve: bool) -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                moderate_comment(session, actor, comment_id, approve)
-        except ServiceError as exc:
-            notify_error(exc)
-            return
-        notify_ok(_("Comment shown on the board.") if approve else _("Comment rejected."))
-        pending.refresh()
+    async def decide(comment_id: int, approve: bool) -> None:
+        await perform(moderate_comment, comment_id, approve, roles=MANAGERS, refresh=pending.refresh,
+                      done=_("Comment shown on the board.") if approve else _("Comment rejected."))
 
-    pending()
+    await pending()

@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
+from core.db import session_scope
 from core.i18n import N_
 from models import Attendance, Event, EventRole, EventStatus, Signup, SignupStatus, User
 from models.common import utcnow
 from services import audit
 from services.errors import Forbidden, InvalidInput, NotFound
-from services.events.catalogue import get_event, get_managed_event, managed_events
+from services.events.catalogue import get_event, get_managed_event, roles_of
 from services.events.served_hours import attendance_hours
 from services.events.waitlist import waitlist_position
 from services.policy import MANAGERS, area_scope, holds
@@ -33,6 +34,16 @@ def _confirmed_signup(session: Session, event_id: int, user_id: int) -> Signup |
                                              Signup.status == SignupStatus.confirmed)).first()
 
 
+def check_in_opens_at(event: Event) -> datetime:
+    """The QR code is accepted from this moment (some minutes before the start) until the end."""
+    return event.starts_at - timedelta(minutes=get_settings().event_checkin_opens_minutes)
+
+
+def check_in_open(event: Event, now: datetime) -> bool:
+    """Whether a confirmed person's scan of the event's code would be accepted at ``now``."""
+    return event.status == EventStatus.published and check_in_opens_at(event) <= now < event.ends_at
+
+
 def check_in_with_code(session: Session, actor: User, event_id: int, code: str,
                        now: datetime | None = None) -> Attendance:
     """A participant scanned the event's QR code. Repeating it changes nothing."""
@@ -42,8 +53,7 @@ def check_in_with_code(session: Session, actor: User, event_id: int, code: str,
         raise InvalidInput(N_("This check-in code is not valid. Scan the code shown by the coordinator."))
     if event.status != EventStatus.published:
         raise InvalidInput(N_("This event was cancelled."))
-    opens = event.starts_at - timedelta(minutes=get_settings().event_checkin_opens_minutes)
-    if now < opens:
+    if now < check_in_opens_at(event):
         raise InvalidInput(N_("Check-in opens {minutes} minutes before the start."),
                            minutes=get_settings().event_checkin_opens_minutes)
     if now >= event.ends_at:
@@ -162,14 +172,19 @@ def close_attendance(session: Session, event: Event, now: datetime | None = None
     return True
 
 
-def close_ended_events(session: Session, actor: User, now: datetime | None = None) -> int:
-    """Close attendance of the actor's ended events (run when a coordinator opens events or reports)."""
+def close_ended_attendance(session: Session, now: datetime | None = None) -> int:
+    """Close the attendance of every event that has ended (the scheduler's job); returns how many were closed."""
     now = now or utcnow()
-    closed = 0
-    for event in managed_events(session, actor, include_past=True, now=now):
-        if event.ends_at <= now and event.attendance_closed_at is None:
-            closed += close_attendance(session, event, now)
-    return closed
+    ended = session.exec(select(Event).where(Event.status == EventStatus.published, Event.ends_at <= now,
+                                             col(Event.attendance_closed_at).is_(None))).all()
+    return sum(close_attendance(session, event, now) for event in ended)
+
+
+def attendance_job(now: datetime) -> int:
+    """The scheduled job (services/schedule/loop.py): ended events' attendance is closed off the pages,
+    so opening a roster or a report only reads."""
+    with session_scope() as session:
+        return close_ended_attendance(session, now)
 
 
 @dataclass
@@ -210,8 +225,8 @@ def roster(session: Session, actor: User, event_id: int, now: datetime | None = 
         if signup.status == SignupStatus.confirmed:
             if record and (record.checked_in_at or (record.hours_corrected or 0) > 0):
                 state = "attended"
-            elif (record and record.no_show) or (now >= event.ends_at and event.attendance_closed_at):
-                state = "no_show"
+            elif (record and record.no_show) or now >= event.ends_at:
+                state = "no_show"  # what closing the attendance records (the scheduler does that soon after)
         result.append(RosterRow(
             signup=signup, name=person.name, phone=person.phone or "",
             role_name=roles.get(signup.role_id, "") if signup.role_id else "", state=state,
@@ -222,6 +237,29 @@ def roster(session: Session, actor: User, event_id: int, now: datetime | None = 
     order = {"attended": 0, "confirmed": 0, "no_show": 1, "waitlisted": 2, "cancelled": 3}
     result.sort(key=lambda r: (order[r.state], r.position or 0, r.name))
     return result
+
+
+@dataclass
+class EventRoster:
+    """Everything the roster page renders for one event, read without writing anything."""
+
+    event: Event
+    rows: list[RosterRow]
+    role_options: dict[int, str]
+    """The event's roles, for adding a walk-in."""
+    removals_open: bool
+    """The coordinator may still take people off the event (until the start)."""
+
+
+def event_roster(session: Session, actor: User, event_id: int, now: datetime | None = None) -> EventRoster | None:
+    """The roster page's data; None if the event does not exist or is not the actor's to manage."""
+    now = now or utcnow()
+    try:
+        event = get_managed_event(session, actor, event_id)
+    except NotFound:
+        return None
+    roles = {r.id: r.name for r in roles_of(session, event_id) if r.id is not None}
+    return EventRoster(event, roster(session, actor, event_id, now), roles, now < event.starts_at)
 
 
 def _fmt(dt: datetime | None, tz: str) -> str:
@@ -268,7 +306,6 @@ def hours_by_person(session: Session, actor: User, date_from: datetime, date_to:
     now = now or utcnow()
     if not holds(actor, MANAGERS):
         raise Forbidden(N_("Only coordinators see hours per person."))
-    close_ended_events(session, actor, now)
     area_filter = area_scope(session, actor, Event.area_id)
     rows = session.exec(
         select(Signup, Event, User, Attendance)
@@ -284,9 +321,14 @@ def hours_by_person(session: Session, actor: User, date_from: datetime, date_to:
         if hours > 0:
             entry.events += 1
             entry.hours = round(entry.hours + hours, 2)
-        elif record is None or record.no_show:
+        elif _no_show(record):
             entry.no_shows += 1
     return sorted(people.values(), key=lambda p: (-p.hours, p.name))
+
+
+def _no_show(record: Attendance | None) -> bool:
+    """A confirmed place at an ended event that nobody came for, whether or not its attendance was closed yet."""
+    return record is None or record.no_show or (record.checked_in_at is None and record.hours_corrected is None)
 
 
 def hours_table(rows: list[PersonHours], translate=lambda s: s) -> list[list[str | float]]:

@@ -337,3 +337,25 @@ def community_choices(session: Session, actor: User) -> dict[int, str]:
     query = query.where(area_scope(session, actor, Area.id))
     return {a.id: a.name for a in session.exec(query) if a.id is not None}
 
+
+
+@dataclass
+class EventEditing:
+    """What the event form needs: the event and its roles (None for a new one), the areas and known categories."""
+
+    event: Event | None
+    roles: list[EventRole]
+    areas: dict[int, str]
+    categories: list[str]
+
+
+def event_editing(session: Session, actor: User, event_id: int | None = None) -> EventEditing | None:
+    """The event form's data; None if ``event_id`` names no event the actor manages."""
+    event = None
+    if event_id is not None:
+        try:
+            event = get_managed_event(session, actor, event_id)
+        except NotFound:
+            return None
+    return EventEditing(event, roles_of(session, event_id) if event_id is not None else [],
+                        community_choices(session, actor), categories(session))

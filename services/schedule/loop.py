@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.callbacks.draw import weekly_callback_job
+from services.events.attendance import attendance_job
 from services.notify.jobs import NOTIFY_JOBS
 from services.photos.guard.orphans import orphan_sweep_job, sweep_orphans
 from services.privacy.session_files import sweep_session_files
@@ -31,6 +32,8 @@ JOBS: list[tuple[str, timedelta, Callable[[datetime], Any]]] = [
     ("callback_draw", timedelta(days=1), weekly_callback_job),
     *NOTIFY_JOBS,
     ("rollups", timedelta(days=1), rollups_job),  # drift check, rebuild when anything drifted
+    # Ended events: open check-ins end with the event, absentees become no-shows (pages only read).
+    ("attendance", timedelta(hours=1), attendance_job),
 ]
 # Jobs on each instance's own files (no lease: every instance runs them), at most once a day.
 LOCAL_JOBS: list[tuple[str, timedelta, Callable[[], Any]]] = [

@@ -191,6 +191,11 @@ def notes(session: Session, actor: User, commitment_id: int) -> list[NoteView]:
     return list(views.values())
 
 
+def my_commitments_with_notes(session: Session, actor: User, year: int) -> list[tuple[Commitment, list[NoteView]]]:
+    """A member's commitments for the year, each with its progress notes (newest first)."""
+    return [(c, notes(session, actor, c.id)) for c in my_commitments(session, actor, year)]  # type: ignore[arg-type]
+
+
 def get_commitment_photo(session: Session, actor: User, photo_id: int) -> CommitmentPhoto:
     """Photos are for the member and coordinators only: they may show residents."""
     photo = session.get(CommitmentPhoto, photo_id)

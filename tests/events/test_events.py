@@ -15,6 +15,7 @@ from models.common import utcnow
 from services.errors import InvalidInput, NotFound
 from services.events.attendance import (
     attendance_hours,
+    attendance_job,
     check_in_with_code,
     check_out,
     close_attendance,
@@ -29,6 +30,7 @@ from services.events.attendance import (
 from services.events.calendar import event_ics, feed_token, personal_feed
 from services.events.catalogue import EventFilters, cancel_event, duplicate_event, upcoming_events
 from services.events.signups import cancel_signup, my_activities, report_late_cancellation, sign_up, waitlist_position
+from services.events.view import personal_event
 from services.notifications import notices_for
 from tests.helpers import account
 from tests.helpers.events import concurrent_sign_ups, make_event, make_volunteers
@@ -212,6 +214,75 @@ def test_open_check_in_closes_at_the_end_and_coordinator_ticks(demo: Session) ->
     fresh(demo)
     hours = {r.name: r.hours for r in roster(demo, coord, event_id, now=event.ends_at + timedelta(days=1))}
     assert hours == {volunteer.name: 1.0, other.name: 2.0}
+
+
+def test_the_scheduled_job_closes_ended_events_and_the_figures_do_not_wait_for_it(demo: Session) -> None:
+    coord = account(demo, "coord")
+    event_id = make_event(demo, coord, capacity=3, starts_in=timedelta(minutes=30), hours=2)
+    later = make_event(demo, coord, starts_in=timedelta(days=2))
+    fresh(demo)
+    event = demo.get(Event, event_id)
+    came, away = account(demo, "volunteer1"), account(demo, "volunteer2")
+    with db.session_scope() as s:
+        sign_up(s, came, event_id)
+        sign_up(s, away, event_id)
+    with db.session_scope() as s:
+        check_in_with_code(s, came, event_id, event.checkin_code, now=event.starts_at)
+    after = event.ends_at + timedelta(hours=1)
+    fresh(demo)
+    period = (event.starts_at - timedelta(days=1), event.starts_at + timedelta(days=1))
+    before_closing = hours_by_person(demo, coord, *period, now=after)
+    states = {r.name: r.state for r in roster(demo, coord, event_id, now=after)}
+    assert states == {came.name: "attended", away.name: "no_show"}
+
+    assert attendance_job(after) == 1  # the ended event only; the later one is left alone
+    assert attendance_job(after) == 0  # closed once
+    fresh(demo)
+    assert demo.get(Event, event_id).attendance_closed_at is not None
+    assert demo.get(Event, later).attendance_closed_at is None
+    records = {a.user_id: a for a in demo.exec(select(Attendance).where(Attendance.event_id == event_id))}
+    assert records[came.id].checked_out_at == event.ends_at and records[away.id].no_show
+    assert hours_by_person(demo, coord, *period, now=after) == before_closing
+    assert {p.name: (p.hours, p.no_shows) for p in before_closing} == {came.name: (2.0, 0), away.name: (0.0, 1)}
+    assert {r.name: r.state for r in roster(demo, coord, event_id, now=after)} == states
+
+
+def test_event_choices_say_what_a_volunteer_may_do_and_until_when(demo: Session) -> None:
+    coord = account(demo, "coord")
+    event_id = make_event(demo, coord, capacity=1, starts_in=timedelta(hours=5), hours=2)
+    fresh(demo)
+    event = demo.get(Event, event_id)
+    volunteer, other = account(demo, "volunteer1"), account(demo, "volunteer2")
+    start = event.starts_at
+
+    def choices(who: User, at):
+        fresh(demo)
+        seen = personal_event(demo, who, event_id, now=at)
+        assert seen is not None
+        return seen.choices
+
+    ahead = choices(volunteer, start - timedelta(hours=4))
+    assert ahead.open_to_them and ahead.may_sign_up and not ahead.joins_waitlist and ahead.closed_reason is None
+    assert not ahead.may_cancel and not ahead.may_check_in
+    assert not choices(coord, start).open_to_them  # coordinators manage, they do not sign up
+    with db.session_scope() as s:
+        sign_up(s, volunteer, event_id)
+    mine = choices(volunteer, start - timedelta(hours=4))
+    assert not mine.may_sign_up and mine.may_cancel and mine.cancel_until == start - timedelta(hours=3)
+    assert not mine.may_check_in and not mine.may_check_out
+    waiting = choices(other, start - timedelta(hours=4))
+    assert waiting.may_sign_up and waiting.joins_waitlist
+    late = choices(volunteer, start - timedelta(minutes=30))  # past the cut-off, check-in open
+    assert late.cancel_until is None and late.may_cancel and late.may_check_in
+    with db.session_scope() as s:
+        check_in_with_code(s, volunteer, event_id, event.checkin_code, now=start + timedelta(minutes=5))
+    running = choices(volunteer, start + timedelta(minutes=10))
+    assert not running.may_cancel and not running.may_check_in and running.may_check_out
+    full_and_started = choices(other, start + timedelta(minutes=10))
+    assert full_and_started.closed_reason == "This event has started and has no places left."
+    assert not full_and_started.may_sign_up
+    ended = choices(volunteer, event.ends_at)
+    assert not ended.may_check_out and ended.closed_reason == "This event has ended."
 
 
 def test_roster_exports(demo: Session) -> None:

@@ -11,9 +11,11 @@ from sqlmodel import Session, select
 from core import db
 from models import Attendance, Event, Household, Signup, SignupStatus, User, VolunteerProfile
 from models.common import utcnow
+from services.events.attendance import check_in_with_code
 from services.events.signups import sign_up
+from services.schedule.loop import JOBS
 from tests.helpers import account, answer_challenge, sign_in
-from tests.helpers.events import make_event
+from tests.helpers.events import event_tables, make_event
 
 
 async def test_volunteer_signs_up_and_sees_it_in_my_activities(user: TestUser, demo: Session) -> None:
@@ -113,6 +115,36 @@ async def test_qr_check_in_and_coordinator_roster(user: TestUser, demo: Session)
     assert len(demo.exec(select(Attendance).where(Attendance.event_id == event_id)).all()) == 2
 
 
+async def test_opening_an_ended_events_roster_writes_nothing_and_the_job_closes_it(user: TestUser,
+                                                                                  demo: Session) -> None:
+    coord = account(demo, "coord")
+    event_id = make_event(demo, coord, starts_in=timedelta(hours=-4), hours=3)  # ended an hour ago
+    demo.rollback()
+    event = demo.get(Event, event_id)
+    came, stayed_away = account(demo, "volunteer1"), account(demo, "volunteer2")
+    with db.session_scope() as s:
+        sign_up(s, came, event_id, now=event.starts_at - timedelta(days=1))
+        sign_up(s, stayed_away, event_id, now=event.starts_at - timedelta(days=1))
+    with db.session_scope() as s:  # checked in, never checked out
+        check_in_with_code(s, came, event_id, event.checkin_code, now=event.starts_at + timedelta(minutes=5))
+    await sign_in(user, "coord")
+    before = event_tables(demo)
+    await user.open(f"/admin/events/{event_id}/roster")
+    await user.should_see("Attended: 1 · No-show: 1")  # what closing will record, shown before it is
+    assert event_tables(demo) == before
+    assert demo.get(Event, event_id).attendance_closed_at is None
+
+    closing = next(job for name, _interval, job in JOBS if name == "attendance")
+    assert closing(utcnow()) == 1
+    demo.rollback()
+    assert demo.get(Event, event_id).attendance_closed_at is not None
+    records = {a.user_id: a for a in demo.exec(select(Attendance).where(Attendance.event_id == event_id))}
+    assert records[came.id].checked_out_at == event.ends_at and not records[came.id].no_show
+    assert records[stayed_away.id].no_show
+    await user.open(f"/admin/events/{event_id}/roster")
+    await user.should_see("Attended: 1 · No-show: 1")
+
+
 async def test_coordinator_creates_an_event_with_roles(user: TestUser, demo: Session) -> None:
     await sign_in(user, "coord")
     await user.open("/admin/events/new")
@@ -123,7 +155,8 @@ async def test_coordinator_creates_an_event_with_roles(user: TestUser, demo: Ses
     user.find(marker="add-role").click()
     user.find(marker="role-name-1").type("Home visits")
     user.find(marker="save-event").click()
-    await user.should_see("Flu jab day", retries=20)
+    await user.should_see(marker="event-title", retries=100)  # the saved event's page (the form has no such mark)
+    await user.should_see("Flu jab day")
     demo.rollback()
     event = demo.exec(select(Event).where(Event.title == "Flu jab day")).one()
     assert event.capacity == 2

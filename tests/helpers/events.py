@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models import Area, Role, SignupStatus, User
+from models import Area, Attendance, AuditEntry, Event, Role, Signup, SignupStatus, User
 from models.common import utcnow
 from services.events.catalogue import EventForm, RoleForm, create_event
 from services.events.signups import sign_up
@@ -68,3 +68,14 @@ def concurrent_sign_ups(engine: Engine, event_id: int, user_ids: list[int]) -> l
         t.join(timeout=60)
     assert not errors, errors
     return results
+
+
+def event_tables(session: Session) -> dict[str, list[tuple]]:
+    """Every row of the event tables (and the audit log), column by column: equal snapshots mean nothing was written."""
+    session.rollback()  # a fresh read
+    snapshot = {}
+    for model in (Event, Signup, Attendance, AuditEntry):
+        columns = list(model.__table__.columns.keys())  # type: ignore[attr-defined]
+        snapshot[model.__name__] = sorted(
+            tuple(str(getattr(row, c)) for c in columns) for row in session.exec(select(model)))
+    return snapshot

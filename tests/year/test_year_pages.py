@@ -25,7 +25,7 @@ from models import (
 from services.community.service_points import ServicePointForm, save_service_point
 from services.rate_limits import counting as rate_limit
 from services.year.commitments import create_commitment
-from tests.helpers import account, sign_in
+from tests.helpers import account, eventually, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -58,9 +58,14 @@ async def test_member_makes_and_keeps_a_commitment(user: TestUser, demo: Session
     user.find(marker=f"kept-{commitment.id}").click()
     user.find(marker="close-reason").type("New lamps since March")
     user.find(marker="save-close").click()
+    await user.should_see(marker="commitment-reason")  # shown on the card once it is stored
     await user.should_see("New lamps since March")
-    demo.rollback()
-    assert demo.get(Commitment, commitment.id).status == CommitmentStatus.kept
+
+    def kept() -> bool:
+        demo.rollback()
+        return demo.get(Commitment, commitment.id).status == CommitmentStatus.kept
+
+    await eventually(kept)
 
 
 async def test_resident_comments_and_coordinator_approves(user: TestUser, demo: Session) -> None:

@@ -2,35 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from nicegui import events, ui
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import N_, _, to_local
-from models import Event, EventAudience, EventStatus
+from models import Event, EventAudience, EventStatus, User
 from models.common import utcnow
+from pages.actions import load, page_user, perform
 from pages.events.browse import places_text, tz, when_text
 from pages.frame import frame, not_found_message
-from pages.messages import notify_error, notify_ok
-from pages.session import require_user
-from services.errors import InvalidInput, NotFound, ServiceError
-from services.events.attendance import (
-    close_ended_events,
-)
+from pages.messages import notify_error
+from services.errors import InvalidInput
 from services.events.catalogue import (
+    EventEditing,
     EventForm,
     RoleForm,
     cancel_event,
-    categories,
-    community_choices,
     create_event,
     duplicate_event,
-    get_managed_event,
+    event_editing,
     managed_events,
-    roles_of,
     update_event,
 )
 from services.policy import MANAGERS
@@ -54,12 +50,10 @@ def local_datetime(day: str | None, clock: str | None) -> datetime | None:
 
 
 @ui.page("/admin/events")
-def manage_events_page(past: bool = False) -> None:
-    user = require_user(*MANAGERS)
+async def manage_events_page(past: bool = False) -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
-    with session_scope() as session:
-        close_ended_events(session, user)
     with frame(_("Manage events"), user):
         with ui.row().classes("w-full items-center justify-between"):
             ui.button(_("New event"), icon="add", on_click=lambda: ui.navigate.to("/admin/events/new")).mark(
@@ -68,142 +62,146 @@ def manage_events_page(past: bool = False) -> None:
                       on_change=lambda e: ui.navigate.to(f"/admin/events?past={'1' if e.value else ''}"))
 
         @ui.refreshable
-        def listing() -> None:
-            actor = require_user(*MANAGERS)
+        async def listing() -> None:
+            actor = await page_user(MANAGERS)
             if actor is None:
                 return
-            with session_scope(read_only=True) as session:
-                rows = managed_events(session, actor, include_past=past)
+            rows = await load(managed_events, actor, include_past=past)
             if not rows:
                 ui.label(_("No events yet.")).classes("text-gray-600")
             for event in rows:
-                with ui.card().classes("ds-card").props("flat bordered").mark(f"managed-{event.id}"):
-                    with ui.link(target=f"/events/{event.id}").classes("no-underline text-inherit"):
-                        ui.label(event.title).classes("text-lg font-medium")
-                    ui.label(when_text(event)).classes("text-sm text-gray-700")
-                    with ui.row().classes("items-center gap-2"):
-                        ui.badge(places_text(event), color="negative" if event.status == EventStatus.cancelled
-                                 else "primary")
-                        ui.label(_("{n} confirmed").format(n=event.confirmed_count)).classes("text-sm")
-                    with ui.row().classes("gap-1"):
-                        ui.button(_("Roster"), icon="how_to_reg",
-                                  on_click=lambda e=event: ui.navigate.to(f"/admin/events/{e.id}/roster")).props(
-                            "dense no-caps")
-                        if event.status == EventStatus.published:
-                            ui.button(_("Edit"), icon="edit",
-                                      on_click=lambda e=event: ui.navigate.to(f"/admin/events/{e.id}/edit")).props(
-                                "dense flat no-caps")
-                        ui.button(_("Duplicate"), icon="content_copy", on_click=lambda e=event: duplicate(e.id)).props(
-                            "dense flat no-caps").mark(f"duplicate-{event.id}")
-                        if event.status == EventStatus.published:
-                            ui.button(_("Cancel event"), icon="cancel", on_click=lambda e=event: confirm_cancel(e)
-                                      ).props("dense flat no-caps color=negative").mark(f"cancel-event-{event.id}")
+                _managed_card(event, duplicate, confirm_cancel)
 
-        def duplicate(event_id: int) -> None:
-            actor = require_user(*MANAGERS)
-            if actor is None:
-                return
-            try:
-                with session_scope() as session:
-                    copy = duplicate_event(session, actor, event_id)
-            except ServiceError as exc:
-                notify_error(exc)
-                return
-            notify_ok(_("Copied to one week later. Check the details."))
-            ui.navigate.to(f"/admin/events/{copy.id}/edit")
+        async def duplicate(event_id: int) -> None:
+            copy = await perform(duplicate_event, event_id, roles=MANAGERS,
+                                 done=_("Copied to one week later. Check the details."))
+            if copy and copy.value is not None:
+                ui.navigate.to(f"/admin/events/{copy.value.id}/edit")
 
         def confirm_cancel(event: Event) -> None:
             with ui.dialog() as dialog, ui.card():
                 ui.label(_("Cancel {title}? Everyone signed up is told.").format(title=event.title))
 
-                def do_cancel() -> None:
-                    actor = require_user(*MANAGERS)
-                    if actor is None:
-                        return
-                    try:
-                        with session_scope() as session:
-                            cancel_event(session, actor, event.id)
-                    except ServiceError as exc:
-                        notify_error(exc)
+                async def do_cancel() -> None:
+                    await perform(cancel_event, event.id, roles=MANAGERS)  # a refusal shows its reason
                     dialog.close()
-                    listing.refresh()
+                    await listing.refresh()
 
                 with ui.row().classes("w-full justify-end"):
                     ui.button(_("Keep it"), on_click=dialog.close).props("flat")
                     ui.button(_("Cancel event"), on_click=do_cancel).props("color=negative").mark("confirm-cancel")
             dialog.open()
 
-        listing()
+        await listing()
+
+
+def _managed_card(event: Event, duplicate: Callable[[int], Any], confirm_cancel: Callable[[Event], Any]) -> None:
+    """One managed event: when, places, and its roster, edit, duplicate and cancel buttons."""
+    with ui.card().classes("ds-card").props("flat bordered").mark(f"managed-{event.id}"):
+        with ui.link(target=f"/events/{event.id}").classes("no-underline text-inherit"):
+            ui.label(event.title).classes("text-lg font-medium")
+        ui.label(when_text(event)).classes("text-sm text-gray-700")
+        with ui.row().classes("items-center gap-2"):
+            ui.badge(places_text(event), color="negative" if event.status == EventStatus.cancelled
+                     else "primary")
+            ui.label(_("{n} confirmed").format(n=event.confirmed_count)).classes("text-sm")
+        published = event.status == EventStatus.published
+        with ui.row().classes("gap-1"):
+            ui.button(_("Roster"), icon="how_to_reg",
+                      on_click=lambda: ui.navigate.to(f"/admin/events/{event.id}/roster")).props("dense no-caps")
+            if published:
+                ui.button(_("Edit"), icon="edit",
+                          on_click=lambda: ui.navigate.to(f"/admin/events/{event.id}/edit")).props(
+                    "dense flat no-caps")
+            ui.button(_("Duplicate"), icon="content_copy", on_click=lambda: duplicate(event.id)).props(
+                "dense flat no-caps").mark(f"duplicate-{event.id}")
+            if published:
+                ui.button(_("Cancel event"), icon="cancel", on_click=lambda: confirm_cancel(event)
+                          ).props("dense flat no-caps color=negative").mark(f"cancel-event-{event.id}")
 
 
 @ui.page("/admin/events/new")
-def new_event_page() -> None:
-    user = require_user(*MANAGERS)
+async def new_event_page() -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
+    editing = await load(event_editing, user)
     with frame(_("New event"), user):
-        EventEditor(user, None).build()
+        if editing is not None:
+            EventEditor(user, editing).build()
 
 
 @ui.page("/admin/events/{event_id:int}/edit")
-def edit_event_page(event_id: int) -> None:
-    user = require_user(*MANAGERS)
+async def edit_event_page(event_id: int) -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
+    editing = await load(event_editing, user, event_id)
     with frame(_("Edit event"), user):
-        try:
-            with session_scope(read_only=True) as session:
-                event = get_managed_event(session, user, event_id)
-                roles = roles_of(session, event_id)
-        except NotFound:
+        if editing is None:
             not_found_message()
             return
-        EventEditor(user, event, roles).build()
+        EventEditor(user, editing).build()
 
 
 class EventEditor:
     """The event form: details, time, place with a pin, capacity or roles, deadline, audience."""
 
-    def __init__(self, user, event: Event | None, roles: list | None = None) -> None:
-        self.user, self.event = user, event
-        self.roles: list[dict] = [{"id": r.id, "name": r.name, "capacity": r.capacity} for r in roles or []]
+    def __init__(self, user: User, editing: EventEditing) -> None:
+        event = editing.event
+        self.user, self.event, self.areas, self.known = user, event, editing.areas, editing.categories
+        self.roles: list[dict] = [{"id": r.id, "name": r.name, "capacity": r.capacity} for r in editing.roles]
         self.pin: tuple[float, float] | None = (event.lat, event.lng) if event and event.lat is not None else None
 
     def build(self) -> None:
+        self.details_card()
+        self.place_card()
+        self.places_card()
+        ui.button(_("Save event"), icon="save", on_click=self.save).props("size=lg").classes("ds-card").mark(
+            "save-event")
+
+    def details_card(self) -> None:
+        """Title, category, description, area, when, the sign-up deadline and who may sign up."""
         event = self.event
-        with session_scope(read_only=True) as session:
-            areas = community_choices(session, self.user)
-            known = categories(session)
-        start = event.starts_at if event else (utcnow() + timedelta(days=7)).replace(minute=0)
-        end = event.ends_at if event else start + timedelta(hours=3)
         with ui.card().classes("ds-card"):
             self.title = ui.input(_("Title"), value=event.title if event else "").classes("w-full").mark("title")
             self.category = ui.input(_("Category"), value=event.category if event else "",
-                                     autocomplete=known).classes("w-full").mark("category")
+                                     autocomplete=self.known).classes("w-full").mark("category")
             self.description = ui.textarea(_("Description"), value=event.description if event else "").classes(
                 "w-full").props("autogrow")
-            self.area = ui.select(areas, value=event.area_id if event else self.user.area_id or next(iter(areas), None),
-                                  label=_("Area")).classes("w-full")
-            with ui.row().classes("w-full no-wrap gap-2"):
-                self.start_day = ui.input(_("Start date"), value=_local(start)[0]).props("type=date").classes(
-                    "grow").mark("start-date")
-                self.start_time = ui.input(_("Start time"), value=_local(start)[1]).props("type=time").classes(
-                    "grow").mark("start-time")
-            with ui.row().classes("w-full no-wrap gap-2"):
-                self.end_day = ui.input(_("End date"), value=_local(end)[0]).props("type=date").classes("grow")
-                self.end_time = ui.input(_("End time"), value=_local(end)[1]).props("type=time").classes(
-                    "grow").mark("end-time")
-            with ui.row().classes("w-full no-wrap gap-2"):
-                deadline = _local(event.signup_deadline) if event else ("", "")
-                self.deadline_day = ui.input(_("Sign-up deadline (optional)"), value=deadline[0]).props(
-                    "type=date clearable").classes("grow")
-                self.deadline_time = ui.input(_("Time"), value=deadline[1] or "18:00").props("type=time").classes(
-                    "w-28")
+            area = event.area_id if event else self.user.area_id or next(iter(self.areas), None)
+            self.area = ui.select(self.areas, value=area, label=_("Area")).classes("w-full")
+            self.time_inputs()
             self.audience = ui.select({EventAudience.both: _("Members and volunteers"),
                                        EventAudience.members: _("Members only"),
                                        EventAudience.volunteers: _("Volunteers only")},
                                       value=event.audience if event else EventAudience.both,
                                       label=_("Who may sign up")).classes("w-full")
+
+    def time_inputs(self) -> None:
+        """Start, end and the optional sign-up deadline (a new event: next week, three hours)."""
+        event = self.event
+        start = event.starts_at if event else (utcnow() + timedelta(days=7)).replace(minute=0)
+        end = event.ends_at if event else start + timedelta(hours=3)
+        with ui.row().classes("w-full no-wrap gap-2"):
+            self.start_day = ui.input(_("Start date"), value=_local(start)[0]).props("type=date").classes(
+                "grow").mark("start-date")
+            self.start_time = ui.input(_("Start time"), value=_local(start)[1]).props("type=time").classes(
+                "grow").mark("start-time")
+        with ui.row().classes("w-full no-wrap gap-2"):
+            self.end_day = ui.input(_("End date"), value=_local(end)[0]).props("type=date").classes("grow")
+            self.end_time = ui.input(_("End time"), value=_local(end)[1]).props("type=time").classes(
+                "grow").mark("end-time")
+        with ui.row().classes("w-full no-wrap gap-2"):
+            deadline = _local(event.signup_deadline) if event else ("", "")
+            self.deadline_day = ui.input(_("Sign-up deadline (optional)"), value=deadline[0]).props(
+                "type=date clearable").classes("grow")
+            self.deadline_time = ui.input(_("Time"), value=deadline[1] or "18:00").props("type=time").classes(
+                "w-28")
+
+    def place_card(self) -> None:
+        """The address and a map to tap for the pin."""
+        event = self.event
         with ui.card().classes("ds-card"):
             ui.label(_("Place")).classes("font-medium")
             self.address = ui.input(_("Address"), value=event.address if event else "").classes("w-full").mark(
@@ -211,43 +209,43 @@ class EventEditor:
             ui.label(_("Tap the map to place the pin.")).classes("text-sm text-gray-600")
             settings = get_settings()
             center = self.pin or (30.6586, 104.0648)
-            pin_map = ui.leaflet(center=center, zoom=15 if self.pin else 12).classes("w-full h-56")
-            pin_map.clear_layers()
-            pin_map.tile_layer(url_template=settings.tile_url, options={"attribution": settings.tile_attribution,
-                                                                        "maxZoom": 19})
-            self.marker = pin_map.marker(latlng=center) if self.pin else None
+            self.pin_map = ui.leaflet(center=center, zoom=15 if self.pin else 12).classes("w-full h-56")
+            self.pin_map.clear_layers()
+            self.pin_map.tile_layer(url_template=settings.tile_url,
+                                    options={"attribution": settings.tile_attribution, "maxZoom": 19})
+            self.marker = self.pin_map.marker(latlng=center) if self.pin else None
             self.pin_label = ui.label().classes("text-sm")
-
-            def place(e: events.GenericEventArguments) -> None:
-                lat, lng = e.args["latlng"]["lat"], e.args["latlng"]["lng"]
-                self.pin = (round(lat, 6), round(lng, 6))
-                if self.marker is None:
-                    self.marker = pin_map.marker(latlng=self.pin)
-                else:
-                    self.marker.move(*self.pin)
-                self.show_pin()
-
-            def clear_pin() -> None:
-                self.pin = None
-                if self.marker is not None:
-                    pin_map.remove_layer(self.marker)
-                    self.marker = None
-                self.show_pin()
-
-            pin_map.on("map-click", place)
-            ui.button(_("Remove pin"), on_click=clear_pin).props("flat dense no-caps")
+            self.pin_map.on("map-click", self.place)
+            ui.button(_("Remove pin"), on_click=self.clear_pin).props("flat dense no-caps")
             self.show_pin()
+
+    def place(self, e: events.GenericEventArguments) -> None:
+        lat, lng = e.args["latlng"]["lat"], e.args["latlng"]["lng"]
+        self.pin = (round(lat, 6), round(lng, 6))
+        if self.marker is None:
+            self.marker = self.pin_map.marker(latlng=self.pin)
+        else:
+            self.marker.move(*self.pin)
+        self.show_pin()
+
+    def clear_pin(self) -> None:
+        self.pin = None
+        if self.marker is not None:
+            self.pin_map.remove_layer(self.marker)
+            self.marker = None
+        self.show_pin()
+
+    def places_card(self) -> None:
+        """The capacity, or roles (shifts) each with its own places."""
         with ui.card().classes("ds-card"):
             ui.label(_("Places")).classes("font-medium")
-            self.capacity = ui.number(_("Capacity"), value=event.capacity if event else 10, min=1, max=10000,
-                                      precision=0).classes("w-full").mark("capacity")
+            self.capacity = ui.number(_("Capacity"), value=self.event.capacity if self.event else 10, min=1,
+                                      max=10000, precision=0).classes("w-full").mark("capacity")
             ui.label(_("Optional roles or shifts, each with its own places (the capacity is then their sum).")).classes(
                 "text-sm text-gray-600")
             self.role_rows = ui.column().classes("w-full gap-1")
             self.show_roles()
             ui.button(_("Add role"), icon="add", on_click=self.add_role).props("flat dense no-caps").mark("add-role")
-        ui.button(_("Save event"), icon="save", on_click=self.save).props("size=lg").classes("ds-card").mark(
-            "save-event")
 
     def show_pin(self) -> None:
         self.pin_label.set_text(_("Pin: {lat}, {lng}").format(lat=self.pin[0], lng=self.pin[1]) if self.pin
@@ -288,19 +286,15 @@ class EventEditor:
             roles=[RoleForm(id=r["id"], name=r["name"] or "", capacity=int(r["capacity"] or 0)) for r in self.roles],
         )
 
-    def save(self) -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None:
-            return
+    async def save(self) -> None:
         try:
             form = self.form()
-            with session_scope() as session:
-                if self.event is None:
-                    event = create_event(session, actor, form)
-                else:
-                    event = update_event(session, actor, self.event.id, form)
-        except ServiceError as exc:
+        except InvalidInput as exc:
             notify_error(exc)
             return
-        notify_ok(_("Event saved."))
-        ui.navigate.to(f"/events/{event.id}")
+        if self.event is None:
+            saved = await perform(create_event, form, roles=MANAGERS, done=_("Event saved."))
+        else:
+            saved = await perform(update_event, self.event.id, form, roles=MANAGERS, done=_("Event saved."))
+        if saved and saved.value is not None:
+            ui.navigate.to(f"/events/{saved.value.id}")

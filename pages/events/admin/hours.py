@@ -6,14 +6,14 @@ from datetime import date, timedelta
 
 from nicegui import ui
 
-from core.db import session_scope
 from core.i18n import _, to_local
 from models.common import utcnow
+from pages.actions import in_worker, load, page_user
 from pages.events.admin.editing import local_datetime
 from pages.events.browse import tz
 from pages.frame import frame
-from pages.session import require_user
 from services.events.attendance import (
+    PersonHours,
     hours_by_person,
     hours_table,
     to_csv,
@@ -23,8 +23,8 @@ from services.policy import MANAGERS
 
 
 @ui.page("/admin/hours")
-def hours_page() -> None:
-    user = require_user(*MANAGERS)
+async def hours_page() -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
     today = to_local(utcnow(), tz()).date()
@@ -35,17 +35,16 @@ def hours_page() -> None:
             ui.button("CSV", icon="download", on_click=lambda: export("csv")).props("outline dense")
             ui.button("XLSX", icon="download", on_click=lambda: export("xlsx")).props("outline dense")
 
-        def rows():
-            actor = require_user(*MANAGERS)
+        async def rows() -> list[PersonHours] | None:
+            actor = await page_user(MANAGERS)
             start, end = local_datetime(date_from.value, "00:00"), local_datetime(date_to.value, "00:00")
             if actor is None or start is None or end is None:
                 return None
-            with session_scope() as session:  # closes ended events' attendance first
-                return hours_by_person(session, actor, start, end + timedelta(days=1))
+            return await load(hours_by_person, actor, start, end + timedelta(days=1))
 
         @ui.refreshable
-        def table() -> None:
-            people = rows()
+        async def table() -> None:
+            people = await rows()
             if not people:
                 ui.label(_("No hours in this period.")).classes("text-gray-600")
                 return
@@ -56,18 +55,18 @@ def hours_page() -> None:
                      rows=[{"name": p.name, "events": p.events, "hours": p.hours, "no_shows": p.no_shows}
                            for p in people], row_key="name").classes("ds-card").props("flat bordered dense")
 
-        def export(kind: str) -> None:
-            people = rows()
+        async def export(kind: str) -> None:
+            people = await rows()
             if people is None:
                 return
             data = hours_table(people, _)
             name = f"hours-{date_from.value}-{date_to.value}"
             if kind == "csv":
-                ui.download.content(to_csv(data), f"{name}.csv", "text/csv")
+                ui.download.content(await in_worker(to_csv, data), f"{name}.csv", "text/csv")
             else:
-                ui.download.content(to_xlsx(data, _("Hours")), f"{name}.xlsx",
+                ui.download.content(await in_worker(to_xlsx, data, _("Hours")), f"{name}.xlsx",
                                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
         date_from.on_value_change(table.refresh)
         date_to.on_value_change(table.refresh)
-        table()
+        await table()

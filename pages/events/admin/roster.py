@@ -9,29 +9,24 @@ import segno
 from fastapi import Request
 from nicegui import ui
 
-from core.db import session_scope
 from core.i18n import _, format_datetime, labelled, to_local
 from models import Event, SignupStatus
-from models.common import utcnow
+from pages.actions import in_worker, load, page_user, perform
 from pages.events.browse import tz, when_text
 from pages.events.walk_ins.form import walk_in_card
 from pages.frame import frame, not_found_message
-from pages.messages import notify_error
-from pages.session import require_user
-from services.errors import NotFound, ServiceError
 from services.events.attendance import (
     STATE_LABELS,
+    EventRoster,
     RosterRow,
     check_out_participant,
-    close_attendance,
     correct_hours,
-    roster,
+    event_roster,
     roster_table,
     set_present,
     to_csv,
     to_xlsx,
 )
-from services.events.catalogue import get_managed_event
 from services.events.signups import cancel_signup
 from services.policy import MANAGERS
 
@@ -44,28 +39,26 @@ def qr_svg_uri(url: str) -> str:
 
 
 @ui.page("/admin/events/{event_id:int}/roster")
-def roster_page(event_id: int, request: Request) -> None:
-    user = require_user(*MANAGERS)
+async def roster_page(event_id: int, request: Request) -> None:
+    """Only reads: ended events' attendance is closed by the scheduler (services.events.attendance.attendance_job)."""
+    user = await page_user(MANAGERS)
     if user is None:
         return
-    try:
-        with session_scope() as session:
-            event = get_managed_event(session, user, event_id)
-            close_attendance(session, event)
-    except NotFound:
-        with frame(_("Roster"), user):
-            not_found_message()
-        return
-    check_in_url = f"{str(request.base_url).rstrip('/')}/events/{event_id}/check-in?code={event.checkin_code}"
-    view = RosterView(event)
+    data = await load(event_roster, user, event_id)
     with frame(_("Roster"), user):
+        if data is None:
+            not_found_message()
+            return
+        event = data.event
+        check_in_url = f"{str(request.base_url).rstrip('/')}/events/{event_id}/check-in?code={event.checkin_code}"
+        view = RosterView(event)
         _header(event, check_in_url, view.export)
-        walk_in_card(event_id, view.refresh)
+        walk_in_card(event_id, data.role_options, view.refresh)
         view.body = ui.column().classes("w-full items-center gap-2")
-    view.refresh()
+        view.show(data)
 
 
-def _header(event: Event, check_in_url: str, export: Callable[[str], None]) -> None:
+def _header(event: Event, check_in_url: str, export: Callable[[str], Any]) -> None:
     """The event, the button that shows the check-in QR code full screen, and the exports."""
     with ui.card().classes("ds-card").props("flat bordered"):
         ui.label(event.title).classes("text-lg font-medium")
@@ -92,15 +85,21 @@ class RosterView:
         self.event_id: int = event.id  # type: ignore[assignment]
         self.body: ui.column | None = None
 
-    def refresh(self) -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None or self.body is None:
+    async def refresh(self) -> None:
+        actor = await page_user(MANAGERS)
+        if actor is None:
             return
-        with session_scope(read_only=True) as session:
-            rows = roster(session, actor, self.event_id)
-            current = get_managed_event(session, actor, self.event_id)
+        self.show(await load(event_roster, actor, self.event_id))
+
+    def show(self, data: EventRoster | None) -> None:
+        if self.body is None:
+            return
         self.body.clear()
         with self.body:
+            if data is None:  # no longer the coordinator's to manage
+                not_found_message()
+                return
+            rows = data.rows
             counts = {state: sum(1 for r in rows if r.state == state) for state in STATE_LABELS}
             ui.label(" · ".join(labelled(_(STATE_LABELS[s]), n) for s, n in counts.items() if n)
                      or _("Nobody has signed up yet.")).classes("text-sm text-gray-700").mark("roster-counts")
@@ -111,9 +110,9 @@ class RosterView:
                     for row in late:
                         ui.label(f"{row.name} · {format_datetime(row.signup.late_cancel_requested_at, tz())}")
             for row in rows:
-                self.person_card(row, current)
+                self.person_card(row, data.removals_open)
 
-    def person_card(self, row: RosterRow, event: Event) -> None:
+    def person_card(self, row: RosterRow, removals_open: bool) -> None:
         with ui.card().classes("ds-card").props("flat bordered").mark(f"roster-{row.signup.id}"):
             with ui.row().classes("w-full items-center justify-between no-wrap"):
                 with ui.column().classes("gap-0"):
@@ -127,9 +126,9 @@ class RosterView:
                     label += f" #{row.position}"
                 ui.badge(label, color=STATE_COLOURS[row.state])
             if row.signup.status == SignupStatus.confirmed:
-                self.attendance_controls(row, event)
+                self.attendance_controls(row, removals_open)
 
-    def attendance_controls(self, row: RosterRow, event: Event) -> None:
+    def attendance_controls(self, row: RosterRow, removals_open: bool) -> None:
         """Present or not, check-out, hours and their correction, and removal before the start."""
         with ui.row().classes("w-full items-center gap-2"):
             present = bool(row.attendance and row.attendance.checked_in_at)
@@ -142,23 +141,17 @@ class RosterView:
             ui.label(_("{hours} h").format(hours=row.hours)).classes("text-sm")
             ui.button(icon="edit_note", on_click=lambda r=row: self.correction(r)).props("flat round dense").tooltip(
                 _("Correct hours"))
-            if utcnow() < event.starts_at:
+            if removals_open:
                 ui.button(icon="person_remove", on_click=lambda s=row.signup.id: self.act(cancel_signup, s)).props(
                     "flat round dense color=negative").tooltip(_("Remove from the event"))
         if row.attendance and row.attendance.correction_reason:
             ui.label(_("Corrected: {reason}").format(reason=row.attendance.correction_reason)).classes(
                 "text-xs text-gray-600")
 
-    def act(self, fn: Callable[..., Any], *args: Any) -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                fn(session, actor, *args)
-        except ServiceError as exc:
-            notify_error(exc)
-        self.refresh()
+    async def act(self, fn: Callable[..., Any], *args: Any) -> None:
+        # Refreshed either way: a refused change puts the checkbox back to what is stored.
+        if not await perform(fn, *args, roles=MANAGERS, refresh=self.refresh):
+            await self.refresh()
 
     def correction(self, row: RosterRow) -> None:
         with ui.dialog() as dialog, ui.card().classes("w-80"):
@@ -167,8 +160,8 @@ class RosterView:
                 "correct-hours")
             reason = ui.input(_("Reason")).classes("w-full").mark("correct-reason")
 
-            def save() -> None:
-                self.act(correct_hours, row.signup.id, float(hours.value or 0), reason.value or "")
+            async def save() -> None:
+                await self.act(correct_hours, row.signup.id, float(hours.value or 0), reason.value or "")
                 dialog.close()
 
             with ui.row().classes("w-full justify-end"):
@@ -176,15 +169,17 @@ class RosterView:
                 ui.button(_("Save"), on_click=save).mark("save-correction")
         dialog.open()
 
-    def export(self, kind: str) -> None:
-        actor = require_user(*MANAGERS)
+    async def export(self, kind: str) -> None:
+        actor = await page_user(MANAGERS)
         if actor is None:
             return
-        with session_scope(read_only=True) as session:
-            table = roster_table(roster(session, actor, self.event_id), _)
+        data = await load(event_roster, actor, self.event_id)
+        if data is None:
+            return
+        table = roster_table(data.rows, _)
         stem = f"roster-{self.event_id}-{to_local(self.event.starts_at, tz()):%Y%m%d}"
         if kind == "csv":
-            ui.download.content(to_csv(table), f"{stem}.csv", "text/csv")
+            ui.download.content(await in_worker(to_csv, table), f"{stem}.csv", "text/csv")
         else:
-            ui.download.content(to_xlsx(table, _("Roster")), f"{stem}.xlsx",
+            ui.download.content(await in_worker(to_xlsx, table, _("Roster")), f"{stem}.xlsx",
                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
