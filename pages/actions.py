@@ -52,11 +52,6 @@ async def in_worker(fn: Callable[..., T], *args: Any) -> T:
         raise asyncio.CancelledError from exc
 
 
-def _read_user(data: dict[str, Any], now: float) -> User | None:
-    with session_scope(read_only=True) as session:
-        return auth.session_user_from(session, data, now)
-
-
 async def page_user(roles: frozenset[Role] = ALL_ROLES) -> User | None:
     """The signed-in user if they hold one of ``roles``; otherwise the browser is sent on and None returned.
 
@@ -64,7 +59,7 @@ async def page_user(roles: frozenset[Role] = ALL_ROLES) -> User | None:
     click, not only at its next page load.
     """
     now = auth.now_ts()
-    user = await in_worker(_read_user, dict(app.storage.user), now)
+    user = await in_worker(auth.stored_session_user, dict(app.storage.user), now)
     if user is not None:
         record_use(now)
     return admit(user, roles)

@@ -26,7 +26,6 @@ from urllib.parse import quote
 from nicegui import app, storage, ui
 from starlette.requests import Request
 
-from core.db import session_scope
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, match_language, set_language_getter
 from models import Role, User
 from services.accounts import auth
@@ -140,10 +139,10 @@ def current_user(touch: bool = True) -> User | None:
 
     ``touch`` records use for the idle timeout (at most once a minute).
     """
-    storage = app.storage.user
     now = auth.now_ts()
-    with session_scope(read_only=True) as session:
-        user = auth.session_user_from(session, storage, now)
+    # On the event loop, for the callers that are not async; async code runs the same read,
+    # auth.stored_session_user, in a worker thread (pages.actions.page_user).
+    user = auth.stored_session_user(dict(app.storage.user), now)
     if user is not None and touch:
         record_use(now)
     return user

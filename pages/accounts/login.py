@@ -6,41 +6,36 @@ import contextlib
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from nicegui import app, run, ui
+from nicegui import app, ui
+from sqlmodel import Session
 
-from core.db import session_scope
 from core.i18n import _
 from models import User
+from pages.actions import in_worker, load
 from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
 from pages.requests.report_problem import report_problem_entry
 from pages.safe_redirect import safe_redirect
 from pages.session import begin_sign_in, rotate_session_id, sign_in, sign_out, take_ticket
-from services.accounts.api_tokens import revoke_tokens_for
-from services.accounts.auth import authenticate, session_user_from, verify_totp_login
+from services.accounts.auth import end_session_tokens, sign_in_with_code, sign_in_with_password
 from services.accounts.users import own_account
 from services.errors import NotFound, ServiceError
 from services.org import setup
 from services.rate_limits.counting import SIGN_IN_ATTEMPTS
 
 
-def _check_password(login_text: str, password_text: str) -> User:
-    with session_scope() as session:
-        return authenticate(session, login_text, password_text)
-
-
-def _check_code(user_id: int, login_text: str, code_text: str) -> User:
-    with session_scope() as session:
-        return verify_totp_login(session, user_id, login_text, code_text)
+def _account(session: Session, user_id: int) -> User | None:
+    with contextlib.suppress(NotFound):
+        return own_account(session, user_id)
+    return None
 
 
 @ui.page("/login")
-def login_page(redirect_to: str = "/") -> None:
-    with session_scope() as session:
-        if setup.needs_setup(session):
-            ui.navigate.to("/setup")
-            return
+async def login_page(redirect_to: str = "/") -> None:
+    if await load(setup.needs_setup):
+        ui.navigate.to("/setup")
+        return
     if app.storage.user.get("user_id"):
         ui.navigate.to(safe_redirect(redirect_to))
         return
@@ -52,7 +47,7 @@ def login_page(redirect_to: str = "/") -> None:
         try:
             SIGN_IN_ATTEMPTS.hit(client_ip())  # per address, on top of the per-account throttle
             # Argon2 takes a noticeable moment: keep it off the event loop.
-            user = await run.io_bound(_check_password, login.value or "", password.value or "")
+            user = await in_worker(sign_in_with_password, login.value or "", password.value or "")
         except ServiceError as exc:
             error.set_text(error_text(exc))
             password.set_value("")
@@ -69,7 +64,7 @@ def login_page(redirect_to: str = "/") -> None:
         if not pending:
             return
         try:
-            user = await run.io_bound(_check_code, pending["user_id"], pending["login"], code.value or "")
+            user = await in_worker(sign_in_with_code, pending["user_id"], pending["login"], code.value or "")
         except ServiceError as exc:
             code_error.set_text(error_text(exc))
             code.set_value("")
@@ -102,10 +97,7 @@ def login_page(redirect_to: str = "/") -> None:
 async def finish_sign_in(request: Request, ticket: str = "", redirect_to: str = "/") -> RedirectResponse:
     """Exchange the one-time ticket for a signed-in session under a new session id."""
     user_id = take_ticket(ticket)
-    user = None
-    if user_id is not None:
-        with session_scope(read_only=True) as session, contextlib.suppress(NotFound):
-            user = own_account(session, user_id)
+    user = await load(_account, user_id) if user_id is not None else None
     if user is None or not user.active:
         return RedirectResponse("/login", status_code=303)
     lang = app.storage.user.get("lang")
@@ -131,28 +123,17 @@ SIGN_OUT_HTML = """<!doctype html><html><head><meta charset="utf-8">
 
 
 @app.get("/logout")
-def logout() -> HTMLResponse:
-    with session_scope() as session:
-        user = session_user_from(session, app.storage.user)
-        if user is not None:
-            revoke_tokens_for(session, user)
+async def logout() -> HTMLResponse:
+    await in_worker(end_session_tokens, dict(app.storage.user))
     sign_out()
     return HTMLResponse(SIGN_OUT_HTML.format(title=_("Signing out…")), headers={"Cache-Control": "no-store"})
 
 
 @ui.page("/setup")
-def setup_page() -> None:
-    with session_scope() as session:
-        if not setup.needs_setup(session):
-            ui.navigate.to("/login")
-            return
-
-    def create_organisation() -> User:
-        with session_scope() as session:
-            return setup.create_organisation(
-                session, org_name.value or "", area_name.value or "", admin_name.value or "",
-                username.value or "", phone.value or None, password.value or "",
-            )
+async def setup_page() -> None:
+    if not await load(setup.needs_setup):
+        ui.navigate.to("/login")
+        return
 
     async def create() -> None:
         error.set_text("")
@@ -160,7 +141,9 @@ def setup_page() -> None:
             error.set_text(_("The two passwords differ."))
             return
         try:
-            user = await run.io_bound(create_organisation)
+            user = await in_worker(setup.set_up_organisation, org_name.value or "", area_name.value or "",
+                                   admin_name.value or "", username.value or "", phone.value or None,
+                                   password.value or "")
         except ServiceError as exc:
             error.set_text(error_text(exc))
             return

@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
-from nicegui import app, run, ui
+from dataclasses import dataclass
 
-from core.db import session_scope
+from nicegui import app, ui
+from sqlmodel import Session
+
 from core.i18n import LANGUAGES, _, current_language
+from models import PostAssignment, ServicePost, User
+from pages.actions import load, page_user, perform
 from pages.community.service_posts import profile_posts
 from pages.frame import frame
-from pages.messages import error_text, notify_error, notify_ok
-from pages.notify.channels import channels_card
-from pages.session import renew_session, require_user
-from services.accounts.users import ROLE_LABELS, change_own_password, own_account, set_language
-from services.errors import ServiceError
+from pages.messages import error_text, notify_ok
+from pages.notify.channels import OwnChannels, channels_card, own_channels_view
+from pages.session import renew_session
+from services.accounts.users import ROLE_LABELS, update_own_language, update_own_password
+from services.community.service_posts import member_posts
 from services.org.areas import area_label
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    area: str
+    posts: list[tuple[PostAssignment, ServicePost]]
+    channels: OwnChannels
+
+
+def profile_view(session: Session, user: User) -> ProfileView:
+    return ProfileView(area_label(session, user.area_id), member_posts(session, user.id or 0),
+                       own_channels_view(session, user))
 
 
 @ui.page("/profile")
 async def profile_page(must_change: str = "") -> None:
-    user = require_user()
+    user = await page_user()
     if user is None:
         return
     forced = bool(must_change) or user.must_change_password
-    with session_scope() as session:
-        area = area_label(session, user.area_id)
+    view = await load(profile_view, user)
     with frame(_("Profile"), user):
         if forced:
             with ui.card().classes("ds-card bg-amber-100").props("flat bordered").mark("must-change-banner"):
@@ -33,31 +48,24 @@ async def profile_page(must_change: str = "") -> None:
         with ui.card().classes("ds-card"):
             ui.label(user.name).classes("text-xl font-bold").mark("profile-name")
             ui.label(_(ROLE_LABELS[user.role])).mark("profile-role")
-            ui.label(area or _("No area")).classes("text-gray-600").mark("profile-area")
+            ui.label(view.area or _("No area")).classes("text-gray-600").mark("profile-area")
             ui.label(user.username).classes("text-sm text-gray-500")
-        profile_posts(user)
-        password_card(user.id, forced)
+        profile_posts(view.posts)
+        password_card(forced)
         language_card()
-        await channels_card(user)
+        channels_card(view.channels)
 
 
-def password_card(user_id: int | None, forced: bool) -> None:
-    def change(current: str, new: str) -> None:
-        with session_scope() as session:
-            change_own_password(session, own_account(session, user_id or 0), current, new)
-
+def password_card(forced: bool) -> None:
     async def submit() -> None:
-        if require_user() is None:
-            return
         error.set_text("")
         if (new.value or "") != (repeat.value or ""):
             error.set_text(_("The two passwords differ."))
             return
-        try:
-            # Argon2 verify and hash: off the event loop.
-            await run.io_bound(change, current.value or "", new.value or "")
-        except ServiceError as exc:
-            error.set_text(error_text(exc))  # what was typed stays, so it can be corrected
+        # Argon2 verify and hash run in the worker thread; a refusal shows in place and what was typed
+        # stays, so it can be corrected.
+        if not await perform(update_own_password, current.value or "", new.value or "",
+                             on_error=lambda exc: error.set_text(error_text(exc))):
             return
         # Other browsers signed in as this account are now signed out; this one stays signed in.
         renew_session()
@@ -80,18 +88,10 @@ def password_card(user_id: int | None, forced: bool) -> None:
 
 
 def language_card() -> None:
-    def choose(language: str) -> None:
-        user = require_user()
-        if user is None:
-            return
-        try:
-            with session_scope() as session:
-                set_language(session, own_account(session, user.id or 0), language)
-        except ServiceError as exc:
-            notify_error(exc)
-            return
-        app.storage.user["lang"] = language
-        ui.navigate.reload()
+    async def choose(language: str) -> None:
+        if await perform(update_own_language, language):
+            app.storage.user["lang"] = language
+            ui.navigate.reload()
 
     with ui.card().classes("ds-card"):
         ui.label(_("Language")).classes("text-lg font-medium")

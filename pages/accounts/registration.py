@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
-from core.db import session_scope
 from core.i18n import N_, _
+from pages.actions import in_worker, load
 from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
 from services.accounts.challenge import new_challenge
-from services.accounts.volunteers import RegistrationForm, register_from_public_form, registration_areas
+from services.accounts.volunteers import RegistrationForm, registration_areas, submit_registration
 from services.errors import ServiceError, Throttled
 
 PRIVACY_NOTICE = N_(
@@ -22,14 +22,8 @@ PRIVACY_NOTICE = N_(
 
 
 @ui.page("/register")
-def register_page() -> None:
-    with session_scope(read_only=True) as session:
-        areas = registration_areas(session)
-
-    def submit(form: RegistrationForm, address: str, token: str, answer: str | None) -> bool:
-        with session_scope() as session:
-            return register_from_public_form(session, form, address, token, answer)
-
+async def register_page() -> None:
+    areas = await load(registration_areas)
     challenge = {"current": new_challenge()}
 
     def new_question() -> None:
@@ -46,8 +40,8 @@ def register_page() -> None:
                                 skills=skills.value or "", availability=availability.value or "",
                                 password=password.value or "", consent=bool(consent.value))
         try:
-            approved = await run.io_bound(submit, form, client_ip(), challenge["current"].token,
-                                          answer.value)  # argon2 hashing
+            approved = await in_worker(submit_registration, form, client_ip(), challenge["current"].token,
+                                       answer.value)  # argon2 hashing
         except ServiceError as exc:
             error.set_text(error_text(exc))
             if not isinstance(exc, Throttled):

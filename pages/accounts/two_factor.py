@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import segno
 from nicegui import ui
-from sqlmodel import Session
 
 from core.config import get_settings
 from core.i18n import _
@@ -13,16 +12,8 @@ from pages.actions import page_user, perform
 from pages.frame import frame
 from pages.messages import error_text
 from services.accounts import auth
-from services.accounts.users import own_account
+from services.accounts.users import disable_own_totp, enable_own_totp
 from services.policy import SECOND_FACTOR_ROLES
-
-
-def enable_own_totp(session: Session, actor: User, secret: str, code: str) -> None:
-    auth.enable_totp(session, own_account(session, actor.id), secret, code)
-
-
-def disable_own_totp(session: Session, actor: User, code: str) -> None:
-    auth.disable_totp(session, own_account(session, actor.id), code)
 
 
 @ui.page("/profile/2fa")

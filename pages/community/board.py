@@ -6,15 +6,15 @@ from __future__ import annotations
 from nicegui import ui
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import _, format_date
 from models import CommitmentStatus
+from pages.actions import in_worker, load
 from pages.client_address import client_ip
 from pages.frame import frame
 from pages.messages import error_text
 from pages.requests.report_problem import report_problem_entry
 from services.accounts.challenge import new_challenge
-from services.community.board import MAX_COMMENT, BoardView, PublicCommitment, board, communities, submit_board_comment
+from services.community.board import MAX_COMMENT, BoardView, PublicCommitment, board, communities, send_board_comment
 from services.errors import NotFound, ServiceError, Throttled
 from services.org.calendar_year import current_year
 from services.year.commitments import STATUS_LABELS
@@ -32,10 +32,9 @@ def commitment_badge(status: CommitmentStatus) -> None:
 
 
 @ui.page("/public/board")
-def board_index_page() -> None:
+async def board_index_page() -> None:
+    areas = await load(communities)
     with frame(_("Community boards")):
-        with session_scope(read_only=True) as session:
-            areas = communities(session)
         with ui.card().classes("ds-card"):
             ui.label(_("Choose your community to see what its members promised and how it went.")).classes(
                 "text-sm text-gray-700")
@@ -45,11 +44,10 @@ def board_index_page() -> None:
 
 
 @ui.page("/public/board/{area_id}")
-def board_page(area_id: int, year: int = 0) -> None:
+async def board_page(area_id: int, year: int = 0) -> None:
     year = year or current_year()
     try:
-        with session_scope(read_only=True) as session:
-            view = board(session, area_id, year)
+        view = await load(board, area_id, year)
     except NotFound as exc:
         with frame(_("Community board")):
             ui.label(error_text(exc)).mark("board-not-found")
@@ -161,7 +159,7 @@ class CommentDialog:
             self.error = ui.label().classes("text-negative text-sm").mark("comment-error")
             with ui.row().classes("w-full justify-end"):
                 ui.button(_("Cancel"), on_click=self.dialog.close).props("flat")
-                ui.button(_("Send"), on_click=self.send).mark("comment-send")
+                self.send_button = ui.button(_("Send"), on_click=self.send).mark("comment-send")
         self.new_question()
 
     def open(self) -> None:
@@ -173,16 +171,18 @@ class CommentDialog:
             question=self.challenge.question))
         self.answer.set_value("")
 
-    def send(self) -> None:
+    async def send(self) -> None:
+        self.send_button.disable()  # one comment per tap, while the first is still being stored
         try:
-            with session_scope() as session:
-                submit_board_comment(session, self.commitment.id, self.text.value or "", client_ip(),
-                                     self.challenge.token, self.answer.value)
+            await in_worker(send_board_comment, self.commitment.id, self.text.value or "", client_ip(),
+                            self.challenge.token, self.answer.value)
         except ServiceError as exc:
             self.error.set_text(error_text(exc))
             if not isinstance(exc, Throttled):
                 self.new_question()
             return
+        finally:
+            self.send_button.enable()
         self.dialog.close()
         ui.notify(_("Thank you. Your comment will appear once a coordinator has read it."), type="positive",
                   position="top")

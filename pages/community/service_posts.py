@@ -8,9 +8,8 @@ from collections.abc import Callable
 from nicegui import ui
 from sqlmodel import Session
 
-from core.db import session_scope
 from core.i18n import _
-from models import AssignmentStatus, PostAssignment, User
+from models import AssignmentStatus, PostAssignment, ServicePost, User
 from pages.actions import load, page_user, perform
 from pages.frame import frame
 from services.community.service_posts import (
@@ -143,10 +142,8 @@ def post_card(view: PostView, areas: dict[int, str], candidates: dict[int, str],
             post_form(user, areas, view, done)
 
 
-def profile_posts(user: User) -> None:
-    """The posts a member holds or applied for, on their profile."""
-    with session_scope(read_only=True) as session:
-        rows = member_posts(session, user.id)  # type: ignore[arg-type]
+def profile_posts(rows: list[tuple[PostAssignment, ServicePost]]) -> None:
+    """The posts a member holds or applied for (``member_posts``), on their profile."""
     if not rows:
         return
     with ui.card().classes("ds-card gap-1").mark("profile-posts"):

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
-from core.db import session_scope
 from core.i18n import _
+from pages.actions import in_worker, load
 from pages.frame import frame
-from services.errors import ServiceError
-from services.notify.optout import contact_by_token, mask_phone, opt_out
-
-
-def _state(token: str) -> tuple[str, bool] | None:
-    with session_scope(read_only=True) as session:
-        try:
-            contact = contact_by_token(session, token)
-        except ServiceError:
-            return None
-        return mask_phone(contact.phone), contact.opted_out_at is not None
-
-
-def _opt_out(token: str) -> None:
-    with session_scope() as session:
-        opt_out(session, token)
+from services.notify.optout import link_state, stop_sms
 
 
 @ui.page("/o/{token}")
 async def opt_out_page(token: str) -> None:
     # Opening the link changes nothing (link previews open it too): the tap on the button does.
-    state = await run.io_bound(_state, token)
+    state = await load(link_state, token)
     with frame(_("Stop SMS")), ui.card().classes("ds-card items-center text-center"):
         if state is None:
             ui.label(_("This link is not valid.")).classes("text-lg").mark("optout-invalid")
@@ -48,7 +33,7 @@ async def opt_out_page(token: str) -> None:
                 "optout-confirm")
 
         async def confirm() -> None:
-            await run.io_bound(_opt_out, token)
+            await in_worker(stop_sms, token)
             done_state["done"] = True
             body.refresh()
 

@@ -5,35 +5,26 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
+from sqlmodel import Session
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import _, current_language, format_datetime
-from models import Channel, OutboxStatus
+from models import Channel, OutboxStatus, User
+from pages.actions import load, page_user, perform
 from pages.frame import frame
-from pages.messages import error_text, notify_error, notify_ok
-from pages.session import require_user
+from pages.messages import error_text, notify_error
 from services.errors import ServiceError
 from services.notify import admin as notify_admin
+from services.org.areas import area_label, areas_visible_to
 from services.policy import ADMINS
 
 
-def _load(user_id: int, status: str, channel: str) -> tuple:
-    with session_scope(read_only=True) as session:
-        from models import User
-
-        actor = session.get(User, user_id)
-        rows = notify_admin.list_outbox(session, actor, OutboxStatus(status) if status else None,
-                                        Channel(channel) if channel else None)
-        return rows, notify_admin.counts_per_day(session, actor), notify_admin.status_totals(session, actor)
-
-
-def _resend(user_id: int, message_id: int) -> None:
-    with session_scope() as session:
-        from models import User
-
-        notify_admin.resend_failed(session, session.get(User, user_id), message_id)
+def outbox_view(session: Session, actor: User, status: str, channel: str) -> tuple:
+    """The messages with the filters chosen, the counts per day and the totals per status."""
+    rows = notify_admin.list_outbox(session, actor, OutboxStatus(status) if status else None,
+                                    Channel(channel) if channel else None)
+    return rows, notify_admin.counts_per_day(session, actor), notify_admin.status_totals(session, actor)
 
 
 def _outbox_row(row: Any, tz: str, resend: Callable[[int], Awaitable[None]]) -> None:
@@ -68,7 +59,7 @@ def _per_day(per_day: dict) -> None:
 
 @ui.page("/admin/outbox")
 async def outbox_page() -> None:
-    user = require_user(*ADMINS)
+    user = await page_user(ADMINS)
     if user is None:
         return
     tz = get_settings().time_zone
@@ -83,8 +74,11 @@ async def outbox_page() -> None:
 
         @ui.refreshable
         async def results() -> None:
+            actor = await page_user(ADMINS)
+            if actor is None:
+                return
             try:
-                rows, per_day, totals = await run.io_bound(_load, user.id, status.value or "", channel.value or "")
+                rows, per_day, totals = await load(outbox_view, actor, status.value or "", channel.value or "")
             except ServiceError as exc:
                 notify_error(exc)
                 return
@@ -98,18 +92,13 @@ async def outbox_page() -> None:
             _per_day(per_day)
 
         async def resend(message_id: int) -> None:
-            try:
-                await run.io_bound(_resend, user.id, message_id)
-            except ServiceError as exc:
-                notify_error(exc)
-                return
-            notify_ok(_("The message will be sent again."))
-            results.refresh()
+            await perform(notify_admin.resend_failed, message_id, roles=ADMINS,
+                          done=_("The message will be sent again."), refresh=results.refresh)
 
         status.on_value_change(results.refresh)
         channel.on_value_change(results.refresh)
         await results()
-        await area_bot_card(user.id)
+        await area_bot_card(user)
         template_card()
 
 
@@ -128,26 +117,15 @@ def template_card() -> None:
                     f"sms-length-{item.kind}")
 
 
-def _bots(user_id: int) -> tuple[dict[int, str], dict[int, str]]:
-    from models import User
-    from services.org.areas import area_label, areas_visible_to
-
-    with session_scope(read_only=True) as session:
-        actor = session.get(User, user_id)
-        areas = {a.id: area_label(session, a.id) for a in areas_visible_to(session, actor)}
-        return areas, notify_admin.area_bots(session, actor)
+def bots_view(session: Session, actor: User) -> tuple[dict[int, str], dict[int, str]]:
+    """The areas the admin can give a bot, and the areas that have one."""
+    areas = {a.id: area_label(session, a.id) for a in areas_visible_to(session, actor)}
+    return areas, notify_admin.area_bots(session, actor)
 
 
-def _save_bot(user_id: int, area_id: int, url: str) -> None:
-    from models import User
-
-    with session_scope() as session:
-        notify_admin.set_area_bot(session, session.get(User, user_id), area_id, url)
-
-
-async def area_bot_card(user_id: int) -> None:
+async def area_bot_card(user: User) -> None:
     """An area's own group bot; messages for areas without one go to the organisation's bots."""
-    areas, bots = await run.io_bound(_bots, user_id)
+    areas, bots = await load(bots_view, user)
     with ui.card().classes("ds-card").mark("area-bots"):
         ui.label(_("Group bots of areas")).classes("text-lg font-medium")
         for area_id, shown in bots.items():
@@ -159,12 +137,8 @@ async def area_bot_card(user_id: int) -> None:
 
         async def save() -> None:
             error.set_text("")
-            try:
-                await run.io_bound(_save_bot, user_id, area.value, url.value or "")
-            except ServiceError as exc:
-                error.set_text(error_text(exc))
-                return
-            url.set_value("")
-            notify_ok(_("Saved."))
+            if await perform(notify_admin.set_area_bot, area.value, url.value or "", roles=ADMINS, done=_("Saved."),
+                             on_error=lambda exc: error.set_text(error_text(exc))):
+                url.set_value("")
 
         ui.button(_("Save"), icon="save", on_click=save).classes("min-h-[44px]").mark("bot-save")

@@ -3,12 +3,15 @@ status page for that code with the notes meant for the resident and the rating o
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from dataclasses import dataclass
+
+from nicegui import ui
+from sqlmodel import Session
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import N_, _, current_language, format_date, format_datetime
 from models import RequestStatus, Satisfaction
+from pages.actions import in_worker, load
 from pages.client_address import client_ip
 from pages.community.service_points import nearest_points_card
 from pages.frame import frame
@@ -19,15 +22,14 @@ from pages.requests.report_problem import REPORT_A_PROBLEM, promised_response_te
 from services.accounts.challenge import new_challenge
 from services.errors import NotFound, ServiceError, Throttled
 from services.org.areas import area_label
-from services.photos.pipeline import ProcessedPhoto
 from services.requests.feedback import (
     MAX_PUBLIC_PHOTOS,
     SATISFACTION_LABELS,
     PublicRequestInput,
     public_areas,
     public_view,
-    rate_by_code,
-    submit_public_request,
+    send_public_request,
+    send_rating,
 )
 from services.requests.tracking import MAX_DESCRIPTION, categories, category_name
 
@@ -41,18 +43,28 @@ return await new Promise((resolve) => {
 """
 
 
+@dataclass
+class FormChoices:
+    categories: dict[int, str]
+    areas: dict[int, str]
+
+
+def form_choices(session: Session, lang: str) -> FormChoices:
+    return FormChoices({c.id: category_name(c, lang) for c in categories(session)},
+                       {a.id: area_label(session, a.id) for a in public_areas(session)})
+
+
 @ui.page("/public/request", reconnect_timeout=get_settings().reconnect_timeout)
-def public_request_page() -> None:
+async def public_request_page() -> None:
+    choices = await load(form_choices, current_language())
     with frame(_(REPORT_A_PROBLEM)):
-        PublicForm().build()
+        PublicForm(choices).build()
 
 
 class PublicForm:
-    def __init__(self) -> None:
-        lang = current_language()
-        with session_scope(read_only=True) as session:
-            self.categories = {c.id: category_name(c, lang) for c in categories(session)}
-            self.areas = {a.id: area_label(session, a.id) for a in public_areas(session)}
+    def __init__(self, choices: FormChoices) -> None:
+        self.categories = choices.categories
+        self.areas = choices.areas
         self.location: dict | None = None
         self.sending = False
 
@@ -138,8 +150,8 @@ class PublicForm:
             sms_consent=bool(self.sms_consent.value),
         )
         try:
-            code = await run.io_bound(_submit, data, client_ip(), self.challenge.token, self.answer.value,
-                                      list(self.picker.photos))
+            code = await in_worker(send_public_request, data, client_ip(), self.challenge.token, self.answer.value,
+                                   list(self.picker.photos))
         except ServiceError as exc:
             self.error.set_text(error_text(exc))
             if not isinstance(exc, Throttled):
@@ -158,18 +170,11 @@ class PublicForm:
                 f"/public/request/{(code.value or '').strip().replace('/', '')}")).classes("w-full")
 
 
-def _submit(data: PublicRequestInput, ip: str, token: str, answer: str | None,
-            photos: list[ProcessedPhoto]) -> str:
-    with session_scope() as session:
-        return submit_public_request(session, data, ip, token, answer, photos).tracking_code
-
-
 @ui.page("/public/request/{code}")
-def public_status_page(code: str, new: str = "", rated: str = "") -> None:
+async def public_status_page(code: str, new: str = "", rated: str = "") -> None:
     with frame(_("Your request")):
         try:
-            with session_scope(read_only=True) as session:
-                view = public_view(session, code, client_ip())
+            view = await load(public_view, code, client_ip())
         except (NotFound, Throttled) as exc:
             with ui.card().classes("ds-card items-center"):
                 ui.icon("search_off", size="48px").classes("text-gray-400")
@@ -226,18 +231,21 @@ class RatingForm:
             self.comment = ui.textarea(_("Comment (optional)")).props("outlined autogrow maxlength=1000").classes(
                 "w-full").mark("public-rating-comment")
             self.error = ui.label().classes("text-negative text-sm")
-            ui.button(_("Send my answer"), on_click=self.send).classes("w-full").mark("public-rating-send")
+            self.send_button = ui.button(_("Send my answer"), on_click=self.send).classes("w-full").mark(
+                "public-rating-send")
 
-    def send(self) -> None:
+    async def send(self) -> None:
         if not self.choice.value:
             self.error.set_text(_("Choose an answer."))
             return
+        self.send_button.disable()  # one answer per tap, while the first is still being stored
         try:
-            with session_scope() as session:
-                rate_by_code(session, self.code, Satisfaction(self.choice.value), self.comment.value or "",
-                             client_ip())
+            await in_worker(send_rating, self.code, Satisfaction(self.choice.value), self.comment.value or "",
+                            client_ip())
         except ServiceError as exc:
             self.error.set_text(error_text(exc))
             return
+        finally:
+            self.send_button.enable()
         rated = "reopened" if self.choice.value == Satisfaction.not_satisfied.value else "1"
         ui.navigate.to(f"/public/request/{self.code}?rated={rated}")

@@ -14,10 +14,12 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
+from core.db import session_scope
 from core.i18n import N_
 from models import LoginAttempt, User
 from models.common import utcnow
 from services import audit
+from services.accounts.api_tokens import revoke_tokens_for
 from services.accounts.passwords import hash_password, verify_password
 from services.errors import InvalidInput, Throttled
 from services.policy import SECOND_FACTOR_ROLES
@@ -92,6 +94,12 @@ def authenticate(session: Session, login: str, password: str, now: datetime | No
     return user
 
 
+def sign_in_with_password(login: str, password: str) -> User:
+    """``authenticate`` in a transaction of its own, for a worker thread: Argon2 takes a noticeable moment."""
+    with session_scope() as session:
+        return authenticate(session, login, password)
+
+
 def now_ts() -> float:
     """The clock sessions are measured with (tests replace it)."""
     return time.time()
@@ -135,6 +143,23 @@ def session_user_from(session: Session, data: Mapping[str, Any], now: float | No
     """session_user with the values a browser session keeps (NiceGUI's app.storage.user)."""
     return session_user(session, data.get("user_id"), data.get("issued_at"), data.get("last_seen"), now,
                         data.get("signed_in_at"))
+
+
+def stored_session_user(data: Mapping[str, Any], now: float | None = None) -> User | None:
+    """``session_user_from`` in a read-only session of its own, so that it can run in a worker thread.
+
+    ``data`` is a copy of the browser session's values: NiceGUI's storage is read on the event loop.
+    """
+    with session_scope(read_only=True) as session:
+        return session_user_from(session, data, now)
+
+
+def end_session_tokens(data: Mapping[str, Any]) -> None:
+    """Signing out: the API tokens of the account signed in with these session values are revoked."""
+    with session_scope() as session:
+        user = session_user_from(session, data)
+        if user is not None:
+            revoke_tokens_for(session, user)
 
 
 # --- second factor (TOTP) ----------------------------------------------------------------------
@@ -225,3 +250,9 @@ def verify_totp_login(session: Session, user_id: int, login: str, code: str, now
     if not ok or user is None:
         raise InvalidInput(N_("That code is not right. Check the time on your phone and try again."))
     return user
+
+
+def sign_in_with_code(user_id: int, login: str, code: str) -> User:
+    """``verify_totp_login`` in a transaction of its own, for a worker thread."""
+    with session_scope() as session:
+        return verify_totp_login(session, user_id, login, code)

@@ -13,7 +13,7 @@ from models import Role, User
 from models.common import utcnow
 from services import audit
 from services.accounts.api_tokens import revoke_tokens_for
-from services.accounts.auth import normalise_login
+from services.accounts.auth import disable_totp, enable_totp, normalise_login
 from services.accounts.passwords import check_password_policy, hash_password, verify_password
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.org.areas import area_within
@@ -188,6 +188,23 @@ def set_language(session: Session, user: User, language: str) -> None:
         raise InvalidInput(N_("Unknown language."))
     user.language = language
     session.add(user)
+
+
+def update_own_password(session: Session, actor: User, current: str, new: str) -> None:
+    """The signed-in user changes their own password (``change_own_password`` on their account, read afresh)."""
+    change_own_password(session, own_account(session, actor.id or 0), current, new)
+
+
+def update_own_language(session: Session, actor: User, language: str) -> None:
+    set_language(session, own_account(session, actor.id or 0), language)
+
+
+def enable_own_totp(session: Session, actor: User, secret: str, code: str) -> None:
+    enable_totp(session, own_account(session, actor.id or 0), secret, code)
+
+
+def disable_own_totp(session: Session, actor: User, code: str) -> None:
+    disable_totp(session, own_account(session, actor.id or 0), code)
 
 
 def reset_totp(session: Session, actor: User, user_id: int) -> User:

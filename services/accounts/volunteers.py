@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from sqlmodel import Session, col, delete, select
 
+from core.db import session_scope
 from core.i18n import N_
 from models import Area, CalendarFeed, Notice, Role, Signup, User, VolunteerIntake, VolunteerProfile
 from models.common import utcnow
@@ -121,6 +122,13 @@ def register_from_public_form(session: Session, form: RegistrationForm, client_i
     audit.record(session, None, "volunteer.register", "user", owner.id, "duplicate_phone")
     session.commit()
     return auto_approves(session, form.area_id)  # type: ignore[arg-type]
+
+
+def submit_registration(form: RegistrationForm, client_ip: str, challenge_token: str,
+                        challenge_answer: str | int | None) -> bool:
+    """``register_from_public_form`` in a transaction of its own, for a worker thread (Argon2 hashing)."""
+    with session_scope() as session:
+        return register_from_public_form(session, form, client_ip, challenge_token, challenge_answer)
 
 
 def _require_staff(actor: User) -> None:

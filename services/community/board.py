@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from core.db import session_scope
 from core.i18n import N_
 from models import (
     Area,
@@ -141,6 +142,13 @@ def submit_board_comment(session: Session, commitment_id: int, text: str, client
     session.add(comment)
     session.flush()
     return comment
+
+
+def send_board_comment(commitment_id: int, text: str, client_ip: str, challenge_token: str,
+                       challenge_answer: str | int | None) -> None:
+    """``submit_board_comment`` in a transaction of its own, for a worker thread (no account behind it)."""
+    with session_scope() as session:
+        submit_board_comment(session, commitment_id, text, client_ip, challenge_token, challenge_answer)
 
 
 def _check_moderator(actor: User) -> None:

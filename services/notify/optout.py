@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from core.config import get_settings
+from core.db import session_scope
 from core.i18n import N_
 from models import SmsContact
 from models.common import utcnow
@@ -78,3 +79,18 @@ def opt_out(session: Session, token: str, now: datetime | None = None) -> SmsCon
         session.add(contact)
         audit.record(session, None, "notify.opt_out", "notifysmscontact", contact.id)
     return contact
+
+
+def link_state(session: Session, token: str) -> tuple[str, bool] | None:
+    """What the opt-out page shows for a link: the masked number and whether it is already out; None if invalid."""
+    try:
+        contact = contact_by_token(session, token)
+    except NotFound:
+        return None
+    return mask_phone(contact.phone), contact.opted_out_at is not None
+
+
+def stop_sms(token: str) -> None:
+    """``opt_out`` in a transaction of its own, for a worker thread (the link's holder has no account)."""
+    with session_scope() as session:
+        opt_out(session, token)

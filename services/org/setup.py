@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from core.db import session_scope
 from core.i18n import N_
 from models import NeedCategory, Organisation, Role, User
 from services.accounts.users import UserForm, create_user
@@ -45,3 +46,10 @@ def create_organisation(session: Session, org_name: str, area_name: str, admin_n
         session.add(NeedCategory(name_en=name_en, name_zh=name_zh))
     form = UserForm(username=username, name=admin_name, phone=phone, role=Role.admin, area_id=area.id)
     return create_user(session, None, form, password, must_change=False)
+
+
+def set_up_organisation(org_name: str, area_name: str, admin_name: str, username: str, phone: str | None,
+                        password: str) -> User:
+    """``create_organisation`` in a transaction of its own, for a worker thread (the admin's password is hashed)."""
+    with session_scope() as session:
+        return create_organisation(session, org_name, area_name, admin_name, username, phone, password)

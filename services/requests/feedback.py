@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from core.db import session_scope
 from core.i18n import N_
 from models import (
     Area,
@@ -150,6 +151,14 @@ def submit_public_request(session: Session, data: PublicRequestInput, client_ip:
     return request
 
 
+def send_public_request(data: PublicRequestInput, client_ip: str, challenge_token: str,
+                        challenge_answer: str | int | None, photos: list[ProcessedPhoto]) -> str:
+    """``submit_public_request`` in a transaction of its own, for a worker thread; returns the tracking code."""
+    with session_scope() as session:
+        return submit_public_request(session, data, client_ip, challenge_token, challenge_answer,
+                                     photos).tracking_code
+
+
 # --- the public status page ------------------------------------------------------------------
 
 def _by_code(session: Session, code: str) -> ServiceRequest | None:
@@ -244,6 +253,12 @@ def rate_by_code(session: Session, code: str, satisfaction: Satisfaction, commen
     PUBLIC_ATTEMPTS.hit(client_ip or "unknown")
     request = find_by_code(session, code, client_ip)
     return _record_rating(session, request, satisfaction, comment, None, now or utcnow())
+
+
+def send_rating(code: str, satisfaction: Satisfaction, comment: str, client_ip: str) -> None:
+    """``rate_by_code`` in a transaction of its own, for a worker thread (no account behind it)."""
+    with session_scope() as session:
+        rate_by_code(session, code, satisfaction, comment, client_ip)
 
 
 def awaiting_rating(session: Session, actor: User, household_id: int | None = None) -> list[ServiceRequest]:

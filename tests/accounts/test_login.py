@@ -53,6 +53,19 @@ async def test_signed_out_browser_is_sent_to_sign_in(user: TestUser, demo: Sessi
     await user.should_not_see("My households")
 
 
+async def test_signing_out_revokes_the_browsers_api_token(user: TestUser, demo: Session) -> None:
+    await sign_in(user, "member1")
+    minted = await user.http_client.post("/api/v1/session-token", headers={"Sec-Fetch-Site": "same-origin"})
+    assert minted.status_code == 200
+    bearer = {"Authorization": f"Bearer {minted.json()['token']}"}
+    assert (await user.http_client.get("/api/v1/me/households", headers=bearer)).status_code == 200
+    signed_out = await user.http_client.get("/logout")
+    assert "Signing out" in signed_out.text
+    assert (await user.http_client.get("/api/v1/me/households", headers=bearer)).status_code == 401
+    await user.open("/")
+    await user.should_see("Sign in")
+
+
 async def test_five_failures_lock_the_account_for_a_while(user: TestUser, demo: Session) -> None:
     for _ in range(5):
         await sign_in(user, "member2", "wrong-password")

@@ -19,7 +19,7 @@ from services.households.coverage import (
 )
 from services.map.data import MapFilters, household_status
 from tests.helpers import account, sign_in
-from tests.helpers.map import COMMUNITY_A, COMMUNITY_B, coordinator_of
+from tests.helpers.communities import COMMUNITY_A, COMMUNITY_B, coordinator_of
 
 
 def python_counts(session: Session, area_id: int | None, since, now) -> tuple[int, int, int, int]:

@@ -6,8 +6,8 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
 
 from models import Area, RequestCategory
-from tests.helpers import answer_challenge, choose
-from tests.helpers.request_pages import latest_request
+from tests.helpers import answer_challenge
+from tests.helpers.request_pages import latest_request, set_value
 
 
 async def test_sign_in_page_has_a_report_a_problem_entry(user: TestUser, demo: Session) -> None:
@@ -32,7 +32,7 @@ async def test_tracking_code_comes_with_the_promised_response_time(user: TestUse
     demo.add(category)
     demo.commit()
     await user.open("/public/request")
-    choose(user, "public-category", 2)
+    set_value(user, "public-category", 2)
     user.find(marker="public-description").type("The stairwell light is broken")
     await answer_challenge(user)
     user.find(marker="public-send").click()

@@ -14,7 +14,7 @@ from services.map import data as map_data
 from services.map.coords import distance_m, wgs84_to_gcj02
 from services.map.data import MapFilters, build_map_payload, household_status
 from tests.helpers import account, sign_in
-from tests.helpers.map import COMMUNITY_A, COMMUNITY_B, coordinator_of
+from tests.helpers.communities import COMMUNITY_A, COMMUNITY_B, coordinator_of
 
 CITY = (103.9, 30.5, 104.3, 30.8)
 

@@ -8,10 +8,10 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
 
 from core.db import session_scope
-from models import ChannelChoice, OutboxStatus, RequestSmsConsent, RequestStatus, SmsContact
+from models import AreaBot, ChannelChoice, OutboxStatus, RequestSmsConsent, RequestStatus, SmsContact
 from services.notify.sender import run_sender
 from services.requests.tracking import change_status
-from tests.helpers import account, answer_challenge, choose, element, sign_in
+from tests.helpers import account, answer_challenge, choose, element, eventually, sign_in
 from tests.helpers.notify import daytime, outbox, public_request
 from tests.helpers.request_pages import latest_request
 
@@ -72,6 +72,29 @@ async def test_notif_outbox_page_masks_numbers_filters_and_resends(user: TestUse
     await user.should_see("The message will be sent again.", retries=30)
     assert outbox(demo)[0].status == OutboxStatus.pending
     assert "SMS" in element(user, "sms-length-request.accepted").text
+
+
+async def test_notif_outbox_area_bot_refused_in_place_then_saved(user: TestUser, demo: Session) -> None:
+    await sign_in(user, "admin")
+    await user.open("/admin/outbox")
+    await user.should_see(marker="bot-url", retries=100)
+    area_id = element(user, "bot-area").value
+    too_long = "json://localhost/" + "x" * 500  # refused before apprise reads it (it logs an error for junk)
+    user.find(marker="bot-url").type(too_long)
+    user.find(marker="bot-save").click()
+    await user.should_see("This is not a bot address Doorstep can use.", retries=30)
+    assert element(user, "bot-url").value == too_long  # kept, to correct
+    element(user, "bot-url").set_value("json://localhost/hook")
+    user.find(marker="bot-save").click()
+    await user.should_see("Saved.", retries=30)
+    await eventually(lambda: element(user, "bot-url").value == "")
+
+    def stored() -> bool:
+        demo.rollback()
+        bot = demo.get(AreaBot, area_id)
+        return bot is not None and bot.apprise_url == "json://localhost/hook"
+
+    await eventually(stored)
 
 
 async def test_notif_outbox_page_is_for_admins_only(user: TestUser, demo: Session) -> None:

@@ -13,7 +13,7 @@ from services.requests.feedback import PublicRequestInput
 from services.requests.tracking import add_note, assign_request, change_status
 from services.visits.records import save_visit
 from tests.helpers import account, answer_challenge, sign_in
-from tests.helpers.request_pages import latest_request
+from tests.helpers.request_pages import latest_request, set_value
 from tests.helpers.requests import raise_from_visit, submit
 from tests.helpers.visits import near_home, paired_household
 
@@ -21,11 +21,6 @@ from tests.helpers.visits import near_home, paired_household
 @pytest.fixture(autouse=True)
 def fresh_limits() -> None:
     rate_limit.reset_all()
-
-
-def choose(user: TestUser, marker: str, value: object) -> None:
-    element = user.find(marker=marker).elements.pop()
-    element.set_value(value)
 
 
 async def test_visit_request_assign_resolve_rating_through_the_pages(user: TestUser, demo: Session) -> None:
@@ -46,7 +41,7 @@ async def test_visit_request_assign_resolve_rating_through_the_pages(user: TestU
     await user.open(f"/requests/{request.id}")
     await user.should_see("The stairwell light is broken")
     member3 = account(demo, "member3")
-    choose(user, "assignee", member3.id)
+    set_value(user, "assignee", member3.id)
     user.find(marker="save-assign").click()
     await user.should_see("Request assigned.")
 
@@ -55,7 +50,7 @@ async def test_visit_request_assign_resolve_rating_through_the_pages(user: TestU
     await user.open("/requests?view=mine")
     user.find(marker=f"request-{request.id}").click()
     await user.should_see("Change status")
-    choose(user, "new-status", RequestStatus.resolved.value)
+    set_value(user, "new-status", RequestStatus.resolved.value)
     user.find(marker="status-note").type("A new bulb was fitted.")
     user.find(marker="save-status").click()
     await user.should_see("Status updated.")
@@ -64,7 +59,7 @@ async def test_visit_request_assign_resolve_rating_through_the_pages(user: TestU
     await sign_in(user, "member1")  # the next visit: "ask about request #…"
     await user.should_see(f"Ask about request #{request.id}")
     user.find(marker=f"rate-{request.id}").click()
-    choose(user, "rating-choice", Satisfaction.satisfied.value)
+    set_value(user, "rating-choice", Satisfaction.satisfied.value)
     user.find(marker="save-rating").click()
     await user.should_see("The resident's answer was recorded.")
     await user.should_not_see(f"Ask about request #{request.id}")
@@ -76,7 +71,7 @@ async def test_visit_request_assign_resolve_rating_through_the_pages(user: TestU
 async def test_public_form_gives_a_code_and_the_status_page_leaks_nothing_internal(user: TestUser,
                                                                                     demo: Session) -> None:
     await user.open("/public/request")
-    choose(user, "public-category", 1)
+    set_value(user, "public-category", 1)
     user.find(marker="public-description").type("Rubbish piling up behind building 5")
     user.find(marker="public-name").type("李阿姨")
     user.find(marker="public-phone").type("13911112222")
@@ -102,7 +97,7 @@ async def test_public_form_gives_a_code_and_the_status_page_leaks_nothing_intern
     for secret in ("13700001111", "13911112222", "李阿姨", *names):
         assert secret not in response.text
 
-    choose(user, "public-rating-choice", Satisfaction.not_satisfied.value)
+    set_value(user, "public-rating-choice", Satisfaction.not_satisfied.value)
     user.find(marker="public-rating-comment").type("Still smells")
     user.find(marker="public-rating-send").click()
     await user.should_see("Your request has been reopened", retries=30)
@@ -118,7 +113,7 @@ async def test_public_form_rate_limit_shows_a_clear_message(user: TestUser, demo
     for _ in range(5):
         submit(PublicRequestInput(category_id=2, description="help"), ip="127.0.0.1")  # the simulated browser's address
     await user.open("/public/request")
-    choose(user, "public-category", 2)
+    set_value(user, "public-category", 2)
     user.find(marker="public-description").type("One more")
     await answer_challenge(user)
     user.find(marker="public-send").click()
@@ -127,7 +122,7 @@ async def test_public_form_rate_limit_shows_a_clear_message(user: TestUser, demo
 
 async def test_wrong_challenge_answer_asks_a_new_question(user: TestUser, demo: Session) -> None:
     await user.open("/public/request")
-    choose(user, "public-category", 2)
+    set_value(user, "public-category", 2)
     user.find(marker="public-description").type("Help")
     user.find(marker="challenge-answer").type("999")
     user.find(marker="public-send").click()

@@ -16,7 +16,7 @@ from models import AuditEntry, Household, Visit
 from services.households.coverage import coverage_summary
 from services.map.data import MapFilters
 from tests.helpers import account, sign_in
-from tests.helpers.map import COMMUNITY_A, COMMUNITY_B, coordinator_of
+from tests.helpers.communities import COMMUNITY_A, COMMUNITY_B, coordinator_of
 
 
 def xlsx_rows(content: bytes) -> list[tuple]:

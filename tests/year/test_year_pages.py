@@ -79,7 +79,9 @@ async def test_resident_comments_and_coordinator_approves(user: TestUser, demo: 
     a, b = map(int, re.search(r"(\d+) \+ (\d+)", question).groups())
     user.find(marker="challenge-answer").type(str(a + b))
     user.find(marker="comment-send").click()
-    await user.should_see("Your comment will appear once a coordinator has read it.")
+    # Stored in a worker thread: the thanks shows once the comment is committed.
+    await user.should_see("Your comment will appear once a coordinator has read it.", retries=30)
+    demo.rollback()
     comment = demo.exec(select(BoardComment)).one()
     assert comment.status == CommentStatus.pending
 
