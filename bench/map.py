@@ -61,9 +61,6 @@ def cpu_model() -> str:
 
 def generate(url: str, seed: int = 11, scale: int = 1, households: int | None = None) -> dict:
     """Schema by Alembic, organisation and accounts by the services, the bulk by executemany."""
-    from services.accounts.users import UserForm, create_user
-    from services.org.setup import create_organisation
-
     # --scale 10: 1,000,000 visits over 100,000 households (issue 17), unless told otherwise
     households_n, visits_n = households or HOUSEHOLDS * max(1, scale // 2), VISITS * scale
     db.upgrade_schema(url, REVISION)
@@ -71,101 +68,13 @@ def generate(url: str, seed: int = 11, scale: int = 1, households: int | None = 
     rng = random.Random(seed)
     now = utcnow()
     started = time.perf_counter()
-    with Session(engine) as session:
-        admin = create_organisation(session, "Bench org", "Bench street office", "Admin", "admin", None, PASSWORD)
-        root = session.get(Area, admin.area_id)
-        create_user(session, None, UserForm(username="coord", name="Coordinator", role=Role.coordinator,
-                                            area_id=root.id), PASSWORD, must_change=False)
-        session.commit()
-        root_path, root_id = root.path, root.id
+    root_path, root_id = _organisation(engine)
     password_hash = hash_password(PASSWORD)
     with engine.begin() as conn:
-        next_area = root_id + 1
-        areas, grids = [], []
-        for c in range(COMMUNITIES):
-            cid = next_area
-            next_area += 1
-            areas.append({"id": cid, "name": f"Community {c + 1}", "kind": "community", "parent_id": root_id,
-                          "path": f"{root_path}{cid}/"})
-            for g in range(GRIDS_PER_COMMUNITY):
-                gid = next_area
-                next_area += 1
-                centre = (CENTRE[0] + rng.uniform(-SPREAD, SPREAD) * 0.85,
-                          CENTRE[1] + rng.uniform(-SPREAD, SPREAD) * 0.85)
-                areas.append({"id": gid, "name": f"Grid {c + 1}-{g + 1}", "kind": "grid", "parent_id": cid,
-                              "path": f"{root_path}{cid}/{gid}/"})
-                grids.append((gid, centre))
-        conn.execute(insert(Area), areas)
-        users, members_of = [], {}
-        uid = 100
-        for gid, _centre in grids:
-            members_of[gid] = []
-            for _ in range(MEMBERS_PER_GRID):
-                users.append({"id": uid, "username": f"m{uid}", "name": f"Member {uid}", "password_hash": password_hash,
-                              "role": Role.member.name, "area_id": gid, "is_leader": False, "active": True,
-                              "must_change_password": False, "sessions_valid_after": now, "created_at": now})
-                members_of[gid].append(uid)
-                uid += 1
-        conn.execute(insert(User), users)
-        households, needs, pairings, home = [], [], [], {}
-        for hid in range(1, households_n + 1):
-            gid, (lat0, lng0) = grids[rng.randrange(len(grids))]
-            lat, lng = lat0 + rng.gauss(0, 0.008), lng0 + rng.gauss(0, 0.008)
-            member = rng.choice(members_of[gid])
-            home[hid] = (lat, lng, member)
-            households.append({"id": hid, "area_id": gid, "head_name": f"Household {hid}", "address": f"Street {hid}",
-                               "members_count": 2, "notes": "", "lat": round(lat, 6), "lng": round(lng, 6),
-                               "geocode_status": "manual", "last_visit_at": None, "created_at": now,
-                               "updated_at": now})
-            for cat in rng.sample(range(1, 6), rng.randint(1, 2)):
-                needs.append({"household_id": hid, "category_id": cat})
-            pairings.append({"household_id": hid, "member_id": member, "started_at": now - timedelta(days=400),
-                             "ended_at": None})
-        conn.execute(insert(Household), households)
-        conn.execute(insert(HouseholdNeed), needs)
-        conn.execute(insert(Pairing), pairings)
-        visits, photos, last, n_photos = [], [], {}, 0
-        for i in range(visits_n):
-            hid = rng.randint(1, households_n)
-            lat, lng, member = home[hid]
-            when = now - timedelta(days=rng.uniform(0, 365))
-            verified = rng.random() < 0.85
-            vid = str(uuid.UUID(int=rng.getrandbits(128)))
-            jitter = 0.0005 if verified else 0.004
-            # Review (services/visit_review): unverified visits carry a signal; of those a third were
-            # approved, a tenth rejected, the rest wait; 3 % of the verified ones were entered late.
-            signals = [] if verified else [{"code": "unverified", "reason": "too_far", "m": 300}]
-            if rng.random() < 0.03:
-                signals.append({"code": "late", "hours": 72})
-            state = "received"
-            if signals:
-                draw = rng.random()
-                state = "approved" if draw < 0.33 else "rejected" if draw < 0.43 else "received"
-            counts = state == "approved" or (state == "received" and not signals)
-            visits.append({"id": vid, "household_id": hid, "member_id": member, "visited_at": when,
-                           "lat": lat + rng.uniform(-jitter, jitter), "lng": lng + rng.uniform(-jitter, jitter),
-                           "accuracy_m": 15.0, "location_source": "gps", "distance_m": 30.0 if verified else 300.0,
-                           "verified": verified, "notes": "", "needs_raised": "", "help_given": "",
-                           "photo_consent": True, "created_at": when, "signals": signals, "review_state": state,
-                           "counts": counts})
-            if i % 3 == 0:
-                photos.append({"visit_id": vid, "file_key": f"k{i}", "thumb_key": f"t{i}", "width": 1600,
-                               "height": 1200, "size_bytes": 400_000, "phash": f"{i:016x}",
-                               "upload_sha256": f"{i:064x}", "created_at": when})
-            if counts:  # the household clock runs on counted visits only
-                last[hid] = max(last.get(hid, when), when)
-            if len(visits) == 20_000:
-                conn.execute(insert(Visit), visits)
-                conn.execute(insert(Photo), photos)
-                n_photos += len(photos)
-                visits, photos = [], []
-        if visits:
-            conn.execute(insert(Visit), visits)
-        if photos:
-            conn.execute(insert(Photo), photos)
-        n_photos += len(photos)
-        conn.execute(text("UPDATE household SET last_visit_at = :at WHERE id = :id"),
-                     [{"at": at, "id": hid} for hid, at in last.items()])
+        areas, grids = _areas(conn, rng, root_path, root_id)
+        members_of, n_members = _members(conn, grids, password_hash, now)
+        home = _households(conn, rng, households_n, grids, members_of, now)
+        n_photos = _visits(conn, rng, visits_n, households_n, home, now)
         if url.startswith("postgresql"):
             for table in ("area", "user", "household", "pairing", "photo"):  # ids were given explicitly
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
@@ -182,7 +91,136 @@ def generate(url: str, seed: int = 11, scale: int = 1, households: int | None = 
         conn.execute(text("ANALYZE"))
     engine.dispose()
     return {"seconds": time.perf_counter() - started, "households": households_n, "visits": visits_n,
-            "photos": n_photos, "areas": len(areas) + 1, "members": len(users), "rollups_seconds": rollups_seconds}
+            "photos": n_photos, "areas": len(areas) + 1, "members": n_members, "rollups_seconds": rollups_seconds}
+
+
+def _organisation(engine) -> tuple[str, int]:
+    """The organisation, its admin and a coordinator of the whole office, through the services."""
+    from services.accounts.users import UserForm, create_user
+    from services.org.setup import create_organisation
+
+    with Session(engine) as session:
+        admin = create_organisation(session, "Bench org", "Bench street office", "Admin", "admin", None, PASSWORD)
+        root = session.get(Area, admin.area_id)
+        create_user(session, None, UserForm(username="coord", name="Coordinator", role=Role.coordinator,
+                                            area_id=root.id), PASSWORD, must_change=False)
+        session.commit()
+        return root.path, root.id
+
+
+def _areas(conn, rng: random.Random, root_path: str, root_id: int) -> tuple[list[dict], list[tuple]]:
+    """COMMUNITIES communities of GRIDS_PER_COMMUNITY grids each; the grids with their centres."""
+    next_area = root_id + 1
+    areas, grids = [], []
+    for c in range(COMMUNITIES):
+        cid = next_area
+        next_area += 1
+        areas.append({"id": cid, "name": f"Community {c + 1}", "kind": "community", "parent_id": root_id,
+                      "path": f"{root_path}{cid}/"})
+        for g in range(GRIDS_PER_COMMUNITY):
+            gid = next_area
+            next_area += 1
+            centre = (CENTRE[0] + rng.uniform(-SPREAD, SPREAD) * 0.85,
+                      CENTRE[1] + rng.uniform(-SPREAD, SPREAD) * 0.85)
+            areas.append({"id": gid, "name": f"Grid {c + 1}-{g + 1}", "kind": "grid", "parent_id": cid,
+                          "path": f"{root_path}{cid}/{gid}/"})
+            grids.append((gid, centre))
+    conn.execute(insert(Area), areas)
+    return areas, grids
+
+
+def _members(conn, grids: list[tuple], password_hash: str, now) -> tuple[dict[int, list[int]], int]:
+    """MEMBERS_PER_GRID members in each grid: their ids per grid, and how many in all."""
+    users, members_of = [], {}
+    uid = 100
+    for gid, _centre in grids:
+        members_of[gid] = []
+        for _ in range(MEMBERS_PER_GRID):
+            users.append({"id": uid, "username": f"m{uid}", "name": f"Member {uid}", "password_hash": password_hash,
+                          "role": Role.member.name, "area_id": gid, "is_leader": False, "active": True,
+                          "must_change_password": False, "sessions_valid_after": now, "created_at": now})
+            members_of[gid].append(uid)
+            uid += 1
+    conn.execute(insert(User), users)
+    return members_of, len(users)
+
+
+def _households(conn, rng: random.Random, households_n: int, grids: list[tuple], members_of: dict[int, list[int]],
+                now) -> dict[int, tuple[float, float, int]]:
+    """Households around their grid's centre, with needs and a paired member: each one's (lat, lng, member)."""
+    households, needs, pairings, home = [], [], [], {}
+    for hid in range(1, households_n + 1):
+        gid, (lat0, lng0) = grids[rng.randrange(len(grids))]
+        lat, lng = lat0 + rng.gauss(0, 0.008), lng0 + rng.gauss(0, 0.008)
+        member = rng.choice(members_of[gid])
+        home[hid] = (lat, lng, member)
+        households.append({"id": hid, "area_id": gid, "head_name": f"Household {hid}", "address": f"Street {hid}",
+                           "members_count": 2, "notes": "", "lat": round(lat, 6), "lng": round(lng, 6),
+                           "geocode_status": "manual", "last_visit_at": None, "created_at": now,
+                           "updated_at": now})
+        for cat in rng.sample(range(1, 6), rng.randint(1, 2)):
+            needs.append({"household_id": hid, "category_id": cat})
+        pairings.append({"household_id": hid, "member_id": member, "started_at": now - timedelta(days=400),
+                         "ended_at": None})
+    conn.execute(insert(Household), households)
+    conn.execute(insert(HouseholdNeed), needs)
+    conn.execute(insert(Pairing), pairings)
+    return home
+
+
+def _visit_row(rng: random.Random, hid: int, home: dict, now) -> dict:
+    """One visit to household ``hid`` in the last year, with its review state."""
+    lat, lng, member = home[hid]
+    when = now - timedelta(days=rng.uniform(0, 365))
+    verified = rng.random() < 0.85
+    vid = str(uuid.UUID(int=rng.getrandbits(128)))
+    jitter = 0.0005 if verified else 0.004
+    # Review (services/visit_review): unverified visits carry a signal; of those a third were
+    # approved, a tenth rejected, the rest wait; 3 % of the verified ones were entered late.
+    signals = [] if verified else [{"code": "unverified", "reason": "too_far", "m": 300}]
+    if rng.random() < 0.03:
+        signals.append({"code": "late", "hours": 72})
+    state = "received"
+    if signals:
+        draw = rng.random()
+        state = "approved" if draw < 0.33 else "rejected" if draw < 0.43 else "received"
+    counts = state == "approved" or (state == "received" and not signals)
+    return {"id": vid, "household_id": hid, "member_id": member, "visited_at": when,
+            "lat": lat + rng.uniform(-jitter, jitter), "lng": lng + rng.uniform(-jitter, jitter),
+            "accuracy_m": 15.0, "location_source": "gps", "distance_m": 30.0 if verified else 300.0,
+            "verified": verified, "notes": "", "needs_raised": "", "help_given": "",
+            "photo_consent": True, "created_at": when, "signals": signals, "review_state": state,
+            "counts": counts}
+
+
+def _visits(conn, rng: random.Random, visits_n: int, households_n: int, home: dict, now) -> int:
+    """``visits_n`` visits (a photo on every third), inserted 20,000 at a time; the households' last
+    counted visit set. Returns the number of photos."""
+    visits, photos, last, n_photos = [], [], {}, 0
+    for i in range(visits_n):
+        visit = _visit_row(rng, rng.randint(1, households_n), home, now)
+        visits.append(visit)
+        when, vid = visit["visited_at"], visit["id"]
+        if i % 3 == 0:
+            photos.append({"visit_id": vid, "file_key": f"k{i}", "thumb_key": f"t{i}", "width": 1600,
+                           "height": 1200, "size_bytes": 400_000, "phash": f"{i:016x}",
+                           "upload_sha256": f"{i:064x}", "created_at": when})
+        if visit["counts"]:  # the household clock runs on counted visits only
+            hid = visit["household_id"]
+            last[hid] = max(last.get(hid, when), when)
+        if len(visits) == 20_000:
+            conn.execute(insert(Visit), visits)
+            conn.execute(insert(Photo), photos)
+            n_photos += len(photos)
+            visits, photos = [], []
+    if visits:
+        conn.execute(insert(Visit), visits)
+    if photos:
+        conn.execute(insert(Photo), photos)
+    n_photos += len(photos)
+    conn.execute(text("UPDATE household SET last_visit_at = :at WHERE id = :id"),
+                 [{"at": at, "id": hid} for hid, at in last.items()])
+    return n_photos
 
 
 def densest_street_view(url: str) -> tuple[tuple[float, float, float, float], int]:
