@@ -34,6 +34,7 @@ from services.errors import NotFound, ServiceError
 from services.events import get_managed_event
 from services.policy import MANAGERS
 from services.signups import cancel_signup
+from services.walk_ins.roster import walk_in_roles
 
 STATE_COLOURS = {"confirmed": "blue-7", "attended": "positive", "no_show": "negative", "waitlisted": "warning",
                  "cancelled": "grey-6"}
@@ -52,6 +53,7 @@ def roster_page(event_id: int, request: Request) -> None:
         with session_scope() as session:
             event = get_managed_event(session, user, event_id)
             close_attendance(session, event)
+            walk_in_role_options = walk_in_roles(session, user, event_id)
     except NotFound:
         with frame(_("Roster"), user):
             not_found_message()
@@ -60,7 +62,7 @@ def roster_page(event_id: int, request: Request) -> None:
     view = RosterView(event)
     with frame(_("Roster"), user):
         _header(event, check_in_url, view.export)
-        walk_in_card(event_id, view.refresh)
+        walk_in_card(event_id, view.refresh, walk_in_role_options)
         view.body = ui.column().classes("w-full items-center gap-2")
     view.refresh()
 

@@ -28,6 +28,12 @@ class WalkIn:
     created: bool  # a new volunteer account was made for them (they sign in with a password reset)
 
 
+def walk_in_roles(session: Session, actor: User, event_id: int) -> dict[int, str]:
+    """The roles a walk-in may be given at this event, by id (empty: it has none); NotFound if not the actor's."""
+    get_managed_event(session, actor, event_id)
+    return {r.id: r.name for r in roles_of(session, event_id) if r.id is not None}
+
+
 def _find_or_create(session: Session, actor: User, phone: str, name: str, area_id: int | None) -> tuple[User, bool]:
     found = session.exec(select(User).where(User.phone == phone)).first()
     if found is not None:
