@@ -2,7 +2,8 @@
 processing and previews with a remove button. Used by the visit form and the public request form.
 
 The upload element is only a receiving endpoint (hidden with CSS: a hidden NiceGUI uploader
-answers 403); the buttons are plain file inputs whose files static/js/photos.js shrinks and posts.
+answers 403); the buttons are plain file inputs whose files static/js/photos.js posts, shrunk by
+static/js/shrink.js (the offline page's shrinking too).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class PhotoPicker:
                         "hidden").on("change", js_handler=f'(e) => doorstepSendPhotos(e.target, "{url}", {max_pixels})')
         self.preview = ui.row().classes("gap-2")
         ui.add_body_html(f'<script src="{asset_url("js/image-size.js")}"></script>'
+                         f'<script src="{asset_url("js/shrink.js")}"></script>'
                          f'<script src="{asset_url("js/photos.js")}"></script>')
         ui.on("photo_upload_failed", self.upload_failed)
         ui.on("photo_too_large", lambda e: notify_error(InvalidInput(
