@@ -107,7 +107,7 @@ def seed(members: int) -> None:
         users = importlib.import_module("services.accounts.users")
         seed_demo = importlib.import_module("services.demo.organisation").seed_demo
     except ModuleNotFoundError:
-        users = importlib.import_module("services.users")
+        users = importlib.import_module("services.accounts.users")
         seed_demo = importlib.import_module("services.demo").seed_demo
 
     upgrade_schema()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from pydantic import AwareDatetime
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
 
-from models.common import utcnow
+from models.common import MAX_INT_ID, utcnow
 
 
 class LocationSource(StrEnum):
@@ -28,7 +29,34 @@ class ReviewState(StrEnum):
     rejected = "rejected"
 
 
-class Visit(SQLModel, table=True):
+VISIT_TEXT_MAX = 4000  # notes, needs raised, help given
+
+
+class VisitBase(SQLModel):
+    """A visit as its member records it, with its limits, written once (as the FastAPI template's ItemBase).
+
+    The table (Visit), the services' input (services.visits.input.VisitInput) and the sync API's body
+    (api.v1.visits.VisitBody) derive from it; forms take their limits from it (models.common.max_length).
+    """
+
+    household_id: int = Field(foreign_key="household.id", index=True, ge=1, le=MAX_INT_ID)
+    visited_at: AwareDatetime = Field(index=True)
+    location_source: LocationSource = LocationSource.none
+    lat: float | None = None
+    lng: float | None = None
+    accuracy_m: float | None = Field(default=None, ge=0)
+    # The columns stay unbounded text, as created: the limit is checked before anything is stored.
+    notes: str = Field(default="", max_length=VISIT_TEXT_MAX, sa_type=AutoString)
+    needs_raised: str = Field(default="", max_length=VISIT_TEXT_MAX, sa_type=AutoString)
+    help_given: str = Field(default="", max_length=VISIT_TEXT_MAX, sa_type=AutoString)
+    photo_consent: bool = False
+    # None: sent straight from the form.
+    queued_at: AwareDatetime | None = Field(
+        default=None, description="When the phone queued the visit offline; lateness counts from it (kept "
+        "between the visit time and the arrival time)")
+
+
+class Visit(VisitBase, table=True):
     # Covering indexes for the map (bbox first) and for coverage (period first): see docs/BENCHMARKS.md "Map".
     # ``counts`` and ``review_state`` are in the period index so that "what counts" never reads the table
     # rows; the map's cells do not use them (its points read the rows for the signals anyway).
@@ -41,23 +69,11 @@ class Visit(SQLModel, table=True):
 
     # Client-made UUID: the idempotency key for double taps, reconnects and offline sync.
     id: str = Field(primary_key=True, max_length=36)
-    household_id: int = Field(foreign_key="household.id", index=True)
     member_id: int = Field(foreign_key="user.id", index=True)
-    visited_at: datetime = Field(index=True)
-    lat: float | None = None
-    lng: float | None = None
-    accuracy_m: float | None = None
-    location_source: LocationSource = LocationSource.none
     distance_m: float | None = None
     verified: bool = False
-    notes: str = ""
-    needs_raised: str = ""
-    help_given: str = ""
-    photo_consent: bool = False
     photo_consent_withdrawn_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)  # when the server received it
-    # When the offline page queued it on the phone (None: sent straight from the form).
-    queued_at: datetime | None = None
     # Honesty signals found when the visit was stored: [{"code": "late", "hours": 290}, ...]
     # (services/visits/review/signals.py writes and explains them).
     signals: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))

@@ -2,14 +2,16 @@
 processing and previews with a remove button. Used by the visit form and the public request form.
 
 The upload element is only a receiving endpoint (hidden with CSS: a hidden NiceGUI uploader
-answers 403); the buttons are plain file inputs whose files static/js/photos.js shrinks and posts.
+answers 403); the buttons are plain file inputs whose files static/js/photos.js posts, shrunk by
+static/js/shrink.js (the offline page's shrinking too).
 """
 
 from __future__ import annotations
 
 import base64
+import inspect
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from nicegui import events, run, ui
 
@@ -35,7 +37,7 @@ class PhotoPicker:
 
     def __init__(self, max_photos: int, too_many: str, marker: str,
                  buttons: tuple[tuple[str, str, str], ...] = (CAMERA, GALLERY),
-                 allowed: Callable[[], bool] = lambda: True,
+                 allowed: Callable[[], bool | Awaitable[bool]] = lambda: True,
                  on_change: Callable[[int], None] | None = None) -> None:
         self.max_photos, self.too_many, self.allowed = max_photos, too_many, allowed
         self.on_change = on_change  # told the number of photos held, after each add or remove
@@ -53,6 +55,7 @@ class PhotoPicker:
                         "hidden").on("change", js_handler=f'(e) => doorstepSendPhotos(e.target, "{url}", {max_pixels})')
         self.preview = ui.row().classes("gap-2")
         ui.add_body_html(f'<script src="{asset_url("js/image-size.js")}"></script>'
+                         f'<script src="{asset_url("js/shrink.js")}"></script>'
                          f'<script src="{asset_url("js/photos.js")}"></script>')
         ui.on("photo_upload_failed", self.upload_failed)
         ui.on("photo_too_large", lambda e: notify_error(InvalidInput(
@@ -68,7 +71,10 @@ class PhotoPicker:
             name=e.args.get("name", "")), type="warning")
 
     async def receive(self, e: events.UploadEventArguments) -> None:
-        if not self.allowed():
+        allowed = self.allowed()  # e.g. the page's user, read again: an account closed meanwhile adds nothing
+        if inspect.isawaitable(allowed):
+            allowed = await allowed
+        if not allowed:
             return
         limit = get_settings().max_upload_bytes
         if e.file.size() > limit:  # the browser's max_file_size is not a limit

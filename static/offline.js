@@ -4,8 +4,6 @@
 (function () {
   "use strict";
   const Store = window.DoorstepStore;
-  const LONG_SIDE = 1600;
-  const QUALITY = 0.85;
   const MAX_PHOTOS = 6;
   const TEXT = {
     zh: {
@@ -102,23 +100,6 @@
   async function sha256Hex(blob) {
     const digest = await crypto.subtle.digest("SHA-256", await blob.arrayBuffer());
     return [...new Uint8Array(digest)].map((x) => x.toString(16).padStart(2, "0")).join("");
-  }
-  // Canvas re-encoding: long side 1600 px, JPEG; drops EXIF (GPS included). Files the browser
-  // cannot decode (HEIC on most Android phones) are kept as they are: the server converts them.
-  async function shrink(file) {
-    try {
-      const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
-      const scale = Math.min(1, LONG_SIDE / Math.max(bitmap.width, bitmap.height));
-      const canvas = document.createElement("canvas");
-      canvas.width = Math.round(bitmap.width * scale);
-      canvas.height = Math.round(bitmap.height * scale);
-      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-      if (bitmap.close) bitmap.close();
-      const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", QUALITY));
-      return blob || file;
-    } catch (err) {
-      return file.type && file.type.startsWith("image/") ? file : null;
-    }
   }
   function maxPixels() {
     const meta = document.querySelector('meta[name="doorstep-max-pixels"]');
@@ -357,10 +338,12 @@
     $("photo-status").textContent = t("shrinking");
     for (const file of files) {
       if (d.photos.length >= MAX_PHOTOS) { $("form-error").textContent = t("too_many_photos", MAX_PHOTOS); break; }
-      // Refused from its header before the phone decodes it (the server's limit and message).
-      const big = window.DoorstepImageSize ? await window.DoorstepImageSize.tooLarge(file, maxPixels()) : null;
+      // Shrunk by static/js/shrink.js, or refused from its header before the phone decodes it (the server's
+      // limit and message).
+      const prepared = await window.DoorstepShrink.prepare(file, maxPixels());
+      const big = prepared.tooLarge;
       if (big) { $("form-error").textContent = t("too_large", big.width, big.height); continue; }
-      const blob = await shrink(file);
+      const blob = prepared.file;
       if (!blob) { $("form-error").textContent = t("photo_failed"); continue; }
       const hash = await sha256Hex(blob);
       if (d.photos.some((p) => p.sha256 === hash)) continue;

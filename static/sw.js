@@ -1,7 +1,7 @@
 // Doorstep service worker: keeps the offline visit page and its assets, and serves that page
 // when a navigation fails. It never touches NiceGUI's socket, uploads, the API or photos:
 // those requests are not intercepted at all (no respondWith), so they behave as without it.
-const VERSION = "doorstep-offline-v3";
+const VERSION = "doorstep-offline-v4";
 const OFFLINE_URL = "/offline";
 const ASSETS = [
   OFFLINE_URL,
@@ -10,6 +10,7 @@ const ASSETS = [
   "/static/js/door-card.js",
   "/static/vendor/jsqr/jsQR.js",
   "/static/js/image-size.js",
+  "/static/js/shrink.js",
   "/static/icons/icon-192.png",
   "/static/icons/apple-touch-icon.png",
   "/manifest.webmanifest",

@@ -9,48 +9,33 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from api.v1.deps import NO_STORE, ApiError, CurrentUser, call_service
 from core.config import get_settings
 from core.db import session_scope
 from core.i18n import N_
-from models import LocationSource, User
-from services.visits.input import MAX_TEXT
+from models import User
+from models.common import MAX_INT_ID
+from services.visits.input import VisitSubmission
 from services.visits.records import VisitInput, prepare_photo
 from services.visits.sync import VisitReceipt, add_photo_to_visit, photo_already_stored, sync_visit, visit_receipt
 
-# Database ids are INTEGER columns: 32 bits on PostgreSQL. Bigger ids were a 500 there (fuzzing).
-MAX_ID = 2**31 - 1
 router = APIRouter(prefix="/api/v1/visits", tags=["offline sync"])
 VisitId = Annotated[uuid.UUID, Path(description="Made by the client when the visit was logged: the idempotency key")]
 Sha256 = Annotated[str, Path(pattern="^[0-9a-f]{64}$", description="SHA-256 (hex) of the bytes sent")]
 
 
-class VisitBody(BaseModel):
-    household_id: int = Field(ge=1, le=MAX_ID)
-    visited_at: AwareDatetime
-    location_source: LocationSource = LocationSource.none
-    lat: float | None = None
-    lng: float | None = None
-    accuracy_m: float | None = Field(default=None, ge=0)
-    notes: str = Field(default="", max_length=MAX_TEXT)
-    needs_raised: str = Field(default="", max_length=MAX_TEXT)
-    help_given: str = Field(default="", max_length=MAX_TEXT)
-    photo_consent: bool = False
-    door_card_code: str | None = Field(default=None, max_length=200,
-                                       description="What the phone read from the household's door card, if scanned")
+# The visit's fields and their limits are the model's (models.visits.VisitBase); the path carries the id.
+class VisitBody(VisitSubmission):
     photos: list[str] = Field(default=[], max_length=20,
                               description="SHA-256 of each photo's bytes, exactly as they will be uploaded")
-    queued_at: AwareDatetime | None = Field(
-        default=None, description="When the phone queued the visit offline; lateness counts from it (kept "
-        "between the visit time and the arrival time)")
 
 
 class ReceiptOut(BaseModel):
     id: str
     server_time: datetime
-    household_id: int = Field(ge=1, le=MAX_ID)
+    household_id: int = Field(ge=1, le=MAX_INT_ID)
     visited_at: datetime
     photos_expected: int | None = Field(description="Photos named in this request (null when not asked)")
     photos_stored: int

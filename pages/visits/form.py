@@ -6,18 +6,20 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from fastapi.responses import RedirectResponse
-from nicegui import events, run, ui
+from nicegui import events, ui
+from sqlmodel import Session
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import N_, _, format_number
-from models import Household, LocationSource, Role, User
+from models import Household, LocationSource, User
+from models.common import max_length
+from models.visits import VisitBase
+from pages.actions import load, page_user, perform
 from pages.door_cards.scan_button import DoorCardScan
 from pages.frame import frame, not_found_message
 from pages.messages import error_text
 from pages.photo_picker import PhotoPicker
 from pages.privacy.ethical_line.free_text import warn_on_marking_words
-from pages.session import require_user
 from pages.visits.saving.drafts import (
     draft_id_for,
     draft_values,
@@ -34,7 +36,9 @@ from services.map.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from services.map.geo import verify_location
 from services.map.tiles import tile_config
 from services.photos.pipeline import ProcessedPhoto
+from services.policy import VISITORS
 from services.visits.corrections import StoredVisit, correct_visit, own_stored_visit
+from services.visits.input import visit_input
 from services.visits.records import VisitInput, save_visit
 
 # Always resolves (never rejects): a rejected promise reaches Python only as a timeout.
@@ -48,31 +52,42 @@ return await new Promise((resolve) => {
 });
 """
 INACCURATE_M = 500
-def _household_and_stored(user: User, household_id: int, visit_id: str) -> tuple[Household, StoredVisit | None]:
-    with session_scope() as session:
-        household = get_household(session, user, household_id)
-        stored = own_stored_visit(session, user, visit_id)
+TEXT_FIELDS = (("notes", N_("Notes")), ("needs_raised", N_("Needs raised")), ("help_given", N_("Help given")))
+
+
+def household_and_stored(session: Session, user: User, household_id: int,
+                         visit_id: str) -> tuple[Household, StoredVisit | None] | None:
+    """The household and, once stored, the user's visit with this id; None if either is not theirs to see."""
+    try:
+        household = get_household(session, user, household_id)  # a member's read: not audited
+    except NotFound:
+        return None
+    stored = own_stored_visit(session, user, visit_id)
     if stored is not None and stored.visit.household_id != household_id:
-        raise NotFound(N_("Visit not found."))
+        return None
     return household, stored
 
 
-def _save_visit(actor: User, data: VisitInput, photos: list[ProcessedPhoto]) -> str:
+# save_visit and correct_visit keep their own transactions (a save that lost a race to its own retry is
+# tried again, a refused door-card scan is audited apart), so the session ``perform`` opens stays unused.
+def _save(_session: Session, actor: User, data: VisitInput, photos: list[ProcessedPhoto]) -> str:
     return save_visit(actor, data, photos).id
+
+
+def _correct(_session: Session, actor: User, data: VisitInput, photos: list[ProcessedPhoto]) -> str:
+    return correct_visit(actor, data, photos).id
 
 
 @ui.page("/households/{household_id}/visit", reconnect_timeout=get_settings().reconnect_timeout)
 async def visit_form_page(household_id: int, visit: str = "", edit: str = "") -> RedirectResponse | None:
-    user = require_user(Role.member)
+    user = await page_user(VISITORS)
     if user is None:
         return None
     if not valid_visit_id(visit):  # the id goes into the URL, so a reload knows which visit it is about
         return RedirectResponse(f"/households/{household_id}/visit?visit={draft_id_for(household_id)}")
     tz = ZoneInfo(get_settings().time_zone)
-    try:  # before the frame: its timer would have the page served before this is known
-        loaded = await run.io_bound(_household_and_stored, user, household_id, visit)
-    except NotFound:
-        loaded = None
+    # Before the frame: its timer would have the page served before this is known.
+    loaded = await load(household_and_stored, user, household_id, visit)
     with frame(_("Log visit"), user):
         if loaded is None:
             not_found_message()
@@ -142,9 +157,9 @@ class VisitForm:
             self.date_input, self.time_input = date, time
         self.build_location()
         with ui.card().classes("ds-card"):
-            for field, label in (("notes", _("Notes")), ("needs_raised", _("Needs raised")),
-                                 ("help_given", _("Help given"))):
-                area = ui.textarea(label, value=self.draft[field]).props("outlined autogrow").classes("w-full")
+            for field, label in TEXT_FIELDS:
+                area = ui.textarea(_(label), value=self.draft[field]).props(
+                    f"outlined autogrow maxlength={max_length(VisitBase, field)}").classes("w-full")
                 area.on_value_change(lambda e, f=field: self.remember(f, e.value))
                 warn_on_marking_words(area, f"ethics-warning-{field}")
                 setattr(self, f"{field}_input", area)
@@ -259,7 +274,7 @@ class VisitForm:
             consent.on_value_change(lambda e: self.remember("photo_consent", e.value))
             self.consent = consent
             self.picker = PhotoPicker(max_photos, N_("At most {n} photos per visit."), "photo-upload",
-                                      allowed=lambda: require_user(Role.member) is not None,
+                                      allowed=self.may_add_photos,
                                       on_change=self.photos_changed)
             if self.photos_lost:
                 ui.label(_("Photos picked before the page was reloaded were not kept ({n}). Add them again.").format(
@@ -267,6 +282,10 @@ class VisitForm:
             self.picker.buttons.bind_visibility_from(consent, "value")
             ui.label(_("Up to {n} photos. They are shrunk on the phone before sending.").format(n=max_photos)).classes(
                 "text-xs text-gray-500")
+
+    @staticmethod
+    async def may_add_photos() -> bool:
+        return await page_user(VISITORS) is not None
 
     def photos_changed(self, count: int) -> None:
         stored = self.stored.photo_count if self.stored is not None else 0
@@ -285,7 +304,7 @@ class VisitForm:
             if (before["date"], before["time"]) == (self.date_input.value, self.time_input.value):
                 visited_at = self.stored.visit.visited_at
         loc = self.location
-        return VisitInput(
+        return visit_input(
             id=self.visit_id, household_id=self.household.id, visited_at=visited_at,
             lat=loc.get("lat"), lng=loc.get("lng"), accuracy_m=loc.get("accuracy"),
             location_source=LocationSource(loc["source"]) if loc else LocationSource.none,
@@ -313,9 +332,6 @@ class VisitForm:
     async def save(self) -> None:
         if self.saving:
             return
-        actor = require_user(Role.member)
-        if actor is None:
-            return
         self.saving = True
         self.save_button.disable()
         self.error.set_text("")
@@ -326,16 +342,16 @@ class VisitForm:
                 return
             saved = dict(self.draft)
             photos = list(self.picker.photos)
-            if self.stored is not None:
-                await run.io_bound(correct_visit, actor, data, photos)
-            else:
-                await run.io_bound(_save_visit, actor, data, photos)
-        except ServiceError as exc:
+            outcome = await perform(_correct if self.stored is not None else _save, data, photos, roles=VISITORS,
+                                    on_error=lambda exc: self.error.set_text(error_text(exc)))
+        except ServiceError as exc:  # the form's own values (date and time, text lengths)
             self.error.set_text(error_text(exc))
             return
         finally:
             self.saving = False
             self.save_button.enable()
+        if not outcome:
+            return
         # A form reloaded meanwhile shares this draft: keep what was typed there since.
         forget_draft(self.visit_id, saved)
         if self.stored is not None:

@@ -4,32 +4,46 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
+from pydantic import AwareDatetime, ValidationError
+from sqlmodel import Field
 
 from core.config import get_settings
 from core.i18n import N_, format_date
 from models import Household, LocationSource
+from models.common import max_length
+from models.visits import VisitBase
 from services.errors import InvalidInput
 
-MAX_TEXT = 4000
+TEXT_FIELDS = ("notes", "needs_raised", "help_given")
 
 
-class VisitInput(BaseModel):
+class VisitSubmission(VisitBase):
+    """A visit as the form or a phone submits it: its fields, and what a door-card scan read."""
+
+    door_card_code: str | None = Field(default=None, max_length=200,
+                                       description="What the phone read from the household's door card, if scanned")
+
+
+class VisitInput(VisitSubmission):
+    """What the services store: the visit with its client-made id. The door card code is checked, never stored."""
+
     id: str
-    household_id: int
-    visited_at: datetime | None = None  # aware; None means now
-    lat: float | None = None
-    lng: float | None = None
-    accuracy_m: float | None = None
-    location_source: LocationSource = LocationSource.none
-    notes: str = ""
-    needs_raised: str = ""
-    help_given: str = ""
-    photo_consent: bool = False
-    door_card_code: str | None = None  # what "Scan door card" read; checked, never stored
-    queued_at: datetime | None = None  # aware; when the offline page queued it on the phone
+    visited_at: AwareDatetime | None = None  # None means now
+
+
+def visit_input(**values: Any) -> VisitInput:
+    """A VisitInput from what a form holds; a text longer than the model takes is the user's message."""
+    try:
+        return VisitInput(**values)
+    except ValidationError as exc:
+        for error in exc.errors():
+            if error["type"] == "string_too_long" and error["loc"][0] in TEXT_FIELDS:
+                raise InvalidInput(N_("A text field is longer than {n} characters."),
+                                   n=error["ctx"]["max_length"]) from exc
+        raise
 
 
 def check_visit_input(data: VisitInput, household: Household, photo_count: int, now: datetime) -> VisitInput:
@@ -48,8 +62,9 @@ def check_visit_input(data: VisitInput, household: Household, photo_count: int, 
     if registered is not None and visited_at.astimezone(tz).date() < registered.astimezone(tz).date():
         raise InvalidInput(N_("The visit time is before the household was registered ({date})."),
                            date=format_date(household.created_at, get_settings().time_zone))
-    if any(len(text) > MAX_TEXT for text in (data.notes, data.needs_raised, data.help_given)):
-        raise InvalidInput(N_("A text field is longer than {n} characters."), n=MAX_TEXT)
+    for field in TEXT_FIELDS:  # a copy made with model_copy(update=...) was not validated
+        if len(getattr(data, field)) > max_length(VisitBase, field):
+            raise InvalidInput(N_("A text field is longer than {n} characters."), n=max_length(VisitBase, field))
     if photo_count and not data.photo_consent:
         raise InvalidInput(N_("Photos need the resident's consent. Tick consent or remove the photos."))
     if photo_count > get_settings().max_photos_per_visit:

@@ -1,41 +1,19 @@
-// Shrinks photos in the browser before upload: a 4 MB phone photo leaves as a few hundred KB.
-// Drawing to a canvas also drops every EXIF field (GPS included). Files the browser cannot
-// decode (HEIC on most Android browsers) are sent as they are; the server converts them.
-// An image whose header says it has more pixels than the server takes is refused before it is
-// decoded (static/js/image-size.js): the page shows the server's own message.
+// Sends photos picked in a NiceGUI form (pages/photo_picker.py) to its upload endpoint, each one
+// shrunk first by static/js/shrink.js (loaded before this file). An image refused from its header
+// never leaves the phone: the page shows the server's own message. A file this browser cannot
+// read is sent as it is, so the server converts it (HEIC) or says why it cannot.
 (function () {
-  const LONG_SIDE = 1600;
-  const QUALITY = 0.85;
-
-  async function shrink(file) {
-    if (!file.type.startsWith("image/") || file.type === "image/svg+xml") return file;
-    try {
-      const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
-      const scale = Math.min(1, LONG_SIDE / Math.max(bitmap.width, bitmap.height));
-      const canvas = document.createElement("canvas");
-      canvas.width = Math.round(bitmap.width * scale);
-      canvas.height = Math.round(bitmap.height * scale);
-      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-      bitmap.close && bitmap.close();
-      const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", QUALITY));
-      if (!blob) return file;
-      const name = file.name.replace(/\.[^.]+$/, "") + ".jpg";
-      return new File([blob], name, { type: "image/jpeg" });
-    } catch (err) {
-      return file;
-    }
-  }
-
   window.doorstepSendPhotos = async function (input, url, maxPixels) {
     const files = Array.from(input.files || []);
     input.value = "";
     for (const file of files) {
-      const big = window.DoorstepImageSize ? await window.DoorstepImageSize.tooLarge(file, maxPixels) : null;
-      if (big) {
+      const prepared = await window.DoorstepShrink.prepare(file, maxPixels);
+      if (prepared.tooLarge) {
+        const big = prepared.tooLarge;
         if (window.emitEvent) emitEvent("photo_too_large", { name: file.name, width: big.width, height: big.height });
         continue;
       }
-      const small = await shrink(file);
+      const small = prepared.file || file;
       const form = new FormData();
       form.append("file", small, small.name);
       let status = 0;

@@ -15,7 +15,8 @@ from sqlmodel import Session, func, select
 from core import config
 from core.db import session_scope
 from models import Household, Photo, Visit
-from models.common import utcnow
+from models.common import max_length, utcnow
+from models.visits import VisitBase
 from services.accounts.api_tokens import revoke_tokens_for
 from services.accounts.users import change_own_password, set_active
 from tests.helpers import account
@@ -201,6 +202,28 @@ async def test_invalid_bodies_get_clear_json_errors(api, demo: Session) -> None:
         answer = await api.put(f"/api/v1/visits/{uuid.uuid4()}", json=visit_body(household, household_id=too_big),
                                headers=auth(token))
         assert answer.status_code == 422 and "household_id" in answer.json()["detail"]
+
+
+async def test_the_body_takes_its_limits_from_the_visit_model(api, demo: Session) -> None:
+    household = paired_household(demo, account(demo, "member1"))
+    token = token_for("member1")
+    limit = max_length(VisitBase, "notes")
+    for field in ("notes", "needs_raised", "help_given"):
+        visit_id = uuid.uuid4()
+        answer = await api.put(f"/api/v1/visits/{visit_id}", json=visit_body(household, **{field: "x" * (limit + 1)}),
+                               headers=auth(token))
+        body = answer.json()
+        assert answer.status_code == 422 and body["code"] == "invalid" and body["detail"] == (
+            f"The request is not valid: {field}.")
+        assert [(e["loc"], e["type"], e["ctx"]) for e in body["errors"]] == [
+            (["body", field], "string_too_long", {"max_length": limit})]
+        assert stored(demo, str(visit_id)) == (0, 0)
+    at_limit = await api.put(f"/api/v1/visits/{uuid.uuid4()}", json=visit_body(household, notes="x" * limit),
+                             headers=auth(token))
+    assert at_limit.status_code == 200
+    negative = await api.put(f"/api/v1/visits/{uuid.uuid4()}", json=visit_body(household, accuracy_m=-1),
+                             headers=auth(token))
+    assert negative.status_code == 422 and negative.json()["detail"] == "The request is not valid: accuracy_m."
 
 
 async def test_openapi_documents_the_api(api) -> None:

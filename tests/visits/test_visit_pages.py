@@ -8,6 +8,8 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session, func, select
 
 from models import Photo, Visit
+from models.common import max_length
+from models.visits import VisitBase
 from services.visits.records import VisitInput, prepare_photo, save_visit
 from tests.helpers import account, sign_in
 from tests.helpers.photos import photo_bytes
@@ -63,6 +65,23 @@ async def test_typed_text_survives_a_reload(user: TestUser, demo: Session) -> No
     user.find("Notes").type("Half-written note")
     await user.open(f"/households/{household.id}/visit")
     await user.should_see("Half-written note")
+
+
+async def test_the_text_limits_are_the_visit_models(user: TestUser, demo: Session) -> None:
+    household = most_overdue_household(demo, "member1")
+    await sign_in(user, "member1")
+    await user.open(f"/households/{household.id}/visit")
+    limit = max_length(VisitBase, "notes")
+    for label in ("Notes", "Needs raised", "Help given"):
+        area = next(iter(user.find(label).elements))
+        assert area.props["maxlength"] == str(max_length(VisitBase, "notes"))
+    user.find("Notes").type("x" * (limit + 1))  # past the browser's limit, as a script could
+    user.find(marker="use-address").click()
+    user.find(marker="save-visit").click()
+    await user.should_see(f"A text field is longer than {limit} characters.")
+    demo.rollback()
+    assert demo.exec(select(Visit).where(Visit.household_id == household.id, Visit.notes.startswith("xxx"))).first() \
+        is None
 
 
 async def test_another_members_household_in_the_url_shows_not_found(user: TestUser, demo: Session) -> None:

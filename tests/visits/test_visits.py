@@ -8,11 +8,15 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
+from api.v1.visits import VisitBody
 from core.db import session_scope
 from models import Household, LocationSource, Photo, Visit
+from models.common import max_length
+from models.visits import VisitBase
 from services.errors import InvalidInput, NotFound
 from services.households.records import get_household
-from services.visits.records import get_photo, get_visit, prepare_photo, save_visit
+from services.visits.input import visit_input
+from services.visits.records import VisitInput, get_photo, get_visit, prepare_photo, save_visit
 from tests.helpers import account
 from tests.helpers.photos import photo_bytes
 from tests.helpers.visits import near_home, paired_household
@@ -173,6 +177,26 @@ def test_visit_in_the_future_is_refused(demo: Session) -> None:
     data.visited_at = utcnow() + timedelta(days=1)
     with pytest.raises(InvalidInput, match="future"):
         save_visit(member, data)
+
+
+def test_one_definition_of_a_visit_for_the_table_the_services_and_the_api() -> None:
+    shared = set(VisitBase.model_fields)
+    for model in (Visit, VisitInput, VisitBody):
+        assert issubclass(model, VisitBase) and shared <= set(model.model_fields)
+        for field in ("notes", "needs_raised", "help_given"):
+            assert max_length(model, field) == max_length(VisitBase, field)
+    # The columns are created as before (unbounded text): the limit is the model's, not the database's.
+    assert Visit.__table__.c.notes.type.length is None  # type: ignore[attr-defined]
+
+
+def test_text_longer_than_the_model_takes_is_the_users_message(demo: Session) -> None:
+    member = account(demo, "member1")
+    limit = max_length(VisitBase, "help_given")
+    with pytest.raises(InvalidInput, match=f"longer than {limit} characters"):
+        visit_input(**{**near_home(paired_household(demo, member)).model_dump(), "help_given": "x" * (limit + 1)})
+    copied = near_home(paired_household(demo, member)).model_copy(update={"notes": "x" * (limit + 1)})
+    with pytest.raises(InvalidInput, match=f"longer than {limit} characters"):  # a copy is not validated
+        save_visit(member, copied)
 
 
 def test_logging_a_visit_updates_the_households_last_visit(demo: Session) -> None:
