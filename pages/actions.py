@@ -24,7 +24,7 @@ from nicegui import app, run
 from core.db import session_scope
 from models import Role, User
 from pages.messages import notify_error, notify_ok
-from pages.session import admit, record_use
+from pages.session import admit, leave_ended_session, record_use
 from services.accounts import auth
 from services.errors import ServiceError
 from services.policy import ALL_ROLES
@@ -63,6 +63,17 @@ async def page_user(roles: frozenset[Role] = ALL_ROLES) -> User | None:
     if user is not None:
         record_use(now)
     return admit(user, roles)
+
+
+async def session_still_open() -> bool:
+    """For the timer on open pages: False (and off to sign-in) once the session has ended.
+
+    Reads the account in a worker thread like ``page_user``; never counts as use (idle timeout).
+    """
+    if await in_worker(auth.stored_session_user, dict(app.storage.user), auth.now_ts()) is not None:
+        return True
+    leave_ended_session()
+    return False
 
 
 def _read(call: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:

@@ -175,10 +175,10 @@ def frame(title: str, user: User | None = None) -> Iterator[ui.column]:
 def _watch_session() -> None:
     """An open page leaves for the sign-in page soon after its session ends (deactivation,
     password change elsewhere, idle or absolute timeout), even if nobody clicks."""
-    from pages.session import check_open_page
+    from pages.actions import session_still_open
 
-    def check() -> None:
-        if not check_open_page():
+    async def check() -> None:
+        if not await session_still_open():
             timer.deactivate()
 
     timer = ui.timer(get_settings().session_check_seconds, check)

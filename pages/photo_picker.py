@@ -13,10 +13,11 @@ import inspect
 import math
 from collections.abc import Awaitable, Callable
 
-from nicegui import events, run, ui
+from nicegui import events, ui
 
 from core.config import get_settings
 from core.i18n import N_, _
+from pages.actions import in_worker
 from pages.assets import asset_url
 from pages.messages import notify_error
 from services.errors import InvalidInput, ServiceError, Throttled
@@ -84,7 +85,7 @@ class PhotoPicker:
             notify_error(InvalidInput(self.too_many, n=self.max_photos))
             return
         try:
-            processed = await run.io_bound(prepare_photo, await e.file.read())
+            processed = await in_worker(prepare_photo, await e.file.read())
         except ServiceError as exc:
             notify_error(exc)
             return

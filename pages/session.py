@@ -186,13 +186,10 @@ def take_refused_notice() -> str | None:
     return app.storage.user.pop(REFUSED_KEY, None)
 
 
-def check_open_page() -> bool:
-    """For a timer on open pages: False (and off to sign-in) once the session has ended."""
-    if current_user(touch=False) is not None:
-        return True
+def leave_ended_session() -> None:
+    """The session of this open page has ended: forget it and go to sign-in (back here afterwards)."""
     sign_out()
     ui.navigate.to(login_url(_this_page()))
-    return False
 
 
 def _on_path(path: str) -> bool:
