@@ -10,6 +10,8 @@ from nicegui import ui
 
 from core.config import get_settings
 from core.i18n import match_language
+from models.common import max_length
+from models.visits import VisitBase
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 THEME_COLOUR = "#b71c1c"
@@ -73,9 +75,13 @@ def service_worker() -> FileResponse:
 
 
 def offline_page() -> HTMLResponse:
-    # The page refuses oversized photos before decoding them, with the server's own pixel limit.
-    limit = f'<meta name="doorstep-max-pixels" content="{int(get_settings().max_image_pixels)}">'
-    html = (STATIC / "offline.html").read_text(encoding="utf-8").replace("</head>", limit + "\n</head>", 1)
+    # The page checks what the server would refuse with the server's own limits: oversized photos
+    # before decoding them, the number of photos, the length of the visit's texts.
+    settings = get_settings()
+    limits = {"max-pixels": int(settings.max_image_pixels), "max-photos": int(settings.max_photos_per_visit),
+              "max-visit-text": max_length(VisitBase, "notes")}
+    tags = "\n".join(f'<meta name="doorstep-{name}" content="{value}">' for name, value in limits.items())
+    html = (STATIC / "offline.html").read_text(encoding="utf-8").replace("</head>", tags + "\n</head>", 1)
     return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
 
 

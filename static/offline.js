@@ -4,7 +4,12 @@
 (function () {
   "use strict";
   const Store = window.DoorstepStore;
-  const MAX_PHOTOS = 6;
+  // The server's limits, put in the page by /offline (pages/pwa.py); the defaults match its defaults.
+  function limit(name, fallback) {
+    const meta = document.querySelector(`meta[name="doorstep-${name}"]`);
+    return meta ? Number(meta.content) || fallback : fallback;
+  }
+  const MAX_PHOTOS = limit("max-photos", 6);
   const TEXT = {
     zh: {
       title: "离线走访", online: "在线", offline: "离线", switch_lang: "English",
@@ -102,8 +107,7 @@
     return [...new Uint8Array(digest)].map((x) => x.toString(16).padStart(2, "0")).join("");
   }
   function maxPixels() {
-    const meta = document.querySelector('meta[name="doorstep-max-pixels"]');
-    return meta ? Number(meta.content) || 0 : 0; // 0: image-size.js's default
+    return limit("max-pixels", 0); // 0: image-size.js's default
   }
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -539,6 +543,7 @@
   // --- start ---------------------------------------------------------------------------------
   async function start() {
     applyTexts();
+    for (const id of ["notes", "needs", "help"]) $(id).maxLength = limit("max-visit-text", 4000);
     $("lang").addEventListener("click", () => { Store.setLang(Store.lang() === "zh" ? "en" : "zh"); applyTexts(); render();
       if (state.draft) { showLocation(); } });
     $("send-now").addEventListener("click", () => syncSoon(0));

@@ -1,7 +1,7 @@
 // Doorstep service worker: keeps the offline visit page and its assets, and serves that page
 // when a navigation fails. It never touches NiceGUI's socket, uploads, the API or photos:
 // those requests are not intercepted at all (no respondWith), so they behave as without it.
-const VERSION = "doorstep-offline-v4";
+const VERSION = "doorstep-offline-v5";
 const OFFLINE_URL = "/offline";
 const ASSETS = [
   OFFLINE_URL,

@@ -58,6 +58,8 @@ def test_memory_offline_page_refuses_a_huge_image_before_decoding(context, page,
     page.goto("/offline")
     page.locator("body[data-ready=true]").wait_for()
     assert page.evaluate("document.querySelector('meta[name=doorstep-max-pixels]').content") == "40000000"
+    # The visit's texts stop where the server would refuse them, as on the online form.
+    assert page.evaluate("['notes', 'needs', 'help'].map((id) => document.getElementById(id).maxLength)") == [4000] * 3
     page.evaluate("""() => { window.decodes = 0; const real = window.createImageBitmap;
         window.createImageBitmap = (...a) => { window.decodes += 1; return real(...a); }; }""")
     page.get_by_test_id(f"log-{household.id}").click()

@@ -13,6 +13,7 @@ from nicegui.testing import User as TestUser
 from sqlmodel import Session, func, select
 
 from core import config
+from core.config import get_settings
 from core.db import session_scope
 from models import Household, Photo, Visit
 from models.common import max_length, utcnow
@@ -256,3 +257,12 @@ async def test_pwa_files_are_public_and_uncached(api) -> None:
     assert worker.status_code == 200 and worker.headers["service-worker-allowed"] == "/"
     offline = await api.get("/offline")
     assert offline.status_code == 200 and "offline.js" in offline.text
+
+
+async def test_offline_page_carries_the_servers_limits(api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The offline page refuses what the server would, with the server's numbers, not its own."""
+    monkeypatch.setattr(get_settings(), "max_photos_per_visit", 3)
+    page = (await api.get("/offline")).text
+    assert '<meta name="doorstep-max-photos" content="3">' in page
+    assert f'<meta name="doorstep-max-visit-text" content="{max_length(VisitBase, "notes")}">' in page
+    assert f'<meta name="doorstep-max-pixels" content="{get_settings().max_image_pixels}">' in page
