@@ -5,7 +5,6 @@ from __future__ import annotations
 import segno
 from nicegui import ui
 
-from core.config import get_settings
 from core.i18n import _
 from models import User
 from pages.actions import page_user, perform
@@ -70,7 +69,7 @@ def _enabled_card(user: User) -> None:
             "text-positive")
         ui.label(_("Lost your phone? An administrator can remove the second step from your account.")).classes(
             "text-sm text-gray-600")
-        if not get_settings().require_totp_for_staff:
+        if auth.totp_may_be_turned_off(user):
             code = ui.input(_("Code")).props("autocomplete=one-time-code inputmode=numeric outlined maxlength=6")
             code.classes("w-full").mark("totp-disable-code")
             error = ui.label().classes("text-negative")

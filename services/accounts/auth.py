@@ -177,6 +177,11 @@ def totp_required(user: User) -> bool:
     return get_settings().require_totp_for_staff and totp_allowed(user) and not user.totp_enabled
 
 
+def totp_may_be_turned_off(user: User) -> bool:
+    """Whether this account may remove its second step: not when the setting asks staff for one."""
+    return not (get_settings().require_totp_for_staff and totp_allowed(user))
+
+
 def new_totp_secret() -> str:
     return pyotp.random_base32()
 
@@ -219,7 +224,7 @@ def enable_totp(session: Session, user: User, secret: str, code: str, now: datet
 def disable_totp(session: Session, user: User, code: str, now: datetime | None = None) -> None:
     """Turn one's own second factor off, proven with a current code."""
     now = now or utcnow()
-    if get_settings().require_totp_for_staff and totp_allowed(user):
+    if not totp_may_be_turned_off(user):
         raise InvalidInput(N_("Two-step sign-in is required for your role."))
     if not user.totp_enabled or not user.totp_secret:
         return
