@@ -123,6 +123,7 @@ async def test_posts_field_days_and_service_points_pages(user: TestUser, demo: S
     day = demo.exec(select(FieldDay)).one()
     await user.should_see(marker=f"raise-{day.id}")
     user.find(marker=f"raise-{day.id}").click()
+    await user.should_see(marker="field-day-category")  # the dialog opens once the categories are read
     set_value(user, "field-day-category", 1)
     user.find(marker="save-field-day-request").click()
     await user.should_see("raised.")
