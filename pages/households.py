@@ -12,14 +12,15 @@ from core.config import get_settings
 from core.i18n import _, current_language, format_date
 from models import Household, Photo, Role, User, Visit
 from models.common import utcnow
-from pages.actions import page_user, perform
+from pages.actions import load, page_user, perform
 from pages.frame import frame, not_found_message
 from pages.request_cards import HouseholdRequests, household_requests, household_requests_of
 from pages.visit_cards import visit_card
 from pages.visit_review.controls import card_actions
 from pages.visit_saving.saved_view import saved_at_text
+from services.errors import NotFound
 from services.households import get_household, household_need_ids, need_categories
-from services.policy import HOUSEHOLD_READERS
+from services.policy import HOUSEHOLD_READERS, reads_are_audited
 from services.visit_corrections import edit_deadline
 from services.visit_review.review import ReviewDetails, review_details
 from services.visits import VisitFilters, list_visits, photos_of, visit_dates
@@ -50,6 +51,17 @@ def household_view(session: Session, actor: User, household_id: int, lang: str) 
                          earlier, household_requests_of(session, actor, household_id, lang))
 
 
+async def open_household(user: User, household_id: int, lang: str) -> HouseholdView | None:
+    """The page's data, or None when not found (or not allowed to know)."""
+    if reads_are_audited(user):  # the read writes its audit entry: a change, in a write transaction
+        opened = await perform(household_view, household_id, lang, roles=HOUSEHOLD_READERS, on_error=lambda _e: None)
+        return opened.value if opened else None
+    try:  # a member's read writes nothing: no write lock taken
+        return await load(household_view, user, household_id, lang)
+    except NotFound:
+        return None
+
+
 @ui.page("/households/{household_id}")
 async def household_page(household_id: int, saved: str = "") -> None:
     user = await page_user(HOUSEHOLD_READERS)
@@ -58,12 +70,10 @@ async def household_page(household_id: int, saved: str = "") -> None:
     settings = get_settings()
     with frame(_("Household"), user):
         # Not found (or not allowed to know) is shown in the page, not as a notification.
-        opened = await perform(household_view, household_id, current_language(), roles=HOUSEHOLD_READERS,
-                               on_error=lambda _exc: None)
-        if not opened or opened.value is None:
+        data = await open_household(user, household_id, current_language())
+        if data is None:
             not_found_message()
             return
-        data = opened.value
         household, visits = data.household, data.visits
         if saved:
             stored = next((v for v, _h, _m in visits if v.id == saved), None)
