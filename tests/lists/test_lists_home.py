@@ -7,7 +7,7 @@ from datetime import timedelta
 from nicegui.testing import User as TestUser
 from sqlmodel import Session, col, select
 
-from models import Household, Pairing
+from models import Household, Notice, Pairing
 from models.common import utcnow
 from services.signups import sign_up
 from tests.events_helpers import make_event
@@ -78,3 +78,26 @@ async def test_volunteer_home_lists_today_and_coming_events_with_own_sign_ups(us
         others = element(user, f"home-event-{later_today}")
     assert any(e.text == "You are signed up" for e in mine.descendants() if hasattr(e, "text"))
     assert not any(getattr(e, "text", "") == "You are signed up" for e in others.descendants())
+
+
+async def test_member_search_narrows_the_household_list(user: TestUser, demo: Session) -> None:
+    first, second = _households_of(demo, "member1")[:2]
+    await sign_in(user, "member1")
+    await user.should_see(marker=f"household-{second.id}")
+    user.find(marker="household-search").type(first.head_name)
+    await user.should_not_see(marker=f"household-{second.id}", retries=30)  # the list is read off the event loop
+    await user.should_see(marker=f"household-{first.id}")
+    user.find(marker="household-search").clear().type("No such household anywhere")
+    await user.should_see("No households found.", retries=30)
+
+
+async def test_notices_on_the_start_page_are_marked_read(user: TestUser, demo: Session) -> None:
+    volunteer = account(demo, "volunteer1")
+    demo.add(Notice(user_id=volunteer.id, msgid="Welcome! Your volunteer registration was approved.", link="/events"))
+    demo.commit()
+    await sign_in(user, "volunteer1")
+    await user.should_see("Welcome! Your volunteer registration was approved.")
+    user.find(marker="notices-read").click()
+    await user.should_not_see(marker="notice", retries=30)  # stored off the event loop, then the page reloads
+    demo.rollback()
+    assert all(n.read_at is not None for n in demo.exec(select(Notice).where(Notice.user_id == volunteer.id)))
