@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from models import Household, Notice, Pairing
 from models.common import utcnow
+from services.field_days import quota_progress
 from services.signups import sign_up
 from tests.events_helpers import make_event
 from tests.helpers import account, element, sign_in
@@ -101,3 +102,18 @@ async def test_notices_on_the_start_page_are_marked_read(user: TestUser, demo: S
     await user.should_not_see(marker="notice", retries=30)  # stored off the event loop, then the page reloads
     demo.rollback()
     assert all(n.read_at is not None for n in demo.exec(select(Notice).where(Notice.user_id == volunteer.id)))
+
+
+async def test_leader_behind_on_field_days_is_reminded_on_the_start_page(user: TestUser, demo: Session) -> None:
+    leader = account(demo, "member1")
+    leader.is_leader, leader.leader_level = True, 2
+    demo.add(leader)
+    demo.commit()
+    progress = quota_progress(demo, leader)
+    assert progress is not None
+    await sign_in(user, "member1")
+    if progress.behind:  # nothing is due yet in the first days of a year
+        await user.should_see(marker="field-day-reminder")
+        await user.should_see(f"Field days: {progress.done} of {progress.quota}")
+    else:
+        await user.should_not_see(marker="field-day-reminder")
