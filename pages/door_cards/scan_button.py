@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 
-from nicegui import background_tasks, run, ui
+from nicegui import background_tasks, ui
 
-from core.db import session_scope
 from core.i18n import _
 from models import Household, User
+from pages.actions import in_worker, load, page_user
 from pages.assets import asset_url
 from pages.messages import error_text
-from pages.session import require_user
 from services.door_cards.areas import household_uses_door_cards
 from services.door_cards.scans import confirm_scan
 from services.errors import ServiceError
@@ -22,11 +21,6 @@ SCAN_TIMEOUT_S = 60
 
 def accepted_text() -> str:
     return _("Door card of this household: the visit will be saved as verified by door card.")
-
-
-def _uses_cards(household: Household) -> bool:
-    with session_scope(read_only=True) as session:
-        return household_uses_door_cards(session, household)
 
 
 class DoorCardScan:
@@ -42,7 +36,7 @@ class DoorCardScan:
         background_tasks.create(self.build(), name="door card control")
 
     async def build(self) -> None:
-        uses_cards = await run.io_bound(_uses_cards, self.household)
+        uses_cards = await load(household_uses_door_cards, self.household)
         self.slot.mark("door-card-checked")  # the page knows now whether to offer a scan
         if not uses_cards:
             return
@@ -53,7 +47,7 @@ class DoorCardScan:
             self.view = ui.element("div").classes("w-full")
 
     async def scan(self) -> None:
-        actor = require_user(*VISITORS)
+        actor = await page_user(VISITORS)
         if actor is None:
             return
         self.button.disable()
@@ -81,7 +75,8 @@ class DoorCardScan:
             self.status.set_text(messages.get(result.get("error", ""), _("No door card was read. Try again.")))
             return
         try:
-            await run.io_bound(confirm_scan, actor, self.household.id, str(result["code"]))
+            # confirm_scan keeps its own session: a refused scan is audited even though the check only reads.
+            await in_worker(confirm_scan, actor, self.household.id, str(result["code"]))
         except ServiceError as exc:
             self.code = None
             self.status.set_text(error_text(exc))

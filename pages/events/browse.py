@@ -14,13 +14,11 @@ from nicegui import ui
 from sqlmodel import Session
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import _, format_date, to_local
 from models import Attendance, Event, EventStatus, Notice, SignupStatus, User
 from pages.actions import load, page_user, perform
 from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error, notify_ok
-from pages.session import require_user
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.events.attendance import check_in_with_code, check_out
 from services.events.catalogue import EventFilters, categories, get_event, places_left
@@ -398,13 +396,18 @@ def _check_in_refused(event_id: int, exc: ServiceError) -> None:
     ui.link(_("Back to the event"), f"/events/{event_id}")
 
 
-def home_events_block(user: User) -> None:
+def home_events_of(session: Session, user: User) -> tuple[list[Notice], list[Event]]:
+    """What the home page's events block shows: unread notices and tomorrow's events (read in a worker)."""
+    if user.role not in EVENT_SIGNERS:
+        return [], []
+    return notices_for(session, user, unread_only=True, limit=5), signups_tomorrow(session, user)
+
+
+def home_events_block(user: User, loaded: tuple[list[Notice], list[Event]]) -> None:
     """Home page: unread notices and tomorrow's events for people who sign up for events."""
     if user.role not in EVENT_SIGNERS:
         return
-    with session_scope(read_only=True) as session:
-        notices = notices_for(session, user, unread_only=True, limit=5)
-        tomorrow = signups_tomorrow(session, user)
+    notices, tomorrow = loaded
     for notice in notices:
         with ui.card().classes("ds-card bg-amber-50").props("flat bordered").mark("notice"):
             with ui.row().classes("w-full items-center no-wrap gap-2"):
@@ -417,13 +420,9 @@ def home_events_block(user: User) -> None:
                 with ui.link(target=f"/events/{event.id}").classes("no-underline text-inherit"):
                     ui.label(f"{to_local(event.starts_at, tz()):%H:%M} · {event.title}").classes("text-primary")
     if notices:
-        def dismiss() -> None:
-            actor = require_user()
-            if actor is None:
-                return
-            with session_scope() as session:
-                mark_read(session, actor)
-            ui.navigate.reload()
+        async def dismiss() -> None:
+            if await perform(mark_read):
+                ui.navigate.reload()
 
         ui.button(_("Mark notices as read"), on_click=dismiss).props("flat dense no-caps").mark("notices-read")
     # No icons on these start-page buttons: the home page then needs no icon font (bench/pageload.py).

@@ -18,6 +18,7 @@ from pages.session import require_user
 from services.errors import ServiceError
 from services.org.clock import org_today
 from services.policy import MANAGERS
+from services.requests.feedback import open_alerts
 from services.requests.stats import Dashboard, SatisfactionRow, build_dashboard, export_rows, to_csv, to_xlsx
 from services.requests.tracking import categories, save_category
 
@@ -59,8 +60,10 @@ def requests_dashboard_page(start: str = "", end: str = "") -> None:
         return
     tz = get_settings().time_zone
     today = org_today()
+    with session_scope(read_only=True) as session:
+        alerts = open_alerts(session, user)
     with frame(_("Request dashboard"), user):
-        coordinator_alerts(user)
+        coordinator_alerts(user, alerts)
         with ui.row().classes("w-full gap-2 items-end"):
             first = ui.input(_("From"), value=_parse(start, today - timedelta(days=29)).isoformat()).props(
                 "type=date dense").mark("period-from")

@@ -27,6 +27,7 @@ from services.errors import InvalidInput, NotFound, ServiceError
 from services.households.records import list_households
 from services.org.areas import area_label, areas_visible_to
 from services.policy import MANAGERS, REQUEST_STAFF, may_take_requests_by_phone
+from services.requests.feedback import open_alerts
 from services.requests.tracking import (
     MAX_DESCRIPTION,
     NEXT_STATUSES,
@@ -68,9 +69,10 @@ async def requests_page(view: str = "") -> None:
     if user is None:
         return
     cats = await load(category_names, current_language())
+    alerts = await load(open_alerts, user)
     default_view = view if view in VIEW_LABELS else "all"
     with frame(_("Requests"), user):
-        coordinator_alerts(user)
+        coordinator_alerts(user, alerts)
         with ui.row().classes("w-full gap-2 items-end"):
             view_select = ui.select({k: _(v) for k, v in VIEW_LABELS.items()}, value=default_view,
                                     label=_("Show")).classes("min-w-36").mark("filter-view")

@@ -3,23 +3,25 @@ the list of days with their problems turned into requests."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
+from sqlmodel import Session
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import N_, _, current_language, format_date, labelled
-from models import FieldDay, User
+from models import FieldDay, ServiceRequest, User
+from pages.actions import load, page_user, perform
 from pages.frame import frame
 from pages.messages import error_text, notify_error, notify_ok
-from pages.requests.cards import status_badge
-from pages.session import require_user
-from services.errors import InvalidInput, ServiceError
+from pages.requests.cards import category_options, status_badge
+from services.errors import InvalidInput
 from services.org.calendar_year import current_year
 from services.org.clock import org_today
-from services.requests.tracking import MAX_DESCRIPTION, categories, category_name
+from services.requests.tracking import MAX_DESCRIPTION
 from services.year.field_days import (
     FieldDayInput,
     QuotaProgress,
@@ -48,12 +50,15 @@ def progress_card(progress: QuotaProgress) -> None:
                 expected=progress.expected_by_now)).classes("text-sm text-gray-600")
 
 
-def field_day_reminder(user: User) -> None:
-    """A one-line reminder for the start page when a leader is behind."""
+def reminder_progress(session: Session, user: User) -> QuotaProgress | None:
+    """The start page's reminder figures: a leader's progress this year (None for everyone else)."""
+    return quota_progress(session, user) if user.is_leader else None
+
+
+def field_day_reminder(user: User, progress: QuotaProgress | None) -> None:
+    """A one-line reminder for the start page when a leader is behind (``progress``: ``reminder_progress``)."""
     if not user.is_leader:
         return
-    with session_scope(read_only=True) as session:
-        progress = quota_progress(session, user)
     if progress is not None and progress.behind:
         with ui.link(target="/field-days").classes("no-underline w-full"):
             with ui.row().classes("ds-card items-center gap-2 no-wrap text-negative bg-red-50 p-2 rounded").mark(
@@ -62,36 +67,48 @@ def field_day_reminder(user: User) -> None:
                     done=progress.done, quota=progress.quota, expected=progress.expected_by_now))
 
 
+@dataclass
+class YearOfFieldDays:
+    progress: QuotaProgress | None
+    days: list[FieldDay]
+    raised: dict[int, list[ServiceRequest]]
+
+
+def year_of_field_days(session: Session, actor: User, year: int) -> YearOfFieldDays:
+    days = my_field_days(session, actor, year)
+    raised = requests_of(session, [d.id for d in days if d.id])
+    return YearOfFieldDays(quota_progress(session, actor, year), days, raised)
+
+
 @ui.page("/field-days")
-def field_days_page(year: int = 0) -> None:
-    user = require_user()
+async def field_days_page(year: int = 0) -> None:
+    user = await page_user()
     if user is None:
         return
     year = year or current_year()
+    data = await load(year_of_field_days, user, year) if user.is_leader else None
     with frame(_("Field days"), user):
-        if not user.is_leader:
+        if data is None:
             ui.label(_("Field days are recorded by leaders.")).classes("ds-card text-gray-600")
             return
 
         @ui.refreshable
-        def content() -> None:
-            actor = require_user()
-            if actor is None:
-                return
-            with session_scope(read_only=True) as session:
-                progress = quota_progress(session, actor, year)
-                days = my_field_days(session, actor, year)
-                raised = requests_of(session, [d.id for d in days if d.id])
-            if progress:
-                progress_card(progress)
-            new_day_form(content.refresh)
-            for day in days:
-                day_card(day, raised.get(day.id or 0, []), content.refresh)
+        def content(data: YearOfFieldDays) -> None:
+            if data.progress:
+                progress_card(data.progress)
+            new_day_form(reload)
+            for day in data.days:
+                day_card(day, data.raised.get(day.id or 0, []), reload)
 
-        content()
+        async def reload() -> None:
+            actor = await page_user()
+            if actor is not None:
+                content.refresh(await load(year_of_field_days, actor, year))
+
+        content(data)
 
 
-def new_day_form(done) -> None:
+def new_day_form(done: Callable[[], Awaitable[None]]) -> None:
     tz = get_settings().time_zone
     today = org_today()
     with ui.expansion(_("Record a field day"), icon="add").classes("w-full bg-white").mark("new-field-day"):
@@ -105,30 +122,20 @@ def new_day_form(done) -> None:
         problems = ui.textarea(_("Problems taken up")).props("outlined autogrow").classes("w-full").mark(
             "field-day-problems")
 
-        def save() -> None:
-            actor = require_user()
-            if actor is None:
-                return
+        async def save() -> None:
             try:
                 when = datetime.combine(date.fromisoformat(day.value or ""), time(12), tzinfo=ZoneInfo(tz))
             except ValueError:
                 notify_error(InvalidInput(N_("Enter the date.")))
                 return
-            try:
-                with session_scope() as session:
-                    record_field_day(session, actor, FieldDayInput(
-                        day_at=when, place=place.value or "", purpose=purpose.value or "",
-                        learned=learned.value or "", problems=problems.value or ""))
-            except ServiceError as exc:
-                notify_error(exc)
-                return
-            notify_ok(_("Field day recorded."))
-            done()
+            await perform(record_field_day, FieldDayInput(
+                day_at=when, place=place.value or "", purpose=purpose.value or "", learned=learned.value or "",
+                problems=problems.value or ""), done=_("Field day recorded."), refresh=done)
 
         ui.button(_("Save"), icon="save", on_click=save).mark("save-field-day")
 
 
-def day_card(day: FieldDay, raised: list, done) -> None:
+def day_card(day: FieldDay, raised: list, done: Callable[[], Awaitable[None]]) -> None:
     tz = get_settings().time_zone
     with ui.card().classes("ds-card gap-1").mark(f"field-day-{day.id}"):
         with ui.row().classes("w-full items-center justify-between no-wrap"):
@@ -146,10 +153,8 @@ def day_card(day: FieldDay, raised: list, done) -> None:
             "outline dense").mark(f"raise-{day.id}")
 
 
-def raise_dialog(day: FieldDay, done) -> None:
-    lang = current_language()
-    with session_scope(read_only=True) as session:
-        options = {c.id: category_name(c, lang) for c in categories(session)}
+async def raise_dialog(day: FieldDay, done: Callable[[], Awaitable[None]]) -> None:
+    options = await load(category_options, current_language())
     with ui.dialog() as dialog, ui.card().classes("w-full max-w-md"):
         ui.label(_("Raise a request")).classes("text-lg font-medium")
         category = ui.select(options, label=_("Category")).props("outlined dense").classes("w-full").mark(
@@ -158,20 +163,15 @@ def raise_dialog(day: FieldDay, done) -> None:
             f"outlined autogrow maxlength={MAX_DESCRIPTION}").classes("w-full").mark("field-day-request-text")
         error = ui.label().classes("text-negative text-sm")
 
-        def save() -> None:
-            actor = require_user()
-            if actor is None:
-                return
-            try:
-                with session_scope() as session:
-                    request = raise_request_from_field_day(session, actor, day.id or 0, category.value or 0,
-                                                           description.value or "")
-            except ServiceError as exc:
-                error.set_text(error_text(exc))
+        async def save() -> None:
+            raised = await perform(raise_request_from_field_day, day.id or 0, category.value or 0,
+                                   description.value or "", on_error=lambda exc: error.set_text(error_text(exc)))
+            if not raised:
                 return
             dialog.close()
-            notify_ok(_("Request {code} raised.").format(code=request.tracking_code))
-            done()
+            assert raised.value is not None
+            notify_ok(_("Request {code} raised.").format(code=raised.value.tracking_code))
+            await done()
 
         with ui.row().classes("w-full justify-end"):
             ui.button(_("Cancel"), on_click=dialog.close).props("flat")

@@ -50,7 +50,7 @@ async def test_door_card_scan_verifies_a_visit_logged_in_the_form(user: TestUser
     user.find("Notes").type("Checked the heating.")
     user.find(marker="save-visit").click()
     await user.should_see("Visit saved.", retries=40)
-    await user.should_see("Verified by door card")
+    await user.should_see("Verified by door card", retries=40)  # on the household page, read off the event loop
     visit = latest_visit(demo, household.id)
     assert visit is not None and visit.verified and visit.location_source == LocationSource.door_card
     assert visit.notes == "Checked the heating."

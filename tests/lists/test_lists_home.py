@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from nicegui.testing import User as TestUser
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from models import Notice
 from models.common import utcnow
 from services.events.signups import sign_up
+from services.year.field_days import quota_progress
 from tests.helpers import account, element, sign_in
 from tests.helpers.events import make_event
 from tests.helpers.lists import _households_of
@@ -72,3 +74,41 @@ async def test_volunteer_home_lists_today_and_coming_events_with_own_sign_ups(us
         others = element(user, f"home-event-{later_today}")
     assert any(e.text == "You are signed up" for e in mine.descendants() if hasattr(e, "text"))
     assert not any(getattr(e, "text", "") == "You are signed up" for e in others.descendants())
+
+
+async def test_member_search_narrows_the_household_list(user: TestUser, demo: Session) -> None:
+    first, second = _households_of(demo, "member1")[:2]
+    await sign_in(user, "member1")
+    await user.should_see(marker=f"household-{second.id}")
+    user.find(marker="household-search").type(first.head_name)
+    await user.should_not_see(marker=f"household-{second.id}", retries=30)  # the list is read off the event loop
+    await user.should_see(marker=f"household-{first.id}")
+    user.find(marker="household-search").clear().type("No such household anywhere")
+    await user.should_see("No households found.", retries=30)
+
+
+async def test_notices_on_the_start_page_are_marked_read(user: TestUser, demo: Session) -> None:
+    volunteer = account(demo, "volunteer1")
+    demo.add(Notice(user_id=volunteer.id, msgid="Welcome! Your volunteer registration was approved.", link="/events"))
+    demo.commit()
+    await sign_in(user, "volunteer1")
+    await user.should_see("Welcome! Your volunteer registration was approved.")
+    user.find(marker="notices-read").click()
+    await user.should_not_see(marker="notice", retries=30)  # stored off the event loop, then the page reloads
+    demo.rollback()
+    assert all(n.read_at is not None for n in demo.exec(select(Notice).where(Notice.user_id == volunteer.id)))
+
+
+async def test_leader_behind_on_field_days_is_reminded_on_the_start_page(user: TestUser, demo: Session) -> None:
+    leader = account(demo, "member1")
+    leader.is_leader, leader.leader_level = True, 2
+    demo.add(leader)
+    demo.commit()
+    progress = quota_progress(demo, leader)
+    assert progress is not None
+    await sign_in(user, "member1")
+    if progress.behind:  # nothing is due yet in the first days of a year
+        await user.should_see(marker="field-day-reminder")
+        await user.should_see(f"Field days: {progress.done} of {progress.quota}")
+    else:
+        await user.should_not_see(marker="field-day-reminder")

@@ -61,8 +61,8 @@ async def test_visit_request_assign_resolve_rating_through_the_pages(user: TestU
     user.find(marker=f"rate-{request.id}").click()
     set_value(user, "rating-choice", Satisfaction.satisfied.value)
     user.find(marker="save-rating").click()
-    await user.should_see("The resident's answer was recorded.")
-    await user.should_not_see(f"Ask about request #{request.id}")
+    await user.should_see("The resident's answer was recorded.", retries=30)  # saved off the event loop
+    await user.should_not_see(f"Ask about request #{request.id}", retries=30)
     demo.rollback()
     stored = demo.get(ServiceRequest, request.id)
     assert stored.status == RequestStatus.resolved and not stored.awaiting_rating
@@ -107,6 +107,11 @@ async def test_public_form_gives_a_code_and_the_status_page_leaks_nothing_intern
 
     await sign_in(user, "coord")
     await user.should_see(f"Request #{request.id}: the resident is not satisfied. It has been reopened.")
+    alert = demo.exec(select(RequestAlert).where(RequestAlert.request_id == request.id)).one()
+    user.find(marker=f"dismiss-{alert.id}").click()
+    await user.should_not_see(marker=f"alert-{alert.id}", retries=30)  # dismissed off the event loop, then re-read
+    demo.rollback()
+    assert demo.get(RequestAlert, alert.id).dismissed_at is not None
 
 
 async def test_public_form_rate_limit_shows_a_clear_message(user: TestUser, demo: Session) -> None:

@@ -26,7 +26,7 @@ async def test_member_logs_a_visit_with_two_photos_and_gps(user: TestUser, demo:
     household = most_overdue_household(demo, "member1")
     await sign_in(user, "member1")
     user.find(marker=f"household-{household.id}").click()
-    await user.should_see("Log visit")
+    await user.should_see("Log visit", retries=40)  # the household page is read off the event loop
     user.find(marker="log-visit").click()
     await user.should_see("Save visit")
     fake_gps(user, household.lat + 0.0002, household.lng)

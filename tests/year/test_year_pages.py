@@ -125,14 +125,15 @@ async def test_posts_field_days_and_service_points_pages(user: TestUser, demo: S
     user.find(marker="field-day-place").type("Contact point, 望江路 1 号")
     user.find(marker="field-day-problems").type("The gate of building 5 is broken")
     user.find(marker="save-field-day").click()
-    await user.should_see("Field day recorded.")
+    await user.should_see("Field day recorded.", retries=30)  # saved off the event loop
     demo.rollback()
     day = demo.exec(select(FieldDay)).one()
-    await user.should_see(marker=f"raise-{day.id}")
+    await user.should_see(marker=f"raise-{day.id}", retries=30)
     user.find(marker=f"raise-{day.id}").click()
+    await user.should_see(marker="field-day-category", retries=30)  # the dialog opens once the categories are read
     set_value(user, "field-day-category", 1)
     user.find(marker="save-field-day-request").click()
-    await user.should_see("raised.")
+    await user.should_see("raised.", retries=30)
     demo.rollback()
     assert demo.exec(select(FieldDayRequest)).one().field_day_id == day.id
 
