@@ -8,8 +8,9 @@ answers 403); the buttons are plain file inputs whose files static/js/photos.js 
 from __future__ import annotations
 
 import base64
+import inspect
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from nicegui import events, run, ui
 
@@ -35,7 +36,7 @@ class PhotoPicker:
 
     def __init__(self, max_photos: int, too_many: str, marker: str,
                  buttons: tuple[tuple[str, str, str], ...] = (CAMERA, GALLERY),
-                 allowed: Callable[[], bool] = lambda: True,
+                 allowed: Callable[[], bool | Awaitable[bool]] = lambda: True,
                  on_change: Callable[[int], None] | None = None) -> None:
         self.max_photos, self.too_many, self.allowed = max_photos, too_many, allowed
         self.on_change = on_change  # told the number of photos held, after each add or remove
@@ -68,7 +69,10 @@ class PhotoPicker:
             name=e.args.get("name", "")), type="warning")
 
     async def receive(self, e: events.UploadEventArguments) -> None:
-        if not self.allowed():
+        allowed = self.allowed()  # e.g. pages.actions.page_user: the account read off the event loop
+        if inspect.isawaitable(allowed):
+            allowed = await allowed
+        if not allowed:
             return
         limit = get_settings().max_upload_bytes
         if e.file.size() > limit:  # the browser's max_file_size is not a limit
