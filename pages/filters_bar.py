@@ -1,17 +1,21 @@
-"""The filters shared by the map and the coverage pages: area, member, dates, need, verified visits."""
+"""The filters shared by the map and the coverage pages: area, member, dates, need, verified visits.
+
+The choices come from ``filter_choices``, loaded by the page (``pages.actions.load``) before it builds the bar.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
+from sqlmodel import Session
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import _, current_language
-from models import Role, User
+from models import NeedCategory, Role, User
 from services.households.records import members_for_pairing, need_categories
 from services.map.data import MapFilters
 from services.org.areas import areas_visible_to
@@ -24,15 +28,29 @@ def _day(text: str | None, tz: ZoneInfo) -> datetime | None:
         return None
 
 
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filter bar offers this user: their areas, the members they may pick, the categories of need."""
+
+    areas: dict[int, str]
+    members: dict[int, str]
+    needs: list[NeedCategory]
+
+
+def filter_choices(session: Session, user: User) -> FilterChoices:
+    return FilterChoices({a.id: a.name for a in areas_visible_to(session, user) if a.id is not None},
+                         {m.id: m.name for m in members_for_pairing(session, user) if m.id is not None},
+                         need_categories(session))
+
+
 class FilterBar:
     """Filter controls in a collapsible panel (phones keep the map in view)."""
 
-    def __init__(self, user: User, date_from: str = "", date_to: str = "", verified_control: bool = True) -> None:
+    def __init__(self, user: User, choices: FilterChoices, date_from: str = "", date_to: str = "",
+                 verified_control: bool = True) -> None:
         zh = current_language().startswith("zh")
-        with session_scope(read_only=True) as session:
-            areas = {a.id: a.name for a in areas_visible_to(session, user)}
-            members = {m.id: m.name for m in members_for_pairing(session, user)}
-            needs = {c.id: c.name_zh if zh else c.name_en for c in need_categories(session)}
+        areas, members = choices.areas, choices.members
+        needs = {c.id: c.name_zh if zh else c.name_en for c in choices.needs}
         self.controls: list[ui.element] = []
         with ui.expansion(_("Filters"), icon="filter_list").classes("w-full bg-white rounded").props("dense") \
                 .mark("filters"):
@@ -52,7 +70,7 @@ class FilterBar:
                     self.verified.set_visibility(False)
         self.controls = [self.area, self.member, self.need, self.date_from, self.date_to, self.verified]
 
-    def on_change(self, callback: Callable[[], None]) -> None:
+    def on_change(self, callback: Callable[[], object]) -> None:
         for control in self.controls:
             control.on_value_change(lambda _e: callback())
 

@@ -10,14 +10,15 @@ import json
 from datetime import timedelta
 
 from nicegui import ui
+from sqlmodel import Session
 
 from api.filters import filters_query
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import _, current_language
-from pages.filters_bar import FilterBar
+from models import User
+from pages.actions import load, page_user
+from pages.filters_bar import FilterBar, FilterChoices, filter_choices
 from pages.frame import frame
-from pages.session import require_user
 from services.map.coords import wgs84_to_gcj02
 from services.map.data import visible_extent
 from services.map.registry import LAYER_LABELS, BBox, available_layers
@@ -76,20 +77,24 @@ def _labels() -> dict:
     }
 
 
+def map_view(session: Session, user: User) -> tuple[BBox | None, FilterChoices]:
+    """The households' extent (for the first view) and the filter bar's choices."""
+    return visible_extent(session, user), filter_choices(session, user)
+
+
 @ui.page("/map")
-def map_page(days: int = 90) -> None:
-    user = require_user(*MANAGERS)
+async def map_page(days: int = 90) -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
     settings = get_settings()
     tiles = tile_config()
-    with session_scope(read_only=True) as session:
-        extent = visible_extent(session, user)
+    extent, choices = await load(map_view, user)
     extent = _on_tiles(extent, tiles.crs)
     ui.add_head_html(MAP_CSS)
     with frame(_("Map"), user):
         today = org_today()
-        bar = FilterBar(user, date_from=(today - timedelta(days=days)).isoformat() if days else "",
+        bar = FilterBar(user, choices, date_from=(today - timedelta(days=days)).isoformat() if days else "",
                         date_to=today.isoformat())
         layer_boxes = _layer_toggles_and_legend()
         centre = ((extent[1] + extent[3]) / 2, (extent[0] + extent[2]) / 2) if extent else (30.6586, 104.0648)
@@ -119,8 +124,8 @@ def map_page(days: int = 90) -> None:
 
         show_counting()
 
-        def update() -> None:
-            if require_user(*MANAGERS) is None:
+        async def update() -> None:
+            if await page_user(MANAGERS) is None:
                 return
             show_counting()
             ui.run_javascript(f"DoorstepMap.update({leaflet.id}, {json.dumps(bar.api_filters())}, "

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
-from core.db import session_scope
 from core.i18n import _
-from models import Area, User
+from pages.actions import load, page_user, perform
 from pages.frame import frame
-from pages.messages import notify_error, notify_ok
-from pages.session import require_user
+from pages.messages import notify_error
 from services.door_cards.areas import door_card_areas, set_area_door_cards
 from services.errors import ServiceError
 from services.policy import MANAGERS
 
 
-def _areas(actor: User) -> list[tuple[Area, bool]]:
-    with session_scope(read_only=True) as session:
-        return door_card_areas(session, actor)
-
-
-def _set(actor: User, area_id: int, enabled: bool) -> None:
-    with session_scope() as session:
-        set_area_door_cards(session, actor, area_id, enabled)
-
-
 @ui.page("/door-cards")
 async def door_card_areas_page() -> None:
-    user = require_user(*MANAGERS)
+    user = await page_user(MANAGERS)
     if user is None:
         return
     with frame(_("Door cards"), user):
@@ -37,12 +25,13 @@ async def door_card_areas_page() -> None:
         body = ui.card().classes("ds-card")
 
     async def show() -> None:
+        actor = await page_user(MANAGERS)
+        if actor is None:
+            return
         try:
-            rows = await run.io_bound(_areas, user)
+            rows = await load(door_card_areas, actor)
         except ServiceError as exc:
             notify_error(exc)
-            return
-        if rows is None:  # the app is stopping
             return
         body.clear()
         with body:
@@ -58,15 +47,9 @@ async def door_card_areas_page() -> None:
                         f"door-cards-area-{area.id}")
 
     async def toggle(area_id: int, enabled: bool) -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None:
-            return
-        try:
-            await run.io_bound(_set, actor, area_id, enabled)
-        except ServiceError as exc:
-            notify_error(exc)
-            return
-        notify_ok(_("Door cards are on for this area.") if enabled else _("Door cards are off for this area."))
-        await show()
+        if not await perform(set_area_door_cards, area_id, enabled, roles=MANAGERS, refresh=show,
+                             done=_("Door cards are on for this area.") if enabled
+                             else _("Door cards are off for this area.")):
+            await show()  # the switch goes back to what is stored
 
     await show()

@@ -3,43 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
-from nicegui import run, ui
+from nicegui import ui
+from sqlmodel import Session
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import _, current_language, format_date
 from models import User
 from models.common import utcnow
+from pages.actions import page_user, perform
 from pages.frame import frame, not_found_message
 from pages.messages import notify_error, notify_ok
-from pages.session import require_user
 from services.door_cards.card_pdf import card_pdf
 from services.door_cards.cards import CardStatus, card_status, print_card, revoke_card
 from services.errors import NotFound, ServiceError
 from services.policy import MANAGERS
 
-T = TypeVar("T")
 
-
-def _status(actor: User, household_id: int) -> CardStatus:
-    with session_scope() as session:
-        return card_status(session, actor, household_id)
-
-
-def _print(actor: User, household_id: int, lang: str) -> bytes:
+def print_card_pdf(session: Session, actor: User, household_id: int, lang: str) -> bytes:
     """The card and its PDF in one transaction: no card is kept whose PDF could not be made."""
     now = utcnow()
-    with session_scope() as session:
-        printed = print_card(session, actor, household_id, now)
-        household = card_status(session, actor, household_id).household
-        return card_pdf(household, printed.card, printed.code, lang, format_date(now, get_settings().time_zone, lang))
-
-
-def _revoke(actor: User, household_id: int) -> None:
-    with session_scope() as session:
-        revoke_card(session, actor, household_id)
+    printed = print_card(session, actor, household_id, now)
+    household = card_status(session, actor, household_id).household
+    return card_pdf(household, printed.card, printed.code, lang, format_date(now, get_settings().time_zone, lang))
 
 
 def _status_card(status: CardStatus, tz: str, do_print: Callable[[], Awaitable[None]],
@@ -69,15 +55,6 @@ def _status_card(status: CardStatus, tz: str, do_print: Callable[[], Awaitable[N
                     "outline color=negative").mark("revoke-door-card")
 
 
-async def _attempt(call: Callable[..., T], *args: object) -> tuple[bool, T | None]:
-    """Run ``call`` off the event loop; a refusal is shown to the user and gives (False, None)."""
-    try:
-        return True, await run.io_bound(call, *args)
-    except ServiceError as exc:
-        notify_error(exc)
-        return False, None
-
-
 async def _revoke_confirmed() -> bool:
     """Ask before revoking: scans of the card are refused from then on."""
     with ui.dialog() as dialog, ui.card():
@@ -91,7 +68,7 @@ async def _revoke_confirmed() -> bool:
 
 @ui.page("/households/{household_id}/door-card")
 async def door_card_page(household_id: int) -> None:
-    user = require_user(*MANAGERS)
+    user = await page_user(MANAGERS)
     if user is None:
         return
     tz = get_settings().time_zone
@@ -99,40 +76,37 @@ async def door_card_page(household_id: int) -> None:
         body = ui.column().classes("w-full items-center gap-3")
 
     async def show() -> None:
-        try:
-            status = await run.io_bound(_status, user, household_id)
-        except NotFound:
-            body.clear()
-            with body:
-                not_found_message()
-            return
-        if status is None:  # the app is stopping
+        missing: list[NotFound] = []
+
+        def refused(exc: ServiceError) -> None:
+            if isinstance(exc, NotFound):
+                missing.append(exc)
+            else:
+                notify_error(exc)
+
+        # Opening the household is an audited read: a change, not a load.
+        status: CardStatus | None = (await perform(card_status, household_id, roles=MANAGERS, on_error=refused)).value
+        if status is None and not missing:
             return
         body.clear()
         with body:
-            _status_card(status, tz, do_print, confirm_revoke)
+            if status is None:
+                not_found_message()
+            else:
+                _status_card(status, tz, do_print, confirm_revoke)
 
     async def do_print() -> None:
-        actor = require_user(*MANAGERS)
-        if actor is None:
+        printed = await perform(print_card_pdf, household_id, current_language(), roles=MANAGERS)
+        if not printed or printed.value is None:  # refused: the message is shown
             return
-        ok, pdf = await _attempt(_print, actor, household_id, current_language())
-        if not ok or pdf is None:  # refused (the message is shown), or the app is stopping
-            return
-        ui.download.content(pdf, f"door-card-{household_id}.pdf", "application/pdf")
+        ui.download.content(printed.value, f"door-card-{household_id}.pdf", "application/pdf")
         notify_ok(_("Card printed. Give it to the household."))
         await show()
 
     async def confirm_revoke() -> None:
         if not await _revoke_confirmed():
             return
-        actor = require_user(*MANAGERS)
-        if actor is None:
-            return
-        ok, _revoked = await _attempt(_revoke, actor, household_id)
-        if not ok:
-            return
-        notify_ok(_("The card was revoked. Print a new one for the household."))
-        await show()
+        await perform(revoke_card, household_id, roles=MANAGERS, refresh=show,
+                      done=_("The card was revoked. Print a new one for the household."))
 
     await show()

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from nicegui import run, ui
+from nicegui import ui
+from sqlmodel import Session
 
 import pages.households.import_page  # noqa: F401  # registers /admin/households/import before /{household_id}
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import _, current_language
-from models import Household, User
+from models import Area, Household, NeedCategory, Pairing, User
+from pages.actions import load, page_user, perform
 from pages.frame import frame, not_found_message
 from pages.households.form import HouseholdEditor
-from pages.messages import notify_error, notify_ok
-from pages.session import require_user
+from pages.messages import notify_error
 from services.errors import NotFound, ServiceError
 from services.households.records import (
     HouseholdRow,
@@ -35,9 +36,8 @@ from services.paging.households import count_households, household_page
 from services.policy import MANAGERS
 
 
-def _geocode_now(actor: User) -> GeocodeReport:
-    with session_scope() as session:
-        return geocode_pending(session, actor, get_geocoder())
+def geocode_now(session: Session, actor: User) -> GeocodeReport:
+    return geocode_pending(session, actor, get_geocoder())
 
 
 def geocode_message(report: GeocodeReport) -> str:
@@ -52,109 +52,121 @@ def geocode_message(report: GeocodeReport) -> str:
     return " ".join(parts) or _("No addresses are waiting to be placed.")
 
 
-def _list_page(actor: User, search: str, area_id: int | None, overdue_only: bool, after: str | None,
-               lang: str) -> tuple[Page[HouseholdRow], int]:
+def labelled_areas(session: Session, actor: User) -> list[tuple[Area, str]]:
+    """The areas the actor may pick, each with its full label."""
+    return [(a, area_label(session, a.id)) for a in areas_visible_to(session, actor)]
+
+
+def list_start(session: Session, actor: User) -> tuple[list[tuple[Area, str]], list[Household]]:
+    """The list page's area filter and the households that need a pin dropped by hand."""
+    return labelled_areas(session, actor), unresolved_households(session, actor)
+
+
+def list_page(session: Session, actor: User, search: str, area_id: int | None, overdue_only: bool,
+              after: str | None, lang: str) -> tuple[Page[HouseholdRow], int]:
     settings = get_settings()
-    with session_scope(read_only=True) as session:
-        page = household_page(session, actor, search, area_id, overdue_only, after, settings.list_page_size,
-                              settings.visit_interval_days, lang=lang)
-        return page, count_households(session, actor, search, area_id, overdue_only, settings.visit_interval_days)
+    page = household_page(session, actor, search, area_id, overdue_only, after, settings.list_page_size,
+                          settings.visit_interval_days, lang=lang)
+    return page, count_households(session, actor, search, area_id, overdue_only, settings.visit_interval_days)
 
 
-@ui.page("/admin/households")
-async def households_page(overdue: bool = False, q: str = "", area_id: int = 0, after: str = "",
-                          page: int = 1) -> None:
-    user = require_user(*MANAGERS)
-    if user is None:
-        return
-    with session_scope() as session:
-        areas = [(a.id, area_label(session, a.id)) for a in areas_visible_to(session, user)]
-    with frame(_("Households"), user):
+class HouseholdsView:
+    """The household list with its filters, the geocoding button and the addresses left to pin by hand.
+
+    The filters and the page position live in the URL: a reload or a shared link shows the same page.
+    """
+
+    def __init__(self, areas: dict[int, str], q: str, area_id: int, overdue: bool, after: str, page: int) -> None:
+        self.position = {"after": after, "page": max(1, page)}
         with ui.row().classes("gap-2"):
             ui.button(_("New household"), icon="add",
                       on_click=lambda: ui.navigate.to("/admin/households/new")).mark("new-household")
             ui.button(_("Import"), icon="upload_file",
                       on_click=lambda: ui.navigate.to("/admin/households/import")).mark("import")
-            geocode_button = ui.button(_("Geocode addresses"), icon="travel_explore").mark("geocode")
-        geocode_result = ui.label("").classes("text-sm").mark("geocode-result")
+            self.geocode_button = ui.button(_("Geocode addresses"), icon="travel_explore",
+                                            on_click=self.geocode).mark("geocode")
+        self.geocode_result = ui.label("").classes("text-sm").mark("geocode-result")
         with ui.row().classes("w-full items-center gap-2"):
-            search = ui.input(placeholder=_("Search by name or address"), value=q).props(
+            self.search = ui.input(placeholder=_("Search by name or address"), value=q).props(
                 "outlined dense clearable debounce=300").classes("grow").mark("household-search")
-            area = ui.select({0: _("All areas"), **dict(areas)}, value=area_id if area_id in dict(areas) else 0,
-                             label=_("Area")).props(
-                "dense outlined").classes("min-w-48").mark("area-filter")
-            overdue_only = ui.switch(_("Overdue only"), value=overdue).mark("overdue-only")
+            self.area = ui.select({0: _("All areas"), **areas}, value=area_id if area_id in areas else 0,
+                                  label=_("Area")).props("dense outlined").classes("min-w-48").mark("area-filter")
+            self.overdue_only = ui.switch(_("Overdue only"), value=overdue).mark("overdue-only")
+        for element in (self.search, self.area, self.overdue_only):
+            element.on_value_change(self.first_page)
 
-        # The filters and the page position live in the URL: a reload or a shared link shows the same page.
-        position = {"after": after, "page": max(1, page)}
+    def filters_query(self) -> dict[str, str]:
+        return {k: v for k, v in {"q": self.search.value or "", "area_id": str(self.area.value or ""),
+                                  "overdue": "1" if self.overdue_only.value else ""}.items() if v}
 
-        def filters_query() -> dict[str, str]:
-            return {k: v for k, v in {"q": search.value or "", "area_id": str(area.value or ""),
-                                      "overdue": "1" if overdue_only.value else ""}.items() if v}
+    async def first_page(self) -> None:
+        self.position.update(after="", page=1)
+        query = urlencode(self.filters_query())
+        ui.navigate.history.replace("/admin/households" + (f"?{query}" if query else ""))
+        await self.household_list.refresh()
 
-        def first_page() -> None:
-            position.update(after="", page=1)
-            query = urlencode(filters_query())
-            ui.navigate.history.replace("/admin/households" + (f"?{query}" if query else ""))
-            household_list.refresh()
+    @ui.refreshable_method
+    async def household_list(self) -> None:
+        actor = await page_user(MANAGERS)
+        if actor is None:
+            return
+        number = self.position["page"]
+        shown, total = await load(list_page, actor, self.search.value or "", self.area.value or None,
+                                  bool(self.overdue_only.value), self.position["after"] or None, current_language())
+        ui.label(_("{n} households · page {page}").format(n=total, page=number)).classes(
+            "text-sm text-gray-500").mark("household-count")
+        for row in shown.rows:
+            household_card(row.household, row.days_since_visit, row.overdue, row.needs, row.due_soon)
+        with ui.row().classes("w-full justify-between items-center").mark("pager"):
+            if number > 1:
+                ui.link(_("Back to the first page"), "/admin/households?" + urlencode(self.filters_query())).classes(
+                    "text-primary p-3").mark("page-first")
+            if shown.next_after:
+                query = urlencode({**self.filters_query(), "after": shown.next_after, "page": number + 1})
+                ui.link(_("Next page"), f"/admin/households?{query}").classes(
+                    "text-primary font-medium p-3").mark("page-next")
 
-        @ui.refreshable
-        async def household_list() -> None:
-            actor = require_user(*MANAGERS)
-            if actor is None:
-                return
-            shown, total = await run.io_bound(_list_page, actor, search.value or "", area.value or None,
-                                              bool(overdue_only.value), position["after"] or None,
-                                              current_language())
-            ui.label(_("{n} households · page {page}").format(n=total, page=position["page"])).classes(
-                "text-sm text-gray-500").mark("household-count")
-            for row in shown.rows:
-                household_card(row.household, row.days_since_visit, row.overdue, row.needs, row.due_soon)
-            with ui.row().classes("w-full justify-between items-center").mark("pager"):
-                if position["page"] > 1:
-                    ui.link(_("Back to the first page"), "/admin/households?" + urlencode(filters_query())).classes(
-                        "text-primary p-3").mark("page-first")
-                if shown.next_after:
-                    query = urlencode({**filters_query(), "after": shown.next_after, "page": position["page"] + 1})
-                    ui.link(_("Next page"), f"/admin/households?{query}").classes(
-                        "text-primary font-medium p-3").mark("page-next")
+    @ui.refreshable_method
+    def unresolved_list(self, unresolved: list[Household]) -> None:
+        if not unresolved:
+            return
+        ui.label(_("Addresses that need a pin dropped by hand")).classes("text-lg font-medium")
+        for household in unresolved:
+            with ui.link(target=f"/admin/households/{household.id}").classes("no-underline text-inherit w-full"):
+                with ui.row().classes("items-center gap-2").mark(f"unresolved-{household.id}"):
+                    ui.icon("wrong_location", color="negative")
+                    ui.label(f"{household.head_name} · {household.address}")
 
-        @ui.refreshable
-        def unresolved_list() -> None:
-            with session_scope() as session:
-                unresolved = unresolved_households(session, user)
-            if not unresolved:
-                return
-            ui.label(_("Addresses that need a pin dropped by hand")).classes("text-lg font-medium")
-            for household in unresolved:
-                with ui.link(target=f"/admin/households/{household.id}").classes("no-underline text-inherit w-full"):
-                    with ui.row().classes("items-center gap-2").mark(f"unresolved-{household.id}"):
-                        ui.icon("wrong_location", color="negative")
-                        ui.label(f"{household.head_name} · {household.address}")
+    async def geocode(self) -> None:
+        self.geocode_button.disable()
+        self.geocode_result.text = _("Looking up addresses…")
+        try:
+            report = await perform(geocode_now, roles=MANAGERS)
+        finally:
+            self.geocode_button.enable()
+        if not report or report.value is None:
+            self.geocode_result.text = ""
+            return
+        self.geocode_result.text = geocode_message(report.value)
+        actor = await page_user(MANAGERS)
+        if actor is None:
+            return
+        self.unresolved_list.refresh(await load(unresolved_households, actor))
+        await self.household_list.refresh()
 
-        async def geocode() -> None:
-            actor = require_user(*MANAGERS)
-            if actor is None:
-                return
-            geocode_button.disable()
-            geocode_result.text = _("Looking up addresses…")
-            try:
-                report = await run.io_bound(_geocode_now, actor)
-            except ServiceError as exc:
-                notify_error(exc)
-                geocode_result.text = ""
-                return
-            finally:
-                geocode_button.enable()
-            geocode_result.text = geocode_message(report)
-            household_list.refresh()
-            unresolved_list.refresh()
 
-        geocode_button.on_click(geocode)
-        for element in (search, area, overdue_only):
-            element.on_value_change(first_page)
-        unresolved_list()
-        await household_list()
+@ui.page("/admin/households")
+async def households_page(overdue: bool = False, q: str = "", area_id: int = 0, after: str = "",
+                          page: int = 1) -> None:
+    user = await page_user(MANAGERS)
+    if user is None:
+        return
+    areas, unresolved = await load(list_start, user)
+    with frame(_("Households"), user):
+        view = HouseholdsView({a.id: label for a, label in areas if a.id is not None}, q, area_id, overdue, after,
+                              page)
+        view.unresolved_list(unresolved)
+        await view.household_list()
 
 
 def household_card(household: Household, days: int | None, overdue: bool, needs: list[str],
@@ -179,70 +191,98 @@ def household_card(household: Household, days: int | None, overdue: bool, needs:
                              color="warning")
 
 
+@dataclass
+class EditorChoices:
+    """What the household form offers: the areas, the categories of need, and the household's needs."""
+
+    areas: list[tuple[Area, str]]
+    needs: list[NeedCategory]
+    need_ids: list[int]
+
+
+def editor_choices(session: Session, actor: User, household_id: int | None) -> EditorChoices:
+    return EditorChoices(labelled_areas(session, actor), need_categories(session),
+                         household_need_ids(session, household_id) if household_id else [])
+
+
+@dataclass
+class HouseholdView:
+    """Everything the edit page shows: the household, its form's choices, its pairings, the members to pair."""
+
+    household: Household
+    choices: EditorChoices
+    pairings: list[tuple[Pairing, User]]
+    members: dict[int, str]
+
+
+def household_view(session: Session, actor: User, household_id: int) -> HouseholdView:
+    """The edit page's data. Opening a household is an audited read (a coordinator's writes an audit entry)."""
+    household = get_household(session, actor, household_id)
+    members = {m.id: f"{m.name} ({m.username})" for m in members_for_pairing(session, actor) if m.id is not None}
+    return HouseholdView(household, editor_choices(session, actor, household_id),
+                         active_pairings(session, actor, household_id), members)
+
+
 @ui.page("/admin/households/new")
-def new_household_page() -> None:
-    user = require_user(*MANAGERS)
+async def new_household_page() -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
+    choices = await load(editor_choices, user, None)
     with frame(_("New household"), user):
-        household_editor_card(user, None)
+        household_editor_card(choices, None)
+
+
+def _unless_not_found(exc: ServiceError) -> None:
+    """A household the user may not see shows as not found, in the page; other refusals are notified."""
+    if not isinstance(exc, NotFound):
+        notify_error(exc)
 
 
 @ui.page("/admin/households/{household_id}")
-def edit_household_page(household_id: int) -> None:
-    user = require_user(*MANAGERS)
+async def edit_household_page(household_id: int) -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
+    opened = await perform(household_view, household_id, roles=MANAGERS, on_error=_unless_not_found)
     with frame(_("Household"), user):
-        try:
-            with session_scope() as session:
-                household = get_household(session, user, household_id)  # an audited read
-        except NotFound:
+        view = opened.value
+        if view is None:
             not_found_message()
             return
-        household_editor_card(user, household)
-        pairing_card(user, household_id)
+        household_editor_card(view.choices, view.household)
+        pairing_card(household_id, view.pairings, view.members)
 
 
-def household_editor_card(user: User, household: Household | None) -> None:
-    with session_scope() as session:
-        areas = [(a, area_label(session, a.id)) for a in areas_visible_to(session, user)]
-        needs = need_categories(session)
-        need_ids = household_need_ids(session, household.id) if household and household.id else []
+def household_editor_card(choices: EditorChoices, household: Household | None) -> None:
     with ui.card().classes("ds-card"):
-        editor = HouseholdEditor(areas, needs, household, need_ids)
+        editor = HouseholdEditor(choices.areas, choices.needs, household, choices.need_ids)
 
         async def save() -> None:
-            actor = require_user(*MANAGERS)
-            if actor is None:
-                return
-            try:
-                with session_scope() as session:
-                    if household is None:
-                        saved_id = create_household(session, actor, editor.form()).id
-                    else:
-                        saved_id = update_household(session, actor, household.id, editor.form()).id  # type: ignore[arg-type]
-            except ServiceError as exc:
-                editor.show_error(exc)
+            form = editor.form()
+            if household is None:
+                saved = await perform(create_household, form, roles=MANAGERS, done=_("Saved."),
+                                      on_error=editor.show_error)
+            else:
+                saved = await perform(update_household, household.id, form, roles=MANAGERS, done=_("Saved."),
+                                      on_error=editor.show_error)
+            if not saved or saved.value is None:
                 return
             editor.clear_errors()
-            notify_ok(_("Saved."))
             if household is None:
-                ui.navigate.to(f"/admin/households/{saved_id}")
+                ui.navigate.to(f"/admin/households/{saved.value.id}")
 
         with ui.row().classes("gap-2"):
             ui.button(_("Save"), icon="save", on_click=save).mark("save")
             ui.button(_("Back to the list"), on_click=lambda: ui.navigate.to("/admin/households")).props("flat")
 
 
-def pairing_card(user: User, household_id: int) -> None:
+def pairing_card(household_id: int, current: list[tuple[Pairing, User]], options: dict[int, str]) -> None:
     with ui.card().classes("ds-card"):
         ui.label(_("Paired members")).classes("text-lg font-medium")
 
         @ui.refreshable
-        def pairings() -> None:
-            with session_scope() as session:
-                current = active_pairings(session, user, household_id)
+        def pairings(current: list[tuple[Pairing, User]]) -> None:
             if not current:
                 ui.label(_("No member is paired with this household yet.")).classes("text-gray-600")
             for pairing, member in current:
@@ -251,35 +291,22 @@ def pairing_card(user: User, household_id: int) -> None:
                     ui.button(_("End pairing"), on_click=lambda p=pairing.id: end(p)).props(
                         "flat dense color=negative").mark(f"end-pairing-{pairing.id}")
 
-        def end(pairing_id: int) -> None:
-            actor = require_user(*MANAGERS)
-            if actor is None:
-                return
-            try:
-                with session_scope() as session:
-                    end_pairing(session, actor, pairing_id)
-            except ServiceError as exc:
-                notify_error(exc)
-                return
-            pairings.refresh()
+        async def reload() -> None:
+            actor = await page_user(MANAGERS)
+            if actor is not None:
+                pairings.refresh(await load(active_pairings, actor, household_id))
 
-        def pair() -> None:
-            actor = require_user(*MANAGERS)
-            if actor is None or member.value is None:
-                return
-            try:
-                with session_scope() as session:
-                    pair_member(session, actor, household_id, int(member.value))
-            except ServiceError as exc:
-                notify_error(exc)
-                return
-            notify_ok(_("Paired."))
-            member.value = None
-            pairings.refresh()
+        async def end(pairing_id: int) -> None:
+            await perform(end_pairing, pairing_id, roles=MANAGERS, refresh=reload)
 
-        pairings()
-        with session_scope() as session:
-            options = {m.id: f"{m.name} ({m.username})" for m in members_for_pairing(session, user)}
+        async def pair() -> None:
+            if member.value is None:
+                return
+            if await perform(pair_member, household_id, int(member.value), roles=MANAGERS, done=_("Paired.")):
+                member.value = None
+                await reload()
+
+        pairings(current)
         with ui.row().classes("w-full items-center gap-2 no-wrap"):
             member = ui.select(options, label=_("Member"), with_input=True).classes("grow").mark("pair-member")
             ui.button(_("Pair"), icon="link", on_click=pair).mark("pair")

@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from nicegui import run, ui
+from nicegui import ui
+from sqlmodel import Session
 
 from api.filters import filters_query
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import _, format_date, format_number
 from models import User
+from pages.actions import load, page_user
 from pages.callbacks.satisfaction import satisfaction_card
-from pages.filters_bar import FilterBar
+from pages.filters_bar import FilterBar, filter_choices
 from pages.frame import frame
-from pages.session import require_user
 from services.households.coverage import (
     AreaCoverage,
     CoverageSummary,
@@ -45,11 +45,10 @@ class CoverageData:
     monthly: MonthlyVisits
 
 
-def load_coverage(user: User, filters: MapFilters) -> CoverageData:
-    with session_scope(read_only=True) as session:
-        return CoverageData(coverage_summary(session, user, filters), coverage_by_area(session, user, filters),
-                            overdue_by_member(session, user, filters), overdue_households(session, user, filters, 50),
-                            visits_per_member_month(session, user, filters))
+def load_coverage(session: Session, user: User, filters: MapFilters) -> CoverageData:
+    return CoverageData(coverage_summary(session, user, filters), coverage_by_area(session, user, filters),
+                        overdue_by_member(session, user, filters), overdue_households(session, user, filters, 50),
+                        visits_per_member_month(session, user, filters))
 
 
 def percent(value: float) -> str:
@@ -81,11 +80,12 @@ def monthly_chart(monthly: MonthlyVisits) -> None:
 async def coverage_view(user: User, own: bool) -> None:
     tz = get_settings().time_zone
     today = org_today()
-    bar = FilterBar(user, (today - timedelta(days=29)).isoformat(), today.isoformat())
+    bar = FilterBar(user, await load(filter_choices, user), (today - timedelta(days=29)).isoformat(),
+                    today.isoformat())
 
     @ui.refreshable
     async def content() -> None:
-        actor = require_user(*VISITORS) if own else require_user(*MANAGERS)
+        actor = await page_user(VISITORS if own else MANAGERS)
         if actor is None:
             return
         filters = bar.map_filters()
@@ -93,7 +93,7 @@ async def coverage_view(user: User, own: bool) -> None:
             ui.spinner(size="lg")
             if not own and not filters_held(filters.need_id, filters.member_id):  # every visit is counted
                 ui.label(_("Counting …")).classes("text-gray-600").mark("coverage-counting")
-        data = await run.io_bound(load_coverage, actor, filters)
+        data = await load(load_coverage, actor, filters)
         waiting.delete()
         s = data.summary
         with ui.element("div").classes("w-full grid grid-cols-2 md:grid-cols-6 gap-3"):
@@ -158,7 +158,7 @@ async def coverage_view(user: User, own: bool) -> None:
 
 @ui.page("/coverage")
 async def coverage_page() -> None:
-    user = require_user(*MANAGERS)
+    user = await page_user(MANAGERS)
     if user is None:
         return
     with frame(_("Coverage"), user):
@@ -167,7 +167,7 @@ async def coverage_page() -> None:
 
 @ui.page("/me/coverage")
 async def my_coverage_page() -> None:
-    user = require_user(*VISITORS)
+    user = await page_user(VISITORS)
     if user is None:
         return
     with frame(_("My coverage"), user):

@@ -6,16 +6,15 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
+from sqlmodel import Session
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import _, format_datetime
+from models import User
+from pages.actions import load, page_user, perform
 from pages.frame import frame
-from pages.messages import notify_error
-from pages.session import require_user
 from services import audit
 from services.accounts.users import manageable_users
-from services.errors import ServiceError
 from services.org.clock import org_today
 from services.policy import ADMINS
 
@@ -29,16 +28,20 @@ def _day_start(text: str | None, tz: ZoneInfo) -> datetime | None:
         return None
 
 
+def audit_choices(session: Session, admin: User) -> tuple[dict[int, str], list[str]]:
+    """The people and the action names the filters offer."""
+    people = {u.id: f"{u.name} ({u.username})" for u in manageable_users(session, admin) if u.id is not None}
+    return people, audit.action_names(session, admin)
+
+
 @ui.page("/admin/audit")
-def audit_page() -> None:
-    user = require_user(*ADMINS)
+async def audit_page() -> None:
+    user = await page_user(ADMINS)
     if user is None:
         return
     settings = get_settings()
     tz = ZoneInfo(settings.time_zone)
-    with session_scope(read_only=True) as session:
-        people = {u.id: f"{u.name} ({u.username})" for u in manageable_users(session, user)}
-        actions = audit.action_names(session, user)
+    people, actions = await load(audit_choices, user)
     state = {"offset": 0}
 
     with frame(_("Audit log"), user):
@@ -61,12 +64,11 @@ def audit_page() -> None:
             )
 
         @ui.refreshable
-        def results() -> None:
-            admin = require_user(*ADMINS)
+        async def results() -> None:
+            admin = await page_user(ADMINS)
             if admin is None:
                 return
-            with session_scope(read_only=True) as session:
-                rows, total = audit.search(session, admin, filters(), limit=PAGE_SIZE, offset=state["offset"])
+            rows, total = await load(audit.search, admin, filters(), limit=PAGE_SIZE, offset=state["offset"])
             first = state["offset"] + 1 if rows else 0
             ui.label(_("{first}-{last} of {total} entries").format(
                 first=first, last=state["offset"] + len(rows), total=total)).classes("text-sm").mark("audit-count")
@@ -91,27 +93,20 @@ def audit_page() -> None:
                 ui.button(_("Older"), icon="chevron_right", on_click=lambda: move(PAGE_SIZE)).props(
                     "flat").set_enabled(state["offset"] + len(rows) < total)
 
-        def move(delta: int) -> None:
+        async def move(delta: int) -> None:
             state["offset"] = max(0, state["offset"] + delta)
-            results.refresh()
+            await results.refresh()
 
-        def apply() -> None:
+        async def apply() -> None:
             state["offset"] = 0
-            results.refresh()
+            await results.refresh()
 
-        def export() -> None:
-            admin = require_user(*ADMINS)
-            if admin is None:
-                return
-            try:
-                with session_scope() as session:
-                    data = audit.export_csv(session, admin, filters())
-            except ServiceError as exc:
-                notify_error(exc)
-                return
-            ui.download.content(data, f"doorstep-audit-{org_today().isoformat()}.csv", "text/csv")
+        async def export() -> None:
+            exported = await perform(audit.export_csv, filters(), roles=ADMINS)  # the export is audited
+            if exported and exported.value is not None:
+                ui.download.content(exported.value, f"doorstep-audit-{org_today().isoformat()}.csv", "text/csv")
 
         with ui.row().classes("gap-2"):
             ui.button(_("Search"), icon="search", on_click=apply).mark("audit-search")
             ui.button(_("Export CSV"), icon="download", on_click=export).props("outline").mark("audit-export")
-        results()
+        await results()

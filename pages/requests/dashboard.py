@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from nicegui import run, ui
+from nicegui import ui
+from sqlmodel import Session
 
 from core.config import get_settings
-from core.db import session_scope
 from core.i18n import _, current_language, format_number, labelled, time_zone_name
 from models import User
+from pages.actions import in_worker, load, page_user, perform
 from pages.frame import frame
-from pages.messages import notify_error, notify_ok
 from pages.requests.cards import coordinator_alerts
-from pages.session import require_user
-from services.errors import ServiceError
 from services.org.clock import org_today
 from services.policy import MANAGERS
 from services.requests.feedback import open_alerts
@@ -54,14 +52,13 @@ def summary_lines(board: Dashboard) -> list[tuple[str, str]]:
 
 
 @ui.page("/requests/dashboard")
-def requests_dashboard_page(start: str = "", end: str = "") -> None:
-    user = require_user(*MANAGERS)
+async def requests_dashboard_page(start: str = "", end: str = "") -> None:
+    user = await page_user(MANAGERS)
     if user is None:
         return
     tz = get_settings().time_zone
     today = org_today()
-    with session_scope(read_only=True) as session:
-        alerts = open_alerts(session, user)
+    alerts = await load(open_alerts, user)
     with frame(_("Request dashboard"), user):
         coordinator_alerts(user, alerts)
         with ui.row().classes("w-full gap-2 items-end"):
@@ -78,13 +75,12 @@ def requests_dashboard_page(start: str = "", end: str = "") -> None:
             return _parse(first.value, today - timedelta(days=29)), _parse(last.value, today)
 
         @ui.refreshable
-        def figures() -> None:
-            actor = require_user(*MANAGERS)
+        async def figures() -> None:
+            actor = await page_user(MANAGERS)
             if actor is None:
                 return
             a, b = period()
-            with session_scope(read_only=True) as session:
-                board = build_dashboard(session, actor, a, b, tz, current_language())
+            board = await load(build_dashboard, actor, a, b, tz, current_language())
             with ui.row().classes("w-full gap-3"):
                 for label, value in summary_lines(board):
                     with ui.card().classes("min-w-36 grow").props("flat bordered"):
@@ -94,11 +90,11 @@ def requests_dashboard_page(start: str = "", end: str = "") -> None:
             satisfaction_table(_("Satisfaction by member"), _("Member"), board.by_member, "by-member")
 
         async def export(kind: str) -> None:
-            actor = require_user(*MANAGERS)
+            actor = await page_user(MANAGERS)
             if actor is None:
                 return
             a, b = period()
-            data = await run.io_bound(_export, actor, a, b, tz, current_language(), kind)
+            data = await _export(actor, a, b, tz, current_language(), kind)
             name = f"requests-{a.isoformat()}-{b.isoformat()}.{kind}"
             media = "text/csv" if kind == "csv" else \
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -106,22 +102,28 @@ def requests_dashboard_page(start: str = "", end: str = "") -> None:
 
         first.on_value_change(figures.refresh)
         last.on_value_change(figures.refresh)
-        figures()
-        category_editor(user)
+        await figures()
+        await category_editor(user)
 
 
-def _export(actor: User, first: date, last: date, tz: str, lang: str, kind: str) -> bytes:
-    with session_scope(read_only=True) as session:
-        rows = export_rows(session, actor, first, last, tz, lang)
-        if kind == "csv":
-            return to_csv(rows)
-        board = build_dashboard(session, actor, first, last, tz, lang)
+def export_data(session: Session, actor: User, first: date, last: date, tz: str, lang: str,
+                with_board: bool) -> tuple[list[list[str]], Dashboard | None]:
+    """The export's rows and, for the spreadsheet's summary sheet, the dashboard."""
+    rows = export_rows(session, actor, first, last, tz, lang)
+    return rows, build_dashboard(session, actor, first, last, tz, lang) if with_board else None
+
+
+async def _export(actor: User, first: date, last: date, tz: str, lang: str, kind: str) -> bytes:
+    """The CSV or XLSX file; read and written off the event loop, the summary translated on it."""
+    rows, board = await load(export_data, actor, first, last, tz, lang, kind != "csv")
+    if board is None:
+        return await in_worker(to_csv, rows)
     summary = [(_("From"), first.isoformat()), (_("To"), last.isoformat()), *summary_lines(board)]
     for row in board.by_category:
         summary.append((labelled(_("Satisfaction by category"), row.label), _percent(row.share_satisfied)))
     for row in board.by_member:
         summary.append((labelled(_("Satisfaction by member"), row.label), _percent(row.share_satisfied)))
-    return to_xlsx(rows, summary)
+    return await in_worker(to_xlsx, rows, summary)
 
 
 def satisfaction_table(title: str, first_column: str, rows: list[SatisfactionRow], marker: str) -> None:
@@ -142,13 +144,12 @@ def satisfaction_table(title: str, first_column: str, rows: list[SatisfactionRow
         "w-full").mark(marker)
 
 
-def category_editor(user: User) -> None:
+async def category_editor(user: User) -> None:
     with ui.expansion(_("Categories and response times"), icon="tune").classes("w-full bg-white").mark(
             "category-editor"):
         @ui.refreshable
-        def editor() -> None:
-            with session_scope(read_only=True) as session:
-                rows = categories(session, active_only=False)
+        async def editor() -> None:
+            rows = await load(categories, active_only=False)
             for category in [*rows, None]:
                 with ui.row().classes("w-full items-end gap-2"):
                     en = ui.input(_("English"), value=category.name_en if category else "").props("dense").classes(
@@ -163,19 +164,10 @@ def category_editor(user: User) -> None:
                               on_click=lambda c=category, f=fields: save(c.id if c else None, *f)).props(
                         "dense outline")
 
-        def save(category_id: int | None, en: ui.input, zh: ui.input, hours: ui.number, active: ui.checkbox) -> None:
-            actor = require_user(*MANAGERS)
-            if actor is None:
-                return
-            try:
-                with session_scope() as session:
-                    save_category(session, actor, en.value or "", zh.value or "", int(hours.value or 0),
-                                  bool(active.value), category_id)
-            except ServiceError as exc:
-                notify_error(exc)
-                return
-            notify_ok(_("Saved."))
-            editor.refresh()
+        async def save(category_id: int | None, en: ui.input, zh: ui.input, hours: ui.number,
+                       active: ui.checkbox) -> None:
+            await perform(save_category, en.value or "", zh.value or "", int(hours.value or 0), bool(active.value),
+                          category_id, roles=MANAGERS, done=_("Saved."), refresh=editor.refresh)
 
         ui.label(_("A new response time applies to requests raised from now on.")).classes("text-xs text-gray-500")
-        editor()
+        await editor()

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User as TestUser
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from models import GeocodeStatus, Household, NeedCategory
+from models import AuditEntry, GeocodeStatus, Household, NeedCategory, Pairing
 from services.households.records import coverage_counts
 from services.map.geocoding import GeocodingUnavailable, set_geocoder
 from tests.helpers import account, eventually, sign_in
@@ -107,6 +107,33 @@ async def test_household_outside_the_coordinators_area_is_not_found(user: TestUs
     await user.should_see("This record does not exist or you do not have access to it.")
     await user.should_not_see(other.head_name)
     await user.should_not_see("Paired members")
+
+
+async def test_opening_a_household_is_an_audited_read_and_its_pairing_can_end(user: TestUser, demo: Session) -> None:
+    coord, member = account(demo, "coord"), account(demo, "member1")
+    pairing = demo.exec(select(Pairing).where(Pairing.member_id == member.id, col(Pairing.ended_at).is_(None))).first()
+    assert pairing is not None
+    household = demo.get(Household, pairing.household_id)
+    assert household is not None
+    demo.commit()
+    await signed_in(user, "coord")
+    await user.open(f"/admin/households/{household.id}")
+    await user.should_see("Paired members")
+    await user.should_see(marker=f"pairing-{pairing.id}")
+    demo.rollback()  # a fresh read: the page wrote the entry on another connection
+    reads = demo.exec(select(AuditEntry).where(AuditEntry.action == "household.read")).all()
+    assert [(e.actor_id, e.record_id) for e in reads] == [(coord.id, str(household.id))]
+    demo.commit()
+
+    user.find(marker=f"end-pairing-{pairing.id}").click()
+    await user.should_see("No member is paired with this household yet.")
+
+    def ended() -> bool:
+        demo.rollback()  # a fresh read: the pairing is ended on another connection
+        return demo.exec(select(Pairing.ended_at).where(Pairing.id == pairing.id)).one() is not None
+
+    await eventually(ended)
+    demo.commit()
 
 
 async def test_geocoding_unavailable_is_said_and_households_stay_pending(user: TestUser, demo: Session) -> None:

@@ -155,7 +155,11 @@ async def test_coordinator_dashboard_shows_figures_and_exports(user: TestUser, d
     await user.should_see("Median time to close")
     await user.should_see("No ratings in this period.")
     user.find(marker="export-xlsx").click()
+    xlsx = await user.download.next(timeout=20)  # made off the event loop: it arrives later
+    assert xlsx.content.startswith(b"PK")
     user.find(marker="export-csv").click()
+    csv = await user.download.next(timeout=20)
+    assert csv.content and not csv.content.startswith(b"PK")
     await sign_in(user, "member1")
     await user.open("/requests/dashboard")
     await user.should_not_see("Median time to close")

@@ -56,7 +56,7 @@ async def test_admin_filters_and_exports_the_audit_log(user: TestUser, demo: Ses
     user.find(marker="audit-search").click()
     await user.should_see("1-1 of 1 entries", retries=20)
     user.find(marker="audit-export").click()
-    response = await user.download.next(timeout=5)
+    response = await user.download.next(timeout=20)  # the export runs off the event loop
     assert "login.failure" in response.content.decode("utf-8-sig")
     demo.rollback()
     assert demo.exec(select(AuditEntry).where(AuditEntry.action == "audit.export")).first() is not None

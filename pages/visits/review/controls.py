@@ -4,49 +4,45 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from nicegui import run, ui
+from nicegui import ui
 
 from core.i18n import N_, _
-from models import ReviewState, Role, User, Visit
+from models import ReviewState, User, Visit
+from pages.actions import page_user, perform
 from pages.messages import error_text
 from pages.photo_picker import ADD_PHOTO, PhotoPicker
-from pages.session import require_user
 from services.errors import ServiceError
-from services.policy import MANAGERS
-from services.visits.review.review import ReviewDetails, may_review, save_answer, save_review
+from services.policy import MANAGERS, VISITORS, holds
+from services.visits.review.review import ReviewDetails, answer_visit, may_review, review_visit
 
 
-def card_actions(viewer: User, details: dict[str, ReviewDetails], on_change: Callable[[], None]) -> \
+def card_actions(viewer: User, details: dict[str, ReviewDetails], on_change: Callable[[], object]) -> \
         Callable[[Visit], None]:
     """The ``actions`` callback of a visit card for this viewer."""
     def actions(visit: Visit) -> None:
         if may_review(viewer) and visit.member_id != viewer.id:
             review_controls(visit, on_change)
-        elif (viewer.role == Role.member and visit.member_id == viewer.id
+        elif (holds(viewer, VISITORS) and visit.member_id == viewer.id
               and visit.review_state == ReviewState.has_issues
               and (visit.id not in details or details[visit.id].answer is None)):
             answer_controls(visit, on_change)
     return actions
 
 
-def review_controls(visit: Visit, on_change: Callable[[], None]) -> None:
+def review_controls(visit: Visit, on_change: Callable[[], object]) -> None:
     with ui.column().classes("w-full gap-1").mark(f"review-controls-{visit.id}"):
         comment = ui.textarea(_("Comment (required for has issues and rejected)")).props(
             "outlined dense autogrow").classes("w-full").mark("review-comment-input")
         error = ui.label().classes("text-negative text-sm").mark("review-error")
 
+        def show(exc: ServiceError) -> None:
+            error.set_text(error_text(exc))  # the comment stays in the box
+
         async def mark(state: ReviewState) -> None:
-            actor = require_user(*MANAGERS)
-            if actor is None:
-                return
             error.set_text("")
-            try:
-                await run.io_bound(save_review, actor, visit.id, state, comment.value or "")
-            except ServiceError as exc:
-                error.set_text(error_text(exc))  # the comment stays in the box
-                return
-            ui.notify(_("Review saved."), type="positive")
-            on_change()
+            if await perform(review_visit, visit.id, state, comment.value or "", roles=MANAGERS, on_error=show):
+                ui.notify(_("Review saved."), type="positive")
+                on_change()
 
         with ui.row().classes("gap-2"):
             if visit.review_state != ReviewState.approved:
@@ -60,28 +56,27 @@ def review_controls(visit: Visit, on_change: Callable[[], None]) -> None:
                     "color=negative outline").mark("review-reject")
 
 
-def answer_controls(visit: Visit, on_change: Callable[[], None]) -> None:
+async def _member_here() -> bool:
+    """A photo is taken only from a member still signed in."""
+    return await page_user(VISITORS) is not None
+
+
+def answer_controls(visit: Visit, on_change: Callable[[], object]) -> None:
     with ui.column().classes("w-full gap-1").mark(f"answer-controls-{visit.id}"):
         ui.label(_("Answer the coordinator once: a note, a photo, or both.")).classes("text-sm")
         note = ui.textarea(_("Your answer")).props("outlined dense autogrow").classes("w-full").mark("answer-note")
         picker = None
         if visit.photo_consent:
             picker = PhotoPicker(1, N_("One photo with the answer."), "answer-photo", buttons=(ADD_PHOTO,),
-                                 allowed=lambda: require_user(Role.member) is not None)
+                                 allowed=_member_here)
         error = ui.label().classes("text-negative text-sm").mark("answer-error")
 
         async def send() -> None:
-            actor = require_user(Role.member)
-            if actor is None:
-                return
             error.set_text("")
             photo = picker.photos[0] if picker is not None and picker.photos else None
-            try:
-                await run.io_bound(save_answer, actor, visit.id, note.value or "", photo)
-            except ServiceError as exc:
-                error.set_text(error_text(exc))
-                return
-            ui.notify(_("Answer sent."), type="positive")
-            on_change()
+            if await perform(answer_visit, visit.id, note.value or "", photo, roles=VISITORS,
+                             on_error=lambda exc: error.set_text(error_text(exc))):
+                ui.notify(_("Answer sent."), type="positive")
+                on_change()
 
         ui.button(_("Send answer"), icon="send", on_click=send).classes("w-full").mark("answer-send")

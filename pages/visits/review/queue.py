@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from nicegui import run, ui
+from nicegui import ui
+from sqlmodel import Session
 
-from core.db import session_scope
 from core.i18n import _
 from models import ReviewState, User
+from pages.actions import load, page_user
 from pages.frame import frame
-from pages.session import require_user
 from pages.visits.cards import visit_card
 from pages.visits.review.controls import card_actions
 from services.org.areas import areas_visible_to
@@ -32,11 +32,11 @@ class LatestLoad:
     async def cards(self, actor: User, filters: VisitFilters, limit: int = 100) -> tuple | None:
         self.current += 1
         call = self.current
-        cards = await run.io_bound(load_cards, actor, filters, limit)
+        cards = await load(load_cards, actor, filters, limit)
         return cards if call == self.current else None
 
 
-def show_cards(actor: User, cards: tuple[list, dict, dict, dict], refresh: Callable[[], None]) -> None:
+def show_cards(actor: User, cards: tuple[list, dict, dict, dict], refresh: Callable[[], object]) -> None:
     """Visit cards with the review controls or the answer box this viewer gets."""
     rows, photos, earlier, details = cards
     actions = card_actions(actor, details, refresh)
@@ -45,15 +45,15 @@ def show_cards(actor: User, cards: tuple[list, dict, dict, dict], refresh: Calla
                    title_link=f"/households/{hh.id}", review=details.get(visit.id), actions=actions)
 
 
-def load_cards(actor: User, filters: VisitFilters, limit: int = 100) -> tuple[list, dict, dict, dict]:
+def load_cards(session: Session, actor: User, filters: VisitFilters, limit: int = 100) -> \
+        tuple[list, dict, dict, dict]:
     """(rows, photos, earlier dates, review details) of a list of visit cards."""
-    with session_scope() as session:
-        rows = list_visits(session, actor, filters, limit=limit)
-        ids = [v.id for v, _h, _u in rows]
-        photos = photos_of(session, ids)
-        earlier = visit_dates(session, [p.duplicate_of_visit_id for ps in photos.values() for p in ps
-                                        if p.duplicate_of_visit_id])
-        return rows, photos, earlier, review_details(session, ids)
+    rows = list_visits(session, actor, filters, limit=limit)
+    ids = [v.id for v, _h, _u in rows]
+    photos = photos_of(session, ids)
+    earlier = visit_dates(session, [p.duplicate_of_visit_id for ps in photos.values() for p in ps
+                                    if p.duplicate_of_visit_id])
+    return rows, photos, earlier, review_details(session, ids)
 
 
 def signal_options() -> dict:
@@ -81,11 +81,10 @@ def state_filters(value: str | None) -> dict:
 
 @ui.page("/review")
 async def review_queue_page() -> None:
-    user = require_user(*MANAGERS)
+    user = await page_user(MANAGERS)
     if user is None:
         return
-    with session_scope() as session:
-        areas = {a.id: a.name for a in areas_visible_to(session, user)}
+    areas = {a.id: a.name for a in await load(areas_visible_to, user)}
     with frame(_("Review queue"), user):
         with ui.card().classes("ds-card"), ui.row().classes("w-full gap-2 items-end"):
             area = ui.select({None: _("All my areas"), **areas}, value=None, label=_("Area")).classes(
@@ -96,7 +95,7 @@ async def review_queue_page() -> None:
 
         @ui.refreshable
         async def results() -> None:
-            actor = require_user(*MANAGERS)
+            actor = await page_user(MANAGERS)
             if actor is None:
                 return
             filters = VisitFilters(area_id=area.value, signal=signal.value, **state_filters(state.value))

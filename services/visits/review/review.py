@@ -15,7 +15,6 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core.db import session_scope
 from core.i18n import N_
 from models import Household, ReviewState, Role, User, Visit, VisitAnswer, VisitReview
 from models.common import utcnow
@@ -169,23 +168,6 @@ def issues_for_member(session: Session, actor: User, limit: int = 20) -> list[tu
     ).all()
     details = review_details(session, [v.id for v, _h in rows])
     return [(visit, household, details[visit.id].last_comment) for visit, household in rows]
-
-
-# --- each in its own transaction, for pages (run.io_bound) ----------------------------------------
-
-def save_review(actor: User, visit_id: str, new_state: ReviewState, comment: str = "") -> None:
-    with session_scope() as session:
-        review_visit(session, actor, visit_id, new_state, comment)
-
-
-def save_clean_approvals(actor: User, visit_ids: list[str]) -> int:
-    with session_scope() as session:
-        return approve_clean(session, actor, visit_ids)
-
-
-def save_answer(actor: User, visit_id: str, note: str, photo: ProcessedPhoto | None = None) -> None:
-    with session_scope() as session:
-        answer_visit(session, actor, visit_id, note, photo)
 
 
 def pending_review_count(session: Session, actor: User) -> int:

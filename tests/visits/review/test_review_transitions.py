@@ -6,18 +6,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from nicegui import ui
 from nicegui.testing import User as TestUser
 from sqlmodel import Session, select
 
 from core.db import session_scope
-from models import AuditEntry, Household, ReviewState, Visit, VisitReview
+from models import AuditEntry, Household, ReviewState, Visit, VisitAnswer, VisitReview
 from models.common import utcnow
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.households.coverage import coverage_summary
 from services.map.data import MapFilters
 from services.visits.review.review import answer_visit, approve_clean, review_visit
 from services.year.annual_record import annual_record
-from tests.helpers import account, act_as, sign_in
+from tests.helpers import account, act_as, eventually, sign_in
+from tests.helpers.photos import photo_bytes
 from tests.helpers.visit_review import (
     COMMUNITY_A,
     COMMUNITY_B,
@@ -185,6 +187,36 @@ async def test_review_coordinator_reviews_from_the_queue_and_member_answers(user
     await user.should_see("No signal in the lift lobby; typed in later.")
     await user.open("/")
     await user.should_not_see("Visits a coordinator asked about")
+
+
+async def test_review_member_answers_with_a_photo(user: TestUser, demo: Session) -> None:
+    member = account(demo, "member1")
+    home = homes_of(demo, member)[0]
+    visit = store(member, visit_input(home, photo_consent=True))
+    review(account(demo, "coord"), visit.id, ReviewState.has_issues, "Show us the repaired door, please.")
+    await sign_in(user, "member1")
+    await user.open(f"/households/{home.id}")
+    await user.should_see(marker=f"answer-controls-{visit.id}")
+    act_as(user)
+    uploader = user.find(marker="answer-photo").elements.pop()
+    assert isinstance(uploader, ui.upload)
+
+    def images() -> int:
+        try:
+            return len(user.find(kind=ui.image).elements)
+        except AssertionError:  # none on the page
+            return 0
+
+    before = images()
+    # The picker reads the account off the event loop before it takes the photo.
+    await uploader.handle_uploads([ui.upload.SmallFileUpload(name="door.jpg", content_type="image/jpeg",
+                                                             _data=photo_bytes(3))])
+    await eventually(lambda: images() > before)  # the preview
+    user.find(marker="answer-note").type("Repaired on Monday.")
+    user.find(marker="answer-send").click()
+    await user.should_see("Answer sent.")
+    answer = fresh(demo, VisitAnswer, visit.id)
+    assert answer is not None and answer.note == "Repaired on Monday." and answer.photo_id is not None
 
 
 async def test_review_coordinator_of_another_area_gets_not_found(user: TestUser, demo: Session) -> None:
