@@ -134,20 +134,6 @@ def _this_page() -> str:
     return url.path + (f"?{url.query}" if url.query else "")
 
 
-def current_user(touch: bool = True) -> User | None:
-    """The signed-in, still active user, read fresh from the database; None once the session ended.
-
-    ``touch`` records use for the idle timeout (at most once a minute).
-    """
-    now = auth.now_ts()
-    # On the event loop, for the callers that are not async; async code runs the same read,
-    # auth.stored_session_user, in a worker thread (pages.actions.page_user).
-    user = auth.stored_session_user(dict(app.storage.user), now)
-    if user is not None and touch:
-        record_use(now)
-    return user
-
-
 def admit(user: User | None, roles: Collection[Role] = ()) -> User | None:
     """``user`` if they may be here with one of ``roles`` (any role if none given).
 
@@ -170,15 +156,6 @@ def admit(user: User | None, roles: Collection[Role] = ()) -> User | None:
         ui.navigate.to("/")
         return None
     return user
-
-
-def require_user(*roles: Role) -> User | None:
-    """The current user if they hold one of ``roles`` (any role if none given); see ``admit``.
-
-    Every page and every event handler calls this (or ``pages.actions.page_user``), so a
-    deactivated account stops working at its next click, not only at its next page load.
-    """
-    return admit(current_user(), roles)
 
 
 def take_refused_notice() -> str | None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from nicegui import events, run, ui
+from nicegui import events, ui
 from sqlmodel import Session
 
 from core.config import get_settings
 from core.i18n import N_, _, current_language, format_datetime
 from models import Household, RequestSource, RequestStatus, ServiceRequest, User, Visibility
-from pages.actions import load, page_user, perform
+from pages.actions import in_worker, load, page_user, perform
 from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error
 from pages.requests.cards import (
@@ -326,7 +326,7 @@ class RequestDetail:
             notify_error(InvalidInput(N_("The photo is larger than {mb} MB."), mb=settings.max_upload_bytes // 2**20))
             return
         try:
-            processed = await run.io_bound(prepare_photo, await e.file.read())
+            processed = await in_worker(prepare_photo, await e.file.read())
         except ServiceError as exc:
             notify_error(exc)
             return
