@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,7 @@ from fastapi import HTTPException, Request
 from core.config import get_settings
 from services.map.coords import gcj02_to_wgs84
 from services.map.data import BBox, MapFilters
+from services.org.clock import day_start
 
 
 def _int(value: str | None, name: str) -> int | None:
@@ -25,10 +26,10 @@ def _int(value: str | None, name: str) -> int | None:
 def _day(value: str | None, name: str, tz: ZoneInfo) -> datetime | None:
     if not value:
         return None
-    try:
-        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=tz)
-    except ValueError as exc:
-        raise HTTPException(status_code=400, detail=f"{name} must be a date (YYYY-MM-DD)") from exc
+    start = day_start(value, tz)
+    if start is None:
+        raise HTTPException(status_code=400, detail=f"{name} must be a date (YYYY-MM-DD)")
+    return start
 
 
 def filters_from_request(request: Request) -> MapFilters:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
@@ -19,13 +19,7 @@ from models import NeedCategory, Role, User
 from services.households.records import members_for_pairing, need_categories
 from services.map.data import MapFilters
 from services.org.areas import areas_visible_to
-
-
-def _day(text: str | None, tz: ZoneInfo) -> datetime | None:
-    try:
-        return datetime.combine(date.fromisoformat(text or ""), time(0), tzinfo=tz)
-    except ValueError:
-        return None
+from services.org.clock import day_start
 
 
 @dataclass(frozen=True)
@@ -88,7 +82,8 @@ class FilterBar:
 
     def map_filters(self) -> MapFilters:
         tz = ZoneInfo(get_settings().time_zone)
-        end = _day(self.date_to.value, tz)
+        end = day_start(self.date_to.value, tz)
         return MapFilters(area_id=self.area.value, member_id=self.member.value, need_id=self.need.value,
-                          date_from=_day(self.date_from.value, tz), date_to=end + timedelta(days=1) if end else None,
+                          date_from=day_start(self.date_from.value, tz),
+                          date_to=end + timedelta(days=1) if end else None,
                           verified_only=bool(self.verified.value))

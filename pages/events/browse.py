@@ -7,8 +7,7 @@ do with an event, and until when, comes from services/events/view.py: these page
 from __future__ import annotations
 
 import contextlib
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from nicegui import ui
 from sqlmodel import Session
@@ -25,6 +24,7 @@ from services.events.catalogue import EventFilters, categories, get_event, place
 from services.events.signups import cancel_signup, report_late_cancellation, sign_up, signups_tomorrow
 from services.events.view import ListedEvent, PersonalEvent, listed_events, personal_event
 from services.notifications import mark_read, notice_params, notices_for
+from services.org.clock import day_start
 from services.policy import EVENT_SIGNERS, may_manage_events
 
 GEOLOCATE_JS = """
@@ -81,13 +81,6 @@ def status_badge(status: SignupStatus | None, position: int | None = None) -> No
     elif status == SignupStatus.waitlisted:
         text = _("Waitlist, position {n}").format(n=position) if position else _("On the waitlist")
         ui.badge(text, color="warning").mark("my-status")
-
-
-def _day_start(text: str | None) -> datetime | None:
-    try:
-        return datetime.combine(date.fromisoformat(text or ""), time(0), tzinfo=ZoneInfo(tz()))
-    except ValueError:
-        return None
 
 
 async def _where_am_i() -> tuple[float, float] | None:
@@ -163,7 +156,7 @@ async def events_page() -> None:
             actor = await page_user()
             if actor is None:
                 return
-            filters = EventFilters(date_from=_day_start(day.value), category=category.value or "",
+            filters = EventFilters(date_from=day_start(day.value), category=category.value or "",
                                    places_left_only=bool(places.value), near=state["near"] if near.value else None)
             listed = await load(listed_events, actor, filters)
             if not listed:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
@@ -15,17 +15,10 @@ from pages.actions import load, page_user, perform
 from pages.frame import frame
 from services import audit
 from services.accounts.users import manageable_users
-from services.org.clock import org_today
+from services.org.clock import day_start, org_today
 from services.policy import ADMINS
 
 PAGE_SIZE = 50
-
-
-def _day_start(text: str | None, tz: ZoneInfo) -> datetime | None:
-    try:
-        return datetime.combine(date.fromisoformat(text or ""), time(0), tzinfo=tz)
-    except ValueError:
-        return None
 
 
 def audit_choices(session: Session, admin: User) -> tuple[dict[int, str], list[str]]:
@@ -56,10 +49,10 @@ async def audit_page() -> None:
             date_to = ui.input(_("To")).props("type=date dense").mark("audit-to")
 
         def filters() -> audit.AuditFilters:
-            end = _day_start(date_to.value, tz)
+            end = day_start(date_to.value, tz)
             return audit.AuditFilters(
                 actor_id=actor.value, action=action.value or "", record_type=record_type.value or "",
-                record_id=record_id.value or "", date_from=_day_start(date_from.value, tz),
+                record_id=record_id.value or "", date_from=day_start(date_from.value, tz),
                 date_to=end + timedelta(days=1) if end else None,
             )
 

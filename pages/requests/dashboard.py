@@ -14,18 +14,11 @@ from models import User
 from pages.actions import in_worker, load, page_user, perform
 from pages.frame import frame
 from pages.requests.cards import coordinator_alerts
-from services.org.clock import org_today
+from services.org.clock import org_today, parse_day
 from services.policy import MANAGERS
 from services.requests.feedback import open_alerts
 from services.requests.stats import Dashboard, SatisfactionRow, build_dashboard, export_rows, to_csv, to_xlsx
 from services.requests.tracking import categories, save_category
-
-
-def _parse(text: str | None, fallback: date) -> date:
-    try:
-        return date.fromisoformat(text or "")
-    except ValueError:
-        return fallback
 
 
 def _percent(value: float | None) -> str:
@@ -62,9 +55,10 @@ async def requests_dashboard_page(start: str = "", end: str = "") -> None:
     with frame(_("Request dashboard"), user):
         coordinator_alerts(user, alerts)
         with ui.row().classes("w-full gap-2 items-end"):
-            first = ui.input(_("From"), value=_parse(start, today - timedelta(days=29)).isoformat()).props(
+            first = ui.input(_("From"), value=(parse_day(start) or today - timedelta(days=29)).isoformat()).props(
                 "type=date dense").mark("period-from")
-            last = ui.input(_("To"), value=_parse(end, today).isoformat()).props("type=date dense").mark("period-to")
+            last = ui.input(_("To"), value=(parse_day(end) or today).isoformat()).props("type=date dense").mark(
+                "period-to")
             ui.button(_("CSV"), icon="download", on_click=lambda: export("csv")).props("outline").mark("export-csv")
             ui.button(_("XLSX"), icon="download", on_click=lambda: export("xlsx")).props("outline").mark(
                 "export-xlsx")
@@ -72,7 +66,7 @@ async def requests_dashboard_page(start: str = "", end: str = "") -> None:
             "text-xs text-gray-500")
 
         def period() -> tuple[date, date]:
-            return _parse(first.value, today - timedelta(days=29)), _parse(last.value, today)
+            return (parse_day(first.value) or today - timedelta(days=29)), (parse_day(last.value) or today)
 
         @ui.refreshable
         async def figures() -> None:

@@ -4,7 +4,7 @@ position live in the URL; clean visits on the page can be approved at once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from nicegui import ui
@@ -20,7 +20,7 @@ from pages.visits.cards import visit_card
 from pages.visits.review.controls import card_actions
 from pages.visits.review.queue import signal_options, state_filters, state_options
 from services.households.records import members_for_pairing
-from services.org.clock import org_zone
+from services.org.clock import day_start
 from services.paging.cursor import Page
 from services.paging.visits import VisitRow, count_visits, visit_page
 from services.policy import MANAGERS
@@ -29,13 +29,6 @@ from services.visits.review.review import ReviewDetails, approve_clean, review_d
 from services.visits.review.signals import SIGNAL_LABELS
 
 FILTER_KEYS = ("member", "household", "q", "from", "to", "verified", "signal", "state")
-
-
-def _day_start(text: str | None) -> datetime | None:
-    try:
-        return datetime.combine(date.fromisoformat(text or ""), time(0), tzinfo=org_zone())
-    except ValueError:
-        return None
 
 
 def _int(text: str | None) -> int | None:
@@ -51,11 +44,11 @@ def _state(params: dict[str, str]) -> str | None:
 
 
 def filters_from(params: dict[str, str]) -> VisitFilters:
-    end = _day_start(params.get("to"))
+    end = day_start(params.get("to"))
     verified = {"1": True, "0": False}.get(params.get("verified", ""))
     signal = params.get("signal") if params.get("signal") in SIGNAL_LABELS else None
     return VisitFilters(member_id=_int(params.get("member")), household_id=_int(params.get("household")),
-                        date_from=_day_start(params.get("from")), date_to=end + timedelta(days=1) if end else None,
+                        date_from=day_start(params.get("from")), date_to=end + timedelta(days=1) if end else None,
                         verified=verified, search=params.get("q", "")[:100], signal=signal,
                         **state_filters(_state(params)))
 
