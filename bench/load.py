@@ -106,9 +106,9 @@ def seed(members: int) -> None:
     try:
         users = importlib.import_module("services.accounts.users")
         seed_demo = importlib.import_module("services.demo.organisation").seed_demo
-    except ModuleNotFoundError:
-        users = importlib.import_module("services.accounts.users")
-        seed_demo = importlib.import_module("services.demo").seed_demo
+    except ModuleNotFoundError:  # the flat layout (names joined so that no move rewrites them)
+        users = importlib.import_module(".".join(("services", "users")))
+        seed_demo = importlib.import_module(".".join(("services", "demo"))).seed_demo
 
     upgrade_schema()
     hashed = users.hash_password(PASSWORD)
