@@ -20,6 +20,7 @@ from services.accounts.passwords import check_password_policy, hash_password
 from services.accounts.users import PHONE_RE, UserForm, create_user
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.events.catalogue import ACTIVE
+from services.events.signups import cancel_signup
 from services.notifications import notify
 from services.org.areas import area_within
 from services.policy import MANAGERS, area_scope, holds, in_area_scope
@@ -212,8 +213,6 @@ def _anonymise(session: Session, user: User, profile: VolunteerProfile | None) -
 
 def close_own_account(session: Session, actor: User) -> None:
     """A volunteer closes their account: future sign-ups end (freeing places), personal data goes."""
-    from services.events.signups import cancel_signup
-
     if actor.role != Role.volunteer or not actor.active:
         raise Forbidden(N_("Only volunteers can close their own account here."))
     for signup in session.exec(select(Signup).where(Signup.user_id == actor.id, col(Signup.status).in_(ACTIVE))):

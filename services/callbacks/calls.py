@@ -35,6 +35,7 @@ from services.callbacks.draw import draw_in_scope, draws_visible
 from services.errors import InvalidInput, NotFound
 from services.notifications import notices_for, notify
 from services.policy import area_scope, may_review_visits
+from services.visits.review.review import change_state
 
 MAX_TRIES = 3
 MAX_COMMENT = 500
@@ -152,8 +153,6 @@ def _close(callback: Callback, outcome: CallbackOutcome, actor: User, now: datet
 
 def _flag_visit(session: Session, callback: Callback, now: datetime) -> None:
     """The visit turns "has issues" (unless already questioned or rejected) and the administrators are told."""
-    from services.visits.review.review import change_state  # services.visits imports visit_review
-
     visit = session.get(Visit, callback.visit_id)
     if visit is None:
         return

@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 from core.db import session_scope
 from models import JobLease
 from models.common import utcnow
+from services.privacy.retention import run_retention
 
 log = logging.getLogger(__name__)
 HOLDER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -76,7 +77,5 @@ def run_once_per_interval(name: str, interval: timedelta, fn: Callable[[datetime
 
 
 def retention_job(now: datetime) -> dict[str, int]:
-    from services.privacy.retention import run_retention
-
     with session_scope() as session:
         return run_retention(session, now)
