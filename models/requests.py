@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
 
 from models.common import utcnow
 
@@ -53,26 +53,42 @@ class RequestCategory(SQLModel, table=True):
     active: bool = True
 
 
-class ServiceRequest(SQLModel, table=True):
+class ServiceRequestBase(SQLModel):
+    """What every request says, with its limits, written once (as the FastAPI template's ItemBase).
+
+    The table (ServiceRequest) and the staff's input (services.requests.tracking.RequestInput) derive
+    from it, the resident's through PublicRequestBase; forms take their limits from it
+    (models.common.max_length).
+    """
+
+    category_id: int = Field(foreign_key="requestcategory.id", index=True)
+    # The columns stay unbounded text, as created: the limit is checked before anything is stored.
+    description: str = Field(max_length=2000, sa_type=AutoString)
+
+
+class PublicRequestBase(ServiceRequestBase):
+    """A request with what a resident leaves on the public form (services.requests.feedback.PublicRequestInput)."""
+
+    # Public submissions only, and only what is needed to reply: both optional.
+    contact_name: str = Field(default="", max_length=50, sa_type=AutoString)
+    contact_phone: str = Field(default="", max_length=30, sa_type=AutoString)
+    location_text: str = Field(default="", max_length=200, sa_type=AutoString)
+    lat: float | None = None
+    lng: float | None = None
+
+
+class ServiceRequest(PublicRequestBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # Unguessable, short, from an unambiguous alphabet: the resident's only key to the request.
     tracking_code: str = Field(index=True, unique=True, max_length=16)
     household_id: int | None = Field(default=None, foreign_key="household.id", index=True)
     area_id: int = Field(foreign_key="area.id", index=True)
-    category_id: int = Field(foreign_key="requestcategory.id", index=True)
-    description: str
     source: RequestSource = RequestSource.visit
     visit_id: str | None = Field(default=None, foreign_key="visit.id")
     raised_by_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     assignee_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     status: RequestStatus = Field(default=RequestStatus.new, index=True)
     referred_to: str = ""
-    # Public submissions only, and only what is needed to reply: both optional.
-    contact_name: str = ""
-    contact_phone: str = ""
-    location_text: str = ""
-    lat: float | None = None
-    lng: float | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)
     due_at: datetime = Field(index=True)
     closed_at: datetime | None = None
@@ -92,7 +108,15 @@ class EventKind(StrEnum):
     reopened = "reopened"
 
 
-class RequestEvent(SQLModel, table=True):
+class RequestEventBase(SQLModel):
+    """What a person writes on a request's timeline, with its limit: the table (RequestEvent) and the
+    services' note (services.requests.tracking.RequestNote) derive from it."""
+
+    note: str = Field(default="", max_length=2000, sa_type=AutoString)
+    visibility: Visibility = Visibility.internal
+
+
+class RequestEvent(RequestEventBase, table=True):
     """One dated entry of a request's timeline: a status change, an assignment, a note, a rating.
 
     What the system says (kind, status, detail) is stored as data and worded when shown, in the
@@ -107,8 +131,6 @@ class RequestEvent(SQLModel, table=True):
     status: RequestStatus | None = None  # the status after this entry, if it changed it
     detail: str = ""  # e.g. the department referred to, or the satisfaction given
     assignee_id: int | None = Field(default=None, foreign_key="user.id")
-    note: str = ""
-    visibility: Visibility = Visibility.internal
 
 
 class RequestPhoto(SQLModel, table=True):
@@ -124,14 +146,20 @@ class RequestPhoto(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Rating(SQLModel, table=True):
+class RatingBase(SQLModel):
+    """The resident's answer, with its limit: the table (Rating) and the services' input
+    (services.requests.feedback.RatingInput) derive from it."""
+
+    satisfaction: Satisfaction
+    comment: str = Field(default="", max_length=1000, sa_type=AutoString)
+
+
+class Rating(RatingBase, table=True):
     """The resident's judgement of an answer; a request reopened and answered again is rated again."""
 
     id: int | None = Field(default=None, primary_key=True)
     request_id: int = Field(foreign_key="servicerequest.id", index=True)
     at: datetime = Field(default_factory=utcnow, index=True)
-    satisfaction: Satisfaction
-    comment: str = ""
     answered_status: RequestStatus  # the answer being rated: resolved or explained
     recorded_by_id: int | None = Field(default=None, foreign_key="user.id")  # None: on the public page
     assignee_id: int | None = Field(default=None, foreign_key="user.id")  # who gave the answer rated

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
 
 from models.common import utcnow
 
@@ -17,7 +17,21 @@ class CommitmentStatus(StrEnum):
     not_kept = "not_kept"
 
 
-class Commitment(SQLModel, table=True):
+# Where a column is unbounded text, as created, it stays so: the limit is checked before anything is stored.
+class CommitmentBase(SQLModel):
+    """What a member writes on a commitment, with its limits, written once (as the FastAPI template's ItemBase).
+
+    The table (Commitment) and the services' input (services.year.commitments.CommitmentInput) derive
+    from it; forms take their limits from it (models.common.max_length).
+    """
+
+    title: str = Field(max_length=200)
+    description: str = Field(default="", max_length=2000, sa_type=Text, sa_column_kwargs={"server_default": ""})
+    # Why it was (not) kept, shown to residents.
+    outcome_reason: str = Field(default="", max_length=500, sa_type=AutoString)
+
+
+class Commitment(CommitmentBase, table=True):
     """A concrete promise a member makes to residents for one year, shown on the public board."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -25,22 +39,25 @@ class Commitment(SQLModel, table=True):
     # The member's area when it was made: the community board that lists it.
     area_id: int = Field(foreign_key="area.id", index=True)
     year: int = Field(index=True)
-    title: str = Field(max_length=200)
-    description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     status: CommitmentStatus = Field(default=CommitmentStatus.open, index=True)
-    outcome_reason: str = ""  # why it was (not) kept, shown to residents
     closed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class CommitmentNote(SQLModel, table=True):
+class CommitmentNoteBase(SQLModel):
+    """A progress note's text, with its limit: the table (CommitmentNote) and the services' input
+    (services.year.commitments.CommitmentNoteInput) derive from it."""
+
+    text: str = Field(default="", max_length=2000, sa_type=Text, sa_column_kwargs={"server_default": ""})
+
+
+class CommitmentNote(CommitmentNoteBase, table=True):
     """A dated progress note on a commitment; seen by the member and coordinators, not the public."""
 
     id: int | None = Field(default=None, primary_key=True)
     commitment_id: int = Field(foreign_key="commitment.id", index=True)
     author_id: int | None = Field(default=None, foreign_key="user.id")
-    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
@@ -76,15 +93,21 @@ class BoardComment(SQLModel, table=True):
     moderated_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
-class ServicePost(SQLModel, table=True):
+class ServicePostBase(SQLModel):
+    """A post as a coordinator defines it, with its limits: the table (ServicePost) and the services' input
+    (services.community.service_posts.ServicePostInput) derive from it; forms take their limits from it."""
+
+    name: str = Field(max_length=100)
+    duties: str = Field(default="", max_length=2000, sa_type=Text, sa_column_kwargs={"server_default": ""})
+    seats: int = 1
+    active: bool = True
+
+
+class ServicePost(ServicePostBase, table=True):
     """A post with defined duties in an area (e.g. "building safety watch"), held by some members."""
 
     id: int | None = Field(default=None, primary_key=True)
     area_id: int = Field(foreign_key="area.id", index=True)
-    name: str = Field(max_length=100)
-    duties: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    seats: int = 1
-    active: bool = True
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -106,16 +129,22 @@ class PostAssignment(SQLModel, table=True):
     decided_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
-class FieldDay(SQLModel, table=True):
+class FieldDayBase(SQLModel):
+    """A field day as its leader records it, with its limits: the table (FieldDay) and the services' input
+    (services.year.field_days.FieldDayInput) derive from it; forms take their limits from it."""
+
+    day_at: datetime = Field(index=True)  # when it took place (UTC); its year is the org time zone's
+    place: str = Field(max_length=200)
+    purpose: str = Field(default="", max_length=500)
+    learned: str = Field(default="", max_length=4000, sa_type=Text, sa_column_kwargs={"server_default": ""})
+    problems: str = Field(default="", max_length=4000, sa_type=Text, sa_column_kwargs={"server_default": ""})
+
+
+class FieldDay(FieldDayBase, table=True):
     """A day a leader spent at their contact point; counted against the yearly quota."""
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
-    day_at: datetime = Field(index=True)  # when it took place (UTC); its year is the org time zone's
-    place: str = Field(max_length=200)
-    purpose: str = Field(default="", max_length=500)
-    learned: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    problems: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -10,6 +10,8 @@ from sqlmodel import Session
 
 from core.i18n import _
 from models import AssignmentStatus, PostAssignment, ServicePost, User
+from models.common import max_length
+from models.year import ServicePostBase
 from pages.actions import load, page_user, perform
 from pages.frame import frame
 from services.community.service_posts import (
@@ -100,10 +102,10 @@ def post_form(user: User, areas: dict[int, str], view: PostView | None, done: Do
     post = view.post if view else None
     area = ui.select(areas, value=post.area_id if post else next(iter(areas), None), label=_("Area")).props(
         "outlined dense").classes("w-full")
-    name = ui.input(_("Name of the post"), value=post.name if post else "").props("outlined dense maxlength=100") \
-        .classes("w-full").mark("post-name")
-    duties = ui.textarea(_("Duties"), value=post.duties if post else "").props("outlined autogrow maxlength=2000") \
-        .classes("w-full").mark("post-duties")
+    name = ui.input(_("Name of the post"), value=post.name if post else "").props(
+        f"outlined dense maxlength={max_length(ServicePostBase, 'name')}").classes("w-full").mark("post-name")
+    duties = ui.textarea(_("Duties"), value=post.duties if post else "").props(
+        f"outlined autogrow maxlength={max_length(ServicePostBase, 'duties')}").classes("w-full").mark("post-duties")
     seats = ui.number(_("Members needed"), value=post.seats if post else 1, min=1, max=100, step=1).props(
         "outlined dense").classes("w-40").mark("post-seats")
     active = ui.checkbox(_("Open"), value=post.active if post else True)

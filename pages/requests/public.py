@@ -11,6 +11,8 @@ from sqlmodel import Session
 from core.config import get_settings
 from core.i18n import N_, _, current_language, format_date, format_datetime
 from models import RequestStatus, Satisfaction
+from models.common import max_length
+from models.requests import PublicRequestBase, RatingBase
 from pages.actions import in_worker, load
 from pages.client_address import client_ip
 from pages.community.service_points import nearest_points_card
@@ -31,7 +33,7 @@ from services.requests.feedback import (
     send_public_request,
     send_rating,
 )
-from services.requests.tracking import MAX_DESCRIPTION, categories, category_name
+from services.requests.tracking import categories, category_name
 
 GEOLOCATE_JS = """
 return await new Promise((resolve) => {
@@ -75,12 +77,14 @@ class PublicForm:
             self.category = ui.select(self.categories, label=_("What is it about?")).props("outlined").classes(
                 "w-full").mark("public-category")
             self.description = ui.textarea(_("Describe the problem")).props(
-                f"outlined autogrow maxlength={MAX_DESCRIPTION} counter").classes("w-full").mark("public-description")
+                f"outlined autogrow maxlength={max_length(PublicRequestBase, 'description')} counter").classes(
+                "w-full").mark("public-description")
         with ui.card().classes("ds-card"):
             ui.label(_("Where (optional)")).classes("font-medium")
             self.area = ui.select({None: _("I don't know"), **self.areas}, value=None, label=_("Community")).props(
                 "outlined").classes("w-full").mark("public-area")
-            self.place = ui.input(_("Address or landmark")).props("outlined maxlength=200").classes("w-full").mark(
+            self.place = ui.input(_("Address or landmark")).props(
+                f"outlined maxlength={max_length(PublicRequestBase, 'location_text')}").classes("w-full").mark(
                 "public-place")
             with ui.row().classes("items-center gap-2"):
                 ui.button(_("Use my location"), icon="my_location", on_click=self.locate).props("outline dense")
@@ -90,9 +94,12 @@ class PublicForm:
             ui.label(_("Contact (optional)")).classes("font-medium")
             ui.label(_("Only staff handling the request see it. Leave it empty to stay anonymous.")).classes(
                 "text-xs text-gray-500")
-            self.name = ui.input(_("Your name")).props("outlined maxlength=50").classes("w-full").mark("public-name")
-            self.phone = ui.input(_("Phone number")).props("outlined maxlength=30 type=tel").classes("w-full").mark(
-                "public-phone")
+            self.name = ui.input(_("Your name")).props(
+                f"outlined maxlength={max_length(PublicRequestBase, 'contact_name')}").classes("w-full").mark(
+                "public-name")
+            self.phone = ui.input(_("Phone number")).props(
+                f"outlined maxlength={max_length(PublicRequestBase, 'contact_phone')} type=tel").classes(
+                "w-full").mark("public-phone")
             self.sms_consent = ui.checkbox(_("Send me SMS about this request")).classes("min-h-[44px]").mark(
                 "public-sms-consent")
         with ui.card().classes("ds-card"):
@@ -143,13 +150,13 @@ class PublicForm:
         self.send_button.disable()
         self.error.set_text("")
         loc = self.location or {}
-        data = PublicRequestInput(
-            category_id=self.category.value or 0, description=self.description.value or "", area_id=self.area.value,
-            contact_name=self.name.value or "", contact_phone=self.phone.value or "",
-            location_text=self.place.value or "", lat=loc.get("lat"), lng=loc.get("lng"),
-            sms_consent=bool(self.sms_consent.value),
-        )
         try:
+            data = PublicRequestInput(  # a text over the model's limit is the user's message already here
+                category_id=self.category.value or 0, description=self.description.value or "",
+                area_id=self.area.value, contact_name=self.name.value or "", contact_phone=self.phone.value or "",
+                location_text=self.place.value or "", lat=loc.get("lat"), lng=loc.get("lng"),
+                sms_consent=bool(self.sms_consent.value),
+            )
             code = await in_worker(send_public_request, data, client_ip(), self.challenge.token, self.answer.value,
                                    list(self.picker.photos))
         except ServiceError as exc:
@@ -228,8 +235,9 @@ class RatingForm:
             ui.label(_("Are you satisfied with the answer?")).classes("text-lg font-medium")
             self.choice = ui.radio({s.value: _(label) for s, label in SATISFACTION_LABELS.items()}).mark(
                 "public-rating-choice")
-            self.comment = ui.textarea(_("Comment (optional)")).props("outlined autogrow maxlength=1000").classes(
-                "w-full").mark("public-rating-comment")
+            self.comment = ui.textarea(_("Comment (optional)")).props(
+                f"outlined autogrow maxlength={max_length(RatingBase, 'comment')}").classes("w-full").mark(
+                "public-rating-comment")
             self.error = ui.label().classes("text-negative text-sm")
             self.send_button = ui.button(_("Send my answer"), on_click=self.send).classes("w-full").mark(
                 "public-rating-send")

@@ -11,6 +11,8 @@ from sqlmodel import Session
 from core.config import get_settings
 from core.i18n import N_, _, current_language, format_datetime
 from models import Household, RequestSource, RequestStatus, ServiceRequest, User, Visibility
+from models.common import max_length
+from models.requests import RequestEventBase, ServiceRequestBase
 from pages.actions import in_worker, load, page_user, perform
 from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error
@@ -29,7 +31,6 @@ from services.org.areas import area_label, areas_visible_to
 from services.policy import MANAGERS, REQUEST_STAFF, may_take_requests_by_phone
 from services.requests.feedback import open_alerts
 from services.requests.tracking import (
-    MAX_DESCRIPTION,
     NEXT_STATUSES,
     SOURCE_LABELS,
     STATUS_LABELS,
@@ -125,13 +126,18 @@ async def new_request_dialog(user: User) -> None:
                               with_input=True).classes("w-full")
         area = ui.select(areas, value=user.area_id if user.area_id in areas else next(iter(areas), None),
                          label=_("Area (when there is no household)")).classes("w-full")
-        text = ui.textarea(_("Description")).props(f"outlined autogrow maxlength={MAX_DESCRIPTION} counter").classes(
-            "w-full")
+        text = ui.textarea(_("Description")).props(
+            f"outlined autogrow maxlength={max_length(ServiceRequestBase, 'description')} counter").classes("w-full")
         error = ui.label().classes("text-negative text-sm")
 
         async def save() -> None:
-            data = RequestInput(category_id=category.value or 0, description=text.value or "",
-                                source=RequestSource(source.value), household_id=household.value, area_id=area.value)
+            try:  # a text over the model's limit is the user's message already here
+                data = RequestInput(category_id=category.value or 0, description=text.value or "",
+                                    source=RequestSource(source.value), household_id=household.value,
+                                    area_id=area.value)
+            except ServiceError as exc:
+                error.set_text(error_text(exc))
+                return
             raised = await perform(raise_request, data, roles=MANAGERS,
                                    on_error=lambda exc: error.set_text(error_text(exc)))
             if raised and raised.value is not None:
@@ -275,7 +281,8 @@ class RequestDetail:
                 "new-status")
             referred = ui.input(_("Department referred to")).classes("w-full").mark("referred-to")
             referred.bind_visibility_from(status, "value", backward=lambda v: v == RequestStatus.referred.value)
-            note = ui.textarea(_("Note")).props("outlined autogrow maxlength=2000").classes("w-full").mark(
+            note = ui.textarea(_("Note")).props(
+                f"outlined autogrow maxlength={max_length(RequestEventBase, 'note')}").classes("w-full").mark(
                 "status-note")
             public = ui.switch(_("Show this note to the resident"), value=True).mark("status-public")
             ui.label(_("An explanation is always shown to the resident.")).classes("text-xs text-gray-500")
@@ -293,7 +300,8 @@ class RequestDetail:
             who = ui.select(self.assignees, label=_("Member or coordinator"), with_input=True,
                             value=self.request.assignee_id if self.request.assignee_id in self.assignees else None
                             ).classes("w-full").mark("assignee")
-            note = ui.input(_("Internal note")).classes("w-full").mark("assign-note")
+            note = ui.input(_("Internal note")).props(f"maxlength={max_length(RequestEventBase, 'note')}").classes(
+                "w-full").mark("assign-note")
 
             async def save() -> None:
                 if who.value is None:
@@ -306,7 +314,8 @@ class RequestDetail:
 
     def note_form(self) -> None:
         with ui.expansion(_("Add a note or photo"), icon="note_add").classes("ds-card bg-white"):
-            note = ui.textarea(_("Note")).props("outlined autogrow maxlength=2000").classes("w-full").mark("note")
+            note = ui.textarea(_("Note")).props(
+                f"outlined autogrow maxlength={max_length(RequestEventBase, 'note')}").classes("w-full").mark("note")
             public = ui.switch(_("Show this note to the resident"), value=False).mark("note-public")
             if not self.may_manage:
                 public.disable()

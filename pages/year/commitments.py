@@ -11,6 +11,8 @@ from nicegui import events, ui
 from core.config import get_settings
 from core.i18n import N_, _, format_datetime, labelled
 from models import CommentStatus, Commitment, CommitmentStatus
+from models.common import max_length
+from models.year import CommitmentBase, CommitmentNoteBase
 from pages.actions import in_worker, load, page_user, perform
 from pages.community.board import commitment_badge
 from pages.frame import frame
@@ -66,9 +68,10 @@ def new_commitment_form(year: int, done: Done) -> None:
     with ui.card().classes("ds-card").mark("new-commitment"):
         ui.label(_("New commitment")).classes("font-medium")
         title = ui.input(_("What will you do?"), placeholder=_("e.g. fix the lights in stairwell 3")).props(
-            "outlined maxlength=200").classes("w-full").mark("commitment-title")
-        description = ui.textarea(_("Details (optional)")).props("outlined autogrow maxlength=2000").classes(
-            "w-full").mark("commitment-description")
+            f"outlined maxlength={max_length(CommitmentBase, 'title')}").classes("w-full").mark("commitment-title")
+        description = ui.textarea(_("Details (optional)")).props(
+            f"outlined autogrow maxlength={max_length(CommitmentBase, 'description')}").classes("w-full").mark(
+            "commitment-description")
 
         async def save() -> None:
             await perform(create_commitment, title.value or "", description.value or "", year, roles=YEAR_KEEPERS,
@@ -121,7 +124,8 @@ class CommitmentCard:
     def note_form(self) -> None:
         with ui.expansion(_("Add a progress note"), icon="edit_note").classes("w-full").mark(
                 f"note-{self.commitment.id}"):
-            self.text = ui.textarea(_("Progress")).props("outlined autogrow maxlength=2000").classes("w-full").mark(
+            self.text = ui.textarea(_("Progress")).props(
+                f"outlined autogrow maxlength={max_length(CommitmentNoteBase, 'text')}").classes("w-full").mark(
                 f"note-text-{self.commitment.id}")
             ui.upload(label=_("Photos"), on_upload=self.receive, multiple=True, auto_upload=True).props(
                 'accept="image/*" flat bordered').classes("w-full")
@@ -146,8 +150,9 @@ class CommitmentCard:
     def close_dialog(self, kept: bool) -> None:
         with ui.dialog() as dialog, ui.card().classes("w-full max-w-sm"):
             ui.label(_("Mark as kept") if kept else _("Mark as not kept")).classes("text-lg font-medium")
-            reason = ui.textarea(_("Reason (shown to residents)")).props("outlined autogrow maxlength=500").classes(
-                "w-full").mark("close-reason")
+            reason = ui.textarea(_("Reason (shown to residents)")).props(
+                f"outlined autogrow maxlength={max_length(CommitmentBase, 'outcome_reason')}").classes("w-full").mark(
+                "close-reason")
 
             async def save() -> None:
                 if await perform(close_commitment, self.commitment.id, kept, reason.value or "", roles=YEAR_KEEPERS):

@@ -11,8 +11,10 @@ from sqlmodel import Session, col, select
 from core.i18n import N_
 from models import Area, AssignmentStatus, PostAssignment, Role, ServicePost, User
 from models.common import utcnow
+from models.year import ServicePostBase
 from services import audit
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.inputs import CheckedInput
 from services.org.areas import area_within, subtree_ids
 from services.policy import MANAGERS, POST_HOLDERS, area_scope, holds, may_hold_posts
 from services.privacy.ethical_line.guard import refuse_marking_names
@@ -22,6 +24,15 @@ ASSIGNMENT_LABELS = {
     AssignmentStatus.assigned: N_("Assigned"),
     AssignmentStatus.ended: N_("Ended"),
 }
+
+
+TOO_LONG = N_("The name or duties are too long.")
+
+
+class ServicePostInput(ServicePostBase, CheckedInput):
+    """A post as a coordinator defines or edits it."""
+
+    too_long = {"name": TOO_LONG, "duties": TOO_LONG}
 
 
 @dataclass
@@ -50,19 +61,19 @@ def save_post(session: Session, actor: User, area_id: int, name: str, duties: st
               active: bool = True, post_id: int | None = None) -> ServicePost:
     if not _may_manage(session, actor, area_id):
         raise Forbidden(N_("You can only define posts in your own area."))
-    name, duties = (name or "").strip(), (duties or "").strip()
+    name = (name or "").strip()
     if not name:
         raise InvalidInput(N_("Name the post."))
-    if len(name) > 100 or len(duties) > 2000:
-        raise InvalidInput(N_("The name or duties are too long."))
-    refuse_marking_names(name)
-    if not 1 <= seats <= 100:
+    data = ServicePostInput(name=name, duties=(duties or "").strip(), seats=seats, active=active)
+    refuse_marking_names(data.name)
+    if not 1 <= data.seats <= 100:
         raise InvalidInput(N_("A post has between 1 and 100 places."))
-    post = session.get(ServicePost, post_id) if post_id else ServicePost(area_id=area_id, name=name,
+    post = session.get(ServicePost, post_id) if post_id else ServicePost(area_id=area_id, name=data.name,
                                                                          created_by_id=actor.id)
     if post is None or (post_id and not _may_manage(session, actor, post.area_id)):
         raise NotFound(N_("Post not found."))
-    post.area_id, post.name, post.duties, post.seats, post.active = area_id, name, duties, seats, active
+    post.area_id = area_id
+    post.name, post.duties, post.seats, post.active = data.name, data.duties, data.seats, data.active
     session.add(post)
     session.flush()
     audit.record(session, actor, "service_post.save", "servicepost", post.id)

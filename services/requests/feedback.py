@@ -7,7 +7,6 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from core.db import session_scope
@@ -29,16 +28,18 @@ from models import (
     Visibility,
 )
 from models.common import utcnow
-from models.requests import RATED_STATUSES
+from models.requests import RATED_STATUSES, PublicRequestBase, RatingBase
 from services import audit
 from services.accounts.challenge import verify_challenge
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.inputs import CheckedInput, check_lengths
 from services.notify import triggers as notify_triggers
 from services.photos.pipeline import ProcessedPhoto
 from services.photos.store import PhotoStore
 from services.policy import MANAGERS, REQUEST_STAFF, area_scope, holds
 from services.rate_limits.counting import PUBLIC_ATTEMPTS, PUBLIC_LOOKUPS, PUBLIC_SUBMISSIONS
 from services.requests.tracking import (
+    DESCRIPTION_TOO_LONG,
     _active_category,
     _check_description,
     add_request_photo,
@@ -49,7 +50,6 @@ from services.requests.tracking import (
 )
 
 MAX_PUBLIC_PHOTOS = 3
-MAX_COMMENT = 1000
 SATISFACTION_LABELS = {
     Satisfaction.satisfied: N_("Satisfied"),
     Satisfaction.basically_satisfied: N_("Basically satisfied"),
@@ -57,16 +57,23 @@ SATISFACTION_LABELS = {
 }
 
 
-class PublicRequestInput(BaseModel):
-    category_id: int
-    description: str
+CONTACT_TOO_LONG = N_("A contact or location field is too long.")
+
+
+class PublicRequestInput(PublicRequestBase, CheckedInput):
+    """A resident's request from the public form: the request, and how to reply if they want a reply."""
+
+    too_long = {"description": DESCRIPTION_TOO_LONG, "contact_name": CONTACT_TOO_LONG,
+                "contact_phone": CONTACT_TOO_LONG, "location_text": CONTACT_TOO_LONG}
+
     area_id: int | None = None  # the resident's community, if they chose one
-    contact_name: str = ""
-    contact_phone: str = ""
-    location_text: str = ""
-    lat: float | None = None
-    lng: float | None = None
     sms_consent: bool = False  # "send me SMS about this request", to contact_phone
+
+
+class RatingInput(RatingBase, CheckedInput):
+    """The resident's answer to a request, given on the status page or recorded for them."""
+
+    too_long = {"comment": N_("The comment is longer than {n} characters.")}
 
 
 @dataclass
@@ -130,9 +137,10 @@ def submit_public_request(session: Session, data: PublicRequestInput, client_ip:
     photos = photos or []
     if len(photos) > MAX_PUBLIC_PHOTOS:
         raise InvalidInput(N_("At most {n} photos per request."), n=MAX_PUBLIC_PHOTOS)
-    name, phone, place = data.contact_name.strip(), data.contact_phone.strip(), data.location_text.strip()
-    if len(name) > 50 or len(phone) > 30 or len(place) > 200:
-        raise InvalidInput(N_("A contact or location field is too long."))
+    data = check_lengths(data.model_copy(update={  # a copy is not validated: check what will be stored
+        "contact_name": data.contact_name.strip(), "contact_phone": data.contact_phone.strip(),
+        "location_text": data.location_text.strip()}))
+    name, phone, place = data.contact_name, data.contact_phone, data.location_text
     if phone and not all(c.isdigit() or c in "+- " for c in phone):
         raise InvalidInput(N_("Enter the phone number with digits only."))
     if data.sms_consent and sum(c.isdigit() for c in phone) < 7:
@@ -205,9 +213,7 @@ def _record_rating(session: Session, request: ServiceRequest, satisfaction: Sati
                    recorded_by: User | None, now: datetime) -> Rating:
     if not request.awaiting_rating or request.status not in RATED_STATUSES:
         raise InvalidInput(N_("This request is not waiting for a rating."))
-    comment = (comment or "").strip()
-    if len(comment) > MAX_COMMENT:
-        raise InvalidInput(N_("The comment is longer than {n} characters."), n=MAX_COMMENT)
+    comment = RatingInput(satisfaction=satisfaction, comment=(comment or "").strip()).comment
     rating = Rating(request_id=request.id, at=now, satisfaction=satisfaction, comment=comment,  # type: ignore[arg-type]
                     answered_status=request.status, recorded_by_id=recorded_by.id if recorded_by else None,
                     assignee_id=request.assignee_id)

@@ -19,8 +19,10 @@ from models import (
     User,
 )
 from models.common import utcnow
+from models.year import CommitmentBase, CommitmentNoteBase
 from services import audit
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.inputs import CheckedInput, check_length
 from services.org.areas import area_within
 from services.org.calendar_year import current_year
 from services.photos.files import store_photo_files
@@ -29,16 +31,26 @@ from services.photos.store import PhotoStore
 from services.policy import MANAGERS, area_scope, holds, may_keep_commitments
 
 MAX_PER_YEAR = 2
-MAX_TITLE = 200
-MAX_TEXT = 2000
-MAX_REASON = 500
 MAX_PHOTOS_PER_NOTE = 4
+TEXT_TOO_LONG = N_("The text is longer than {n} characters.")
 
 STATUS_LABELS = {
     CommitmentStatus.open: N_("Under way"),
     CommitmentStatus.kept: N_("Kept"),
     CommitmentStatus.not_kept: N_("Not kept"),
 }
+
+
+class CommitmentInput(CommitmentBase, CheckedInput):
+    """What a member writes on a commitment: its title and details, and when it closes, the reason."""
+
+    too_long = {"title": TEXT_TOO_LONG, "description": TEXT_TOO_LONG, "outcome_reason": TEXT_TOO_LONG}
+
+
+class CommitmentNoteInput(CommitmentNoteBase, CheckedInput):
+    """A progress note's text."""
+
+    too_long = {"text": TEXT_TOO_LONG}
 
 
 @dataclass
@@ -53,12 +65,10 @@ def may_commit(actor: User) -> bool:
     return may_keep_commitments(actor) and actor.area_id is not None
 
 
-def _text(value: str, limit: int, empty_message: str | None = None) -> str:
+def _text(value: str, empty_message: str) -> str:
     value = (value or "").strip()
-    if empty_message and not value:
+    if not value:
         raise InvalidInput(empty_message)
-    if len(value) > limit:
-        raise InvalidInput(N_("The text is longer than {n} characters."), n=limit)
     return value
 
 
@@ -72,14 +82,13 @@ def create_commitment(session: Session, actor: User, title: str, description: st
     year = year or this_year
     if year not in (this_year, this_year + 1):
         raise InvalidInput(N_("Commitments are made for this year or the next."))
-    title = _text(title, MAX_TITLE, N_("Say what you commit to."))
-    description = _text(description, MAX_TEXT)
+    data = CommitmentInput(title=_text(title, N_("Say what you commit to.")), description=(description or "").strip())
     count = session.exec(select(func.count()).select_from(Commitment).where(
         Commitment.member_id == actor.id, Commitment.year == year)).one()
     if count >= MAX_PER_YEAR:
         raise InvalidInput(N_("You already have {n} commitments for {year}."), n=MAX_PER_YEAR, year=year)
-    commitment = Commitment(member_id=actor.id, area_id=actor.area_id, year=year, title=title,  # type: ignore[arg-type]
-                            description=description, created_at=now, updated_at=now)
+    commitment = Commitment(member_id=actor.id, area_id=actor.area_id, year=year, title=data.title,  # type: ignore[arg-type]
+                            description=data.description, created_at=now, updated_at=now)
     session.add(commitment)
     session.flush()
     audit.record(session, actor, "commitment.create", "commitment", commitment.id)
@@ -115,7 +124,7 @@ def add_note(session: Session, actor: User, commitment_id: int, text: str,
     now = now or utcnow()
     commitment = _own(session, actor, commitment_id)
     photos = photos or []
-    text = _text(text, MAX_TEXT)
+    text = CommitmentNoteInput(text=(text or "").strip()).text
     if not text and not photos:
         raise InvalidInput(N_("Write a note or add a photo."))
     if len(photos) > MAX_PHOTOS_PER_NOTE:
@@ -141,7 +150,7 @@ def close_commitment(session: Session, actor: User, commitment_id: int, kept: bo
     """Mark it kept or not kept; the reason is shown to residents on the board."""
     now = now or utcnow()
     commitment = _own(session, actor, commitment_id)
-    reason = _text(reason, MAX_REASON, N_("Give the reason residents will read."))
+    reason = check_length(CommitmentInput, "outcome_reason", _text(reason, N_("Give the reason residents will read.")))
     commitment.status = CommitmentStatus.kept if kept else CommitmentStatus.not_kept
     commitment.outcome_reason = reason
     commitment.closed_at = commitment.updated_at = now

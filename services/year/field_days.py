@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -16,20 +15,19 @@ from core.config import get_settings
 from core.i18n import N_
 from models import FieldDay, FieldDayRequest, RequestSource, ServiceRequest, User
 from models.common import utcnow
+from models.year import FieldDayBase
 from services import audit
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.inputs import CheckedInput, check_lengths
 from services.org.calendar_year import share_of_year_elapsed, year_bounds, year_of
 from services.requests.tracking import _active_category, _check_description, create_request
 
 LEADER_LEVELS = {1: N_("Leader, level 1"), 2: N_("Leader, level 2")}
 
 
-class FieldDayInput(BaseModel):
-    day_at: datetime  # aware; the local date in the org time zone is the day counted
-    place: str
-    purpose: str = ""
-    learned: str = ""
-    problems: str = ""
+class FieldDayInput(FieldDayBase, CheckedInput):
+    """A field day as its leader records it. ``day_at`` is aware: its local date in the org time zone is the day
+    counted. A text over its limit is "A text field is longer than {n} characters." with that field's limit."""
 
 
 @dataclass
@@ -75,19 +73,18 @@ def record_field_day(session: Session, actor: User, data: FieldDayInput, now: da
         raise InvalidInput(N_("Enter the date."))
     if data.day_at > now + timedelta(days=1):
         raise InvalidInput(N_("A field day cannot be in the future."))
-    place = data.place.strip()
-    if not place:
+    data = data.model_copy(update={field: getattr(data, field).strip()
+                                   for field in ("place", "purpose", "learned", "problems")})
+    if not data.place:
         raise InvalidInput(N_("Name the place."))
-    texts = [data.purpose.strip(), data.learned.strip(), data.problems.strip()]
-    if len(place) > 200 or len(texts[0]) > 500 or any(len(t) > 4000 for t in texts[1:]):
-        raise InvalidInput(N_("A text field is longer than {n} characters."), n=4000)
+    check_lengths(data)  # a copy is not validated: check what will be stored
     start, end = _local_day_bounds(data.day_at, get_settings().time_zone)
     same_day = session.exec(select(FieldDay.id).where(FieldDay.user_id == actor.id, FieldDay.day_at >= start,
                                                       FieldDay.day_at < end)).first()
     if same_day is not None:
         raise InvalidInput(N_("You already recorded a field day on this date."))
-    day = FieldDay(user_id=actor.id, day_at=data.day_at, place=place, purpose=texts[0], learned=texts[1],  # type: ignore[arg-type]
-                   problems=texts[2], created_at=now)
+    day = FieldDay(user_id=actor.id, day_at=data.day_at, place=data.place, purpose=data.purpose,  # type: ignore[arg-type]
+                   learned=data.learned, problems=data.problems, created_at=now)
     session.add(day)
     session.flush()
     audit.record(session, actor, "field_day.create", "fieldday", day.id)

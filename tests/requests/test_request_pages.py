@@ -8,9 +8,11 @@ from sqlmodel import Session, select
 
 from core.db import session_scope
 from models import RequestAlert, RequestStatus, Satisfaction, ServiceRequest, Visibility
+from models.common import max_length
+from models.requests import PublicRequestBase, RatingBase, RequestEventBase, ServiceRequestBase
 from services.rate_limits import counting as rate_limit
 from services.requests.feedback import PublicRequestInput
-from services.requests.tracking import add_note, assign_request, change_status
+from services.requests.tracking import add_note, assign_request, change_status, timeline
 from services.visits.records import save_visit
 from tests.helpers import account, answer_challenge, sign_in
 from tests.helpers.request_pages import latest_request, set_value
@@ -112,6 +114,44 @@ async def test_public_form_gives_a_code_and_the_status_page_leaks_nothing_intern
     await user.should_not_see(marker=f"alert-{alert.id}", retries=30)  # dismissed off the event loop, then re-read
     demo.rollback()
     assert demo.get(RequestAlert, alert.id).dismissed_at is not None
+
+
+def maxlength(user: TestUser, marker: str) -> int:
+    return int(next(iter(user.find(marker=marker).elements)).props["maxlength"])
+
+
+async def test_the_request_forms_limits_are_the_request_models(user: TestUser, demo: Session) -> None:
+    await user.open("/public/request")
+    for marker, field in (("public-description", "description"), ("public-place", "location_text"),
+                          ("public-name", "contact_name"), ("public-phone", "contact_phone")):
+        assert maxlength(user, marker) == max_length(PublicRequestBase, field)
+    set_value(user, "public-category", 1)
+    user.find(marker="public-description").type("Rubbish piling up behind building 5")
+    user.find(marker="public-name").type("x" * (max_length(PublicRequestBase, "contact_name") + 1))  # as a script could
+    await answer_challenge(user)
+    user.find(marker="public-send").click()
+    await user.should_see("A contact or location field is too long.", retries=30)
+    assert latest_request(demo) is None
+
+    request = raise_from_visit("member1")
+    await sign_in(user, "coord")
+    await user.open(f"/requests/{request.id}")
+    limit = max_length(RequestEventBase, "note")
+    for marker in ("note", "status-note", "assign-note"):
+        assert maxlength(user, marker) == limit
+    user.find(marker="note").type("n" * (limit + 1))
+    user.find(marker="save-note").click()
+    await user.should_see(f"The note is longer than {limit} characters.", retries=30)
+    await user.open("/requests")
+    user.find(marker="new-request").click()
+    area = next(iter(user.find("Description").elements))
+    assert int(area.props["maxlength"]) == max_length(ServiceRequestBase, "description")
+
+    with session_scope() as s:
+        change_status(s, account(s, "coord"), request.id, RequestStatus.resolved, "Fixed")
+        assert [e.event.note for e in timeline(s, account(s, "coord"), request.id)] == ["", "Fixed"]  # nothing cut
+    await user.open(f"/public/request/{request.tracking_code}")
+    assert maxlength(user, "public-rating-comment") == max_length(RatingBase, "comment")
 
 
 async def test_public_form_rate_limit_shows_a_clear_message(user: TestUser, demo: Session) -> None:

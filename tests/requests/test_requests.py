@@ -21,10 +21,13 @@ from models import (
     ServiceRequest,
     Visibility,
 )
+from models.common import max_length
+from models.requests import PublicRequestBase, RatingBase, RequestEventBase, ServiceRequestBase
 from services.errors import Forbidden, InvalidInput, NotFound, Throttled
 from services.rate_limits import counting as rate_limit
 from services.requests.feedback import (
     PublicRequestInput,
+    RatingInput,
     awaiting_rating,
     dismiss_alert,
     open_alerts,
@@ -39,6 +42,7 @@ from services.requests.tracking import (
     CODE_LENGTH,
     RequestFilters,
     RequestInput,
+    RequestNote,
     add_note,
     assign_request,
     change_status,
@@ -51,6 +55,7 @@ from services.requests.tracking import (
 )
 from services.visits.records import prepare_photo
 from tests.helpers import account
+from tests.helpers.limits import assert_shares_limits
 from tests.helpers.photos import photo_bytes
 from tests.helpers.requests import HOUSING, raise_from_visit, solved, submit
 from tests.helpers.visits import paired_household
@@ -286,6 +291,64 @@ def test_categories_are_editable_and_new_response_times_apply(demo: Session) -> 
     with session_scope() as s:
         assert s.get(RequestCategory, added.id).response_hours == 12
         assert s.exec(select(RequestEvent).where(RequestEvent.request_id == request.id)).one().kind == EventKind.created
+
+
+def test_one_definition_of_a_request_for_the_table_and_the_inputs() -> None:
+    assert_shares_limits(ServiceRequestBase, ServiceRequest, RequestInput, PublicRequestInput)
+    assert_shares_limits(PublicRequestBase, ServiceRequest, PublicRequestInput)
+    assert not issubclass(RequestInput, PublicRequestBase)  # staff do not leave a resident's contact
+    assert_shares_limits(RequestEventBase, RequestEvent, RequestNote)
+    assert_shares_limits(RatingBase, Rating, RatingInput)
+    # The columns are created as before (unbounded text): the limit is the model's, not the database's.
+    for table, field in ((ServiceRequest, "description"), (ServiceRequest, "contact_name"),
+                         (ServiceRequest, "contact_phone"), (ServiceRequest, "location_text"),
+                         (RequestEvent, "note"), (Rating, "comment")):
+        assert table.__table__.c[field].type.length is None  # type: ignore[attr-defined]
+
+
+def test_request_texts_longer_than_the_model_takes_are_refused_not_cut(demo: Session) -> None:
+    description = max_length(ServiceRequestBase, "description")
+    with pytest.raises(InvalidInput, match=f"The description is longer than {description} characters."):
+        RequestInput(category_id=HOUSING, description="x" * (description + 1))
+    too_long = RequestInput(category_id=HOUSING, description="ok", source=RequestSource.hotline).model_copy(
+        update={"description": "x" * (description + 1)})  # a copy is not validated: the service checks
+    with session_scope() as s, pytest.raises(InvalidInput, match=f"longer than {description} characters"):
+        raise_request(s, account(s, "coord"), too_long)
+    for field in ("contact_name", "contact_phone", "location_text"):
+        limit = max_length(PublicRequestBase, field)
+        with pytest.raises(InvalidInput, match="A contact or location field is too long."):
+            PublicRequestInput(category_id=HOUSING, description="Broken gate", **{field: "1" * (limit + 1)})
+        form = PublicRequestInput(category_id=HOUSING, description="Broken gate").model_copy(
+            update={field: "1" * (limit + 1)})
+        token, answer = solved()
+        with session_scope() as s, pytest.raises(InvalidInput, match="A contact or location field is too long."):
+            submit_public_request(s, form, "198.51.100.20", token, answer)
+    with session_scope(read_only=True) as s:
+        assert s.exec(select(ServiceRequest)).all() == []
+
+    request = raise_from_visit()
+    note, comment = max_length(RequestEventBase, "note"), max_length(RatingBase, "comment")
+    with session_scope() as s:
+        coord = account(s, "coord")
+        with pytest.raises(InvalidInput, match=f"The note is longer than {note} characters."):
+            add_note(s, coord, request.id, "n" * (note + 1))
+        with pytest.raises(InvalidInput, match=f"The note is longer than {note} characters."):
+            assign_request(s, coord, request.id, account(s, "member3").id, note="n" * (note + 1))
+        with pytest.raises(InvalidInput, match=f"The note is longer than {note} characters."):
+            change_status(s, coord, request.id, RequestStatus.resolved, "n" * (note + 1))
+        add_note(s, coord, request.id, " " + "n" * note + " ")  # the limit counts what is stored
+        change_status(s, coord, request.id, RequestStatus.resolved, "Fixed")
+    with session_scope() as s:
+        with pytest.raises(InvalidInput, match=f"The comment is longer than {comment} characters."):
+            rate_on_behalf(s, account(s, "member1"), request.id, Satisfaction.satisfied, "c" * (comment + 1))
+        with pytest.raises(InvalidInput, match=f"The comment is longer than {comment} characters."):
+            rate_by_code(s, request.tracking_code, Satisfaction.satisfied, "c" * (comment + 1), "198.51.100.21")
+    with session_scope(read_only=True) as s:
+        notes = s.exec(select(RequestEvent.note).where(RequestEvent.request_id == request.id,
+                                                       RequestEvent.kind == EventKind.note)).all()
+        assert notes == ["n" * note]
+        assert s.get(ServiceRequest, request.id).awaiting_rating
+        assert s.exec(select(Rating)).all() == []
 
 
 def test_every_request_msgid_has_a_chinese_translation() -> None:

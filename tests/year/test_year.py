@@ -37,10 +37,13 @@ from models import (
     User,
     Visit,
 )
+from models.common import max_length
+from models.requests import ServiceRequestBase
+from models.year import CommitmentBase, CommitmentNote, CommitmentNoteBase, FieldDayBase, ServicePostBase
 from services.accounts import challenge
 from services.community.board import board, comments_to_moderate, moderate_comment, submit_board_comment
 from services.community.service_points import ServicePointForm, nearest_service_points, save_service_point
-from services.community.service_posts import apply_for_post, assign_member, save_post
+from services.community.service_posts import ServicePostInput, apply_for_post, assign_member, save_post
 from services.errors import Forbidden, InvalidInput, NotFound, Throttled
 from services.events.attendance import correct_hours, set_present
 from services.events.catalogue import EventForm, create_event
@@ -58,9 +61,17 @@ from services.year.annual_record import (
     to_pdf,
     to_xlsx,
 )
-from services.year.commitments import add_note, close_commitment, create_commitment, get_commitment_photo
+from services.year.commitments import (
+    CommitmentInput,
+    CommitmentNoteInput,
+    add_note,
+    close_commitment,
+    create_commitment,
+    get_commitment_photo,
+)
 from services.year.field_days import FieldDayInput, quota_progress, raise_request_from_field_day, record_field_day
 from tests.helpers import account, sign_in
+from tests.helpers.limits import assert_shares_limits
 from tests.helpers.photos import photo_bytes
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -143,6 +154,58 @@ def test_commitment_lifecycle_and_public_board_without_contact_details(demo: Ses
         ("Accompany an elderly resident to her hospital check-ups", CommitmentStatus.not_kept)]
     assert [c.text for c in mine.commitments[0].comments] == ["The stairwell is bright now, thank you!"]
     assert (view.kept, view.total) == (1, 2)
+
+
+def test_one_definition_of_each_year_entity_for_the_table_and_the_input() -> None:
+    assert_shares_limits(CommitmentBase, Commitment, CommitmentInput)
+    assert_shares_limits(CommitmentNoteBase, CommitmentNote, CommitmentNoteInput)
+    assert_shares_limits(ServicePostBase, ServicePost, ServicePostInput)
+    assert_shares_limits(FieldDayBase, FieldDay, FieldDayInput)
+    # The columns are created as before: bounded where they were, unbounded text where they were.
+    for table, field, length in ((Commitment, "title", 200), (Commitment, "outcome_reason", None),
+                                 (ServicePost, "name", 100), (FieldDay, "place", 200), (FieldDay, "purpose", 500)):
+        assert table.__table__.c[field].type.length == length  # type: ignore[attr-defined]
+    for table, field in ((Commitment, "description"), (CommitmentNote, "text"), (ServicePost, "duties"),
+                         (FieldDay, "learned"), (FieldDay, "problems")):
+        column = table.__table__.c[field]  # type: ignore[attr-defined]
+        assert type(column.type).__name__ == "Text" and column.server_default.arg == "" and not column.nullable
+
+
+def test_commitment_texts_longer_than_the_model_takes_are_refused_not_cut(demo: Session) -> None:
+    member = fresh("member1")
+    title, text = max_length(CommitmentBase, "title"), max_length(CommitmentBase, "description")
+    note, reason = max_length(CommitmentNoteBase, "text"), max_length(CommitmentBase, "outcome_reason")
+    with session_scope() as s:
+        with pytest.raises(InvalidInput, match=f"The text is longer than {title} characters."):
+            create_commitment(s, member, "t" * (title + 1))
+        with pytest.raises(InvalidInput, match=f"The text is longer than {text} characters."):
+            create_commitment(s, member, "Fix the lights", "d" * (text + 1))
+        # The limit counts what is stored: the spaces around are not.
+        commitment = create_commitment(s, member, " " + "t" * title + " ", "d" * text)
+    with session_scope() as s:
+        with pytest.raises(InvalidInput, match=f"The text is longer than {note} characters."):
+            add_note(s, member, commitment.id, "n" * (note + 1))
+        with pytest.raises(InvalidInput, match=f"The text is longer than {reason} characters."):
+            close_commitment(s, member, commitment.id, kept=True, reason="r" * (reason + 1))
+    with session_scope(read_only=True) as s:
+        stored = s.get(Commitment, commitment.id)
+        assert (stored.title, stored.status, stored.outcome_reason) == ("t" * title, CommitmentStatus.open, "")
+        assert s.exec(select(CommitmentNote)).all() == []
+
+
+def test_service_post_texts_longer_than_the_model_takes_are_refused_not_cut(demo: Session) -> None:
+    coord = fresh("coord")
+    name, duties = max_length(ServicePostBase, "name"), max_length(ServicePostBase, "duties")
+    with session_scope() as s:
+        with pytest.raises(InvalidInput, match="The name or duties are too long."):
+            save_post(s, coord, coord.area_id, "n" * (name + 1), "", 1)
+        with pytest.raises(InvalidInput, match="The name or duties are too long."):
+            save_post(s, coord, coord.area_id, "Safety watch", "d" * (duties + 1), 1)
+        post = save_post(s, coord, coord.area_id, "n" * name, "d" * duties, 1)
+    with session_scope() as s, pytest.raises(InvalidInput, match="The name or duties are too long."):
+        save_post(s, coord, coord.area_id, "Safety watch", "d" * (duties + 1), 1, post_id=post.id)
+    with session_scope(read_only=True) as s:
+        assert [(p.name, p.duties) for p in s.exec(select(ServicePost)).all()] == [("n" * name, "d" * duties)]
 
 
 async def test_public_board_page_shows_commitments_and_no_contact_details(user: TestUser, demo: Session) -> None:
@@ -233,6 +296,27 @@ def test_a_problem_taken_up_on_a_field_day_becomes_a_request(demo: Session) -> N
         assert s.exec(select(FieldDayRequest)).one().request_id == request.id
     with session_scope() as s, pytest.raises(NotFound):
         raise_request_from_field_day(s, fresh("coord"), day.id, HOUSING, "not their day")
+
+
+def test_field_day_texts_longer_than_the_model_takes_are_refused_not_cut(demo: Session) -> None:
+    leader = fresh("member1")
+    now = datetime.now(UTC)
+    for field in ("place", "purpose", "learned", "problems"):
+        limit = max_length(FieldDayBase, field)
+        values = {"day_at": now, "place": "Contact point", field: "x" * (limit + 1)}
+        with pytest.raises(InvalidInput, match=f"A text field is longer than {limit} characters."):
+            FieldDayInput(**values)
+        copied = FieldDayInput(day_at=now, place="Contact point").model_copy(update={field: "x" * (limit + 1)})
+        with session_scope() as s, pytest.raises(InvalidInput, match=f"longer than {limit} characters"):
+            record_field_day(s, leader, copied)  # a copy is not validated: the service checks
+    with session_scope() as s:
+        day = record_field_day(s, leader, FieldDayInput(day_at=now, place="Contact point"))
+    description = max_length(ServiceRequestBase, "description")
+    with session_scope() as s, pytest.raises(InvalidInput, match=f"The description is longer than {description}"):
+        raise_request_from_field_day(s, leader, day.id, HOUSING, "x" * (description + 1))
+    with session_scope(read_only=True) as s:
+        assert [d.id for d in s.exec(select(FieldDay)).all()] == [day.id]
+        assert s.exec(select(FieldDayRequest)).all() == [] and s.exec(select(ServiceRequest)).all() == []
 
 
 # --- service points --------------------------------------------------------------------------

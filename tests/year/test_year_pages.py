@@ -22,6 +22,8 @@ from models import (
     ServicePoint,
     ServicePost,
 )
+from models.common import max_length
+from models.year import CommitmentBase, CommitmentNoteBase, ServicePostBase
 from services.community.service_points import ServicePointForm, save_service_point
 from services.rate_limits import counting as rate_limit
 from services.year.commitments import create_commitment
@@ -66,6 +68,40 @@ async def test_member_makes_and_keeps_a_commitment(user: TestUser, demo: Session
         return demo.get(Commitment, commitment.id).status == CommitmentStatus.kept
 
     await eventually(kept)
+
+
+def maxlength(user: TestUser, marker: str) -> int:
+    return int(next(iter(user.find(marker=marker).elements)).props["maxlength"])
+
+
+async def test_the_commitment_and_post_forms_limits_are_the_models(user: TestUser, demo: Session) -> None:
+    await sign_in(user, "member1")
+    await user.open("/me/commitments")
+    assert maxlength(user, "commitment-title") == max_length(CommitmentBase, "title")
+    assert maxlength(user, "commitment-description") == max_length(CommitmentBase, "description")
+    limit = max_length(CommitmentBase, "title")
+    user.find(marker="commitment-title").type("t" * (limit + 1))  # past the browser's limit, as a script could
+    user.find(marker="save-commitment").click()
+    await user.should_see(f"The text is longer than {limit} characters.", retries=30)
+    demo.rollback()
+    assert demo.exec(select(Commitment)).all() == []
+    with session_scope() as s:
+        commitment = create_commitment(s, account(s, "member1"), "Fix the lights in stairwell 3")
+    await user.open("/me/commitments")
+    assert maxlength(user, f"note-text-{commitment.id}") == max_length(CommitmentNoteBase, "text")
+    user.find(marker=f"kept-{commitment.id}").click()
+    assert maxlength(user, "close-reason") == max_length(CommitmentBase, "outcome_reason")
+
+    await sign_in(user, "coord")
+    await user.open("/posts")
+    assert maxlength(user, "post-name") == max_length(ServicePostBase, "name")
+    assert maxlength(user, "post-duties") == max_length(ServicePostBase, "duties")
+    user.find(marker="post-name").type("Safety watch")
+    user.find(marker="post-duties").type("d" * (max_length(ServicePostBase, "duties") + 1))
+    user.find(marker="save-post").click()
+    await user.should_see("The name or duties are too long.", retries=30)
+    demo.rollback()
+    assert demo.exec(select(ServicePost)).all() == []
 
 
 async def test_resident_comments_and_coordinator_approves(user: TestUser, demo: Session) -> None:
