@@ -24,6 +24,8 @@ from models import (
     ServiceRequest,
     User,
 )
+from models.common import max_length
+from models.requests import RatingBase, ServiceRequestBase
 from pages.actions import load, page_user, perform
 from pages.messages import error_text, notify_ok
 from services.policy import MANAGERS, REQUEST_ASSIGNEES, REQUEST_STAFF
@@ -36,7 +38,6 @@ from services.requests.feedback import (
     rate_on_behalf,
 )
 from services.requests.tracking import (
-    MAX_DESCRIPTION,
     STATUS_LABELS,
     RequestFilters,
     RequestInput,
@@ -47,6 +48,10 @@ from services.requests.tracking import (
     list_requests,
     raise_request,
 )
+
+# The forms stop where the server would refuse (the models hold the limits).
+DESCRIPTION_MAX = max_length(ServiceRequestBase, "description")
+COMMENT_MAX = max_length(RatingBase, "comment")
 
 STATUS_COLORS = {
     RequestStatus.new: "blue-grey", RequestStatus.assigned: "indigo", RequestStatus.in_progress: "orange",
@@ -169,7 +174,7 @@ def raise_request_button(household_id: int, options: dict[int, str], visit_id: s
         category = ui.select(options, label=_("Category"), value=next(iter(options), None)).classes(
             "w-full").props("outlined").mark("request-category")
         text = ui.textarea(_("What does the resident ask for?")).props(
-            f"outlined autogrow maxlength={MAX_DESCRIPTION} counter").classes("w-full").mark("request-description")
+            f"outlined autogrow maxlength={DESCRIPTION_MAX} counter").classes("w-full").mark("request-description")
         sms = ui.checkbox(_("The resident agrees to SMS about this request (household phone)")).classes(
             "min-h-[44px]").mark("request-sms-consent")
         error = ui.label().classes("text-negative text-sm")
@@ -209,7 +214,7 @@ def rating_dialog(request_id: int, on_saved: Callable[[], Any]) -> ui.dialog:
         ui.label(_("Is the resident satisfied with the answer to request #{id}?").format(id=request_id)).classes(
             "font-medium")
         choice = ui.radio({s.value: _(label) for s, label in SATISFACTION_LABELS.items()}).mark("rating-choice")
-        comment = ui.textarea(_("Comment")).props("outlined autogrow maxlength=1000").classes("w-full").mark(
+        comment = ui.textarea(_("Comment")).props(f"outlined autogrow maxlength={COMMENT_MAX}").classes("w-full").mark(
             "rating-comment")
 
         async def save() -> None:
@@ -298,6 +303,7 @@ def coordinator_alerts(user: User, alerts: list[tuple[RequestAlert, ServiceReque
                             id=request.id), f"/requests/{request.id}").classes("text-negative")
                     ui.button(icon="close", on_click=lambda a=alert.id: dismiss(a)).props("flat round dense").mark(
                         f"dismiss-{alert.id}")
+
 
     async def dismiss(alert_id: int) -> None:
         await perform(dismiss_alert, alert_id, roles=MANAGERS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
@@ -14,14 +14,16 @@ from sqlmodel import Session
 from core.config import get_settings
 from core.i18n import N_, _, current_language, format_date, labelled
 from models import FieldDay, ServiceRequest, User
+from models.common import max_length
+from models.requests import ServiceRequestBase
+from models.year import FieldDayBase
 from pages.actions import load, page_user, perform
 from pages.frame import frame
 from pages.messages import error_text, notify_error, notify_ok
 from pages.requests.cards import category_options, status_badge
-from services.errors import InvalidInput
+from services.errors import InvalidInput, ServiceError
 from services.org.calendar_year import current_year
-from services.org.clock import org_today
-from services.requests.tracking import MAX_DESCRIPTION
+from services.org.clock import org_today, parse_day
 from services.year.field_days import (
     FieldDayInput,
     QuotaProgress,
@@ -31,6 +33,9 @@ from services.year.field_days import (
     record_field_day,
     requests_of,
 )
+
+# The forms stop where the server would refuse (the models hold the limits).
+DESCRIPTION_MAX = max_length(ServiceRequestBase, "description")
 
 
 def progress_card(progress: QuotaProgress) -> None:
@@ -113,24 +118,31 @@ def new_day_form(done: Callable[[], Awaitable[None]]) -> None:
     today = org_today()
     with ui.expansion(_("Record a field day"), icon="add").classes("w-full bg-white").mark("new-field-day"):
         day = ui.input(_("Date"), value=today.isoformat()).props("type=date outlined dense").mark("field-day-date")
-        place = ui.input(_("Place (your contact point)")).props("outlined dense maxlength=200").classes("w-full") \
-            .mark("field-day-place")
-        purpose = ui.input(_("Purpose")).props("outlined dense maxlength=500").classes("w-full").mark(
+        place = ui.input(_("Place (your contact point)")).props(
+            f"outlined dense maxlength={max_length(FieldDayBase, 'place')}").classes("w-full").mark("field-day-place")
+        purpose = ui.input(_("Purpose")).props(
+            f"outlined dense maxlength={max_length(FieldDayBase, 'purpose')}").classes("w-full").mark(
             "field-day-purpose")
-        learned = ui.textarea(_("What you learned")).props("outlined autogrow").classes("w-full").mark(
+        learned = ui.textarea(_("What you learned")).props(
+            f"outlined autogrow maxlength={max_length(FieldDayBase, 'learned')}").classes("w-full").mark(
             "field-day-learned")
-        problems = ui.textarea(_("Problems taken up")).props("outlined autogrow").classes("w-full").mark(
+        problems = ui.textarea(_("Problems taken up")).props(
+            f"outlined autogrow maxlength={max_length(FieldDayBase, 'problems')}").classes("w-full").mark(
             "field-day-problems")
 
         async def save() -> None:
-            try:
-                when = datetime.combine(date.fromisoformat(day.value or ""), time(12), tzinfo=ZoneInfo(tz))
-            except ValueError:
+            picked = parse_day(day.value)
+            if picked is None:
                 notify_error(InvalidInput(N_("Enter the date.")))
                 return
-            await perform(record_field_day, FieldDayInput(
-                day_at=when, place=place.value or "", purpose=purpose.value or "", learned=learned.value or "",
-                problems=problems.value or ""), done=_("Field day recorded."), refresh=done)
+            try:  # an over-long text is refused here, with its limit, and nothing typed is lost
+                entered = FieldDayInput(day_at=datetime.combine(picked, time(12), tzinfo=ZoneInfo(tz)),
+                                        place=place.value or "", purpose=purpose.value or "",
+                                        learned=learned.value or "", problems=problems.value or "")
+            except ServiceError as exc:
+                notify_error(exc)
+                return
+            await perform(record_field_day, entered, done=_("Field day recorded."), refresh=done)
 
         ui.button(_("Save"), icon="save", on_click=save).mark("save-field-day")
 
@@ -160,8 +172,9 @@ async def raise_dialog(day: FieldDay, done: Callable[[], Awaitable[None]]) -> No
         category = ui.select(options, label=_("Category")).props("outlined dense").classes("w-full").mark(
             "field-day-category")
         description = ui.textarea(_("Describe the request"), value=day.problems).props(
-            f"outlined autogrow maxlength={MAX_DESCRIPTION}").classes("w-full").mark("field-day-request-text")
+            f"outlined autogrow maxlength={DESCRIPTION_MAX}").classes("w-full").mark("field-day-request-text")
         error = ui.label().classes("text-negative text-sm")
+
 
         async def save() -> None:
             raised = await perform(raise_request_from_field_day, day.id or 0, category.value or 0,

@@ -25,7 +25,7 @@ from models import (
     Visibility,
     Visit,
 )
-from models.common import max_length, utcnow
+from models.common import utcnow
 from models.requests import CLOSED_STATUSES, OPEN_STATUSES, RATED_STATUSES, RequestEventBase, ServiceRequestBase
 from services import audit
 from services.errors import Forbidden, InvalidInput, NotFound
@@ -51,9 +51,6 @@ from services.privacy.ethical_line.guard import refuse_marking_names
 # No 0/O, 1/I/L: a code read out over the phone or copied by hand survives. 31^10 ≈ 8e14.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
-# The description's limit is the model's (ServiceRequestBase), which forms read with models.common.max_length;
-# this name stays only for the pages not yet doing so (pages/requests/cards.py, pages/year/field_days.py).
-MAX_DESCRIPTION = max_length(ServiceRequestBase, "description")
 MAX_PHOTOS_PER_REQUEST = 6
 DESCRIPTION_TOO_LONG = N_("The description is longer than {n} characters.")
 

@@ -23,7 +23,7 @@ from models import (
     ServicePost,
 )
 from models.common import max_length
-from models.year import CommitmentBase, CommitmentNoteBase, ServicePostBase
+from models.year import CommitmentBase, CommitmentNoteBase, FieldDayBase, ServicePostBase
 from services.community.service_points import ServicePointForm, save_service_point
 from services.rate_limits import counting as rate_limit
 from services.year.commitments import create_commitment
@@ -227,3 +227,20 @@ async def test_coordinator_sets_a_leaders_level_and_the_quota_follows(user: Test
     await sign_in(user, "member1")
     await user.open("/field-days")
     await user.should_see("0 / 60")
+
+
+async def test_the_field_day_form_takes_the_models_limits_and_keeps_what_was_typed(user: TestUser,
+                                                                                  demo: Session) -> None:
+    await sign_in(user, "member1")
+    await user.open("/field-days")
+    for field in ("place", "purpose", "learned", "problems"):
+        assert maxlength(user, f"field-day-{field}") == max_length(FieldDayBase, field)
+    limit = max_length(FieldDayBase, "place")
+    user.find(marker="field-day-place").type("p" * (limit + 1))  # past the browser's limit, as a script could
+    user.find(marker="field-day-problems").type("The gate of building 5 is broken")
+    user.find(marker="save-field-day").click()
+    await user.should_see(f"A text field is longer than {limit} characters.", retries=30)
+    demo.rollback()
+    assert demo.exec(select(FieldDay)).all() == []
+    with user:  # nothing typed is lost: the leader shortens the place and saves again
+        assert next(iter(user.find(marker="field-day-problems").elements)).value == "The gate of building 5 is broken"
