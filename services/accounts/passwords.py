@@ -10,6 +10,7 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from core.config import get_settings
+from core.cpu_work import cpu_bound
 from core.i18n import N_
 from services.errors import InvalidInput
 
@@ -47,14 +48,19 @@ def _hasher() -> PasswordHash:
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return cpu_bound(_hasher().hash, password)
 
 
-def verify_password(password: str, password_hash: str) -> bool:
+def _verify(password: str, password_hash: str) -> bool:
     try:
         return _hasher().verify(password, password_hash)
     except Exception:  # malformed hash: treat as a mismatch
         return False
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    """Argon2 runs on a low-priority CPU thread (core.cpu_work): sign-ins never starve the pages."""
+    return cpu_bound(_verify, password, password_hash)
 
 
 def check_password_policy(password: str) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from core.config import get_settings
+from core.cpu_work import cpu_bound
 from services.errors import InvalidInput
 from services.photos.pipeline import ProcessedPhoto, Reserve
 
@@ -170,6 +171,6 @@ def decode_once(data: bytes, limits: tuple, process: Callable[[bytes, Reserve], 
 
     def run() -> ProcessedPhoto:
         with decode_slot():
-            return process(data, DECODE_MEMORY.reserve)
+            return cpu_bound(process, data, DECODE_MEMORY.reserve)  # yields to the event loop (core.cpu_work)
 
     return RECENT.get_or_compute((upload_hash(data), *limits), run)
