@@ -45,6 +45,7 @@ def serve() -> None:
     from api.body_limit import BodyLimitMiddleware
     from api.rate_limits import RateLimitMiddleware
     from api.security_headers import SecurityHeadersMiddleware
+    from core.collector import settle_after_start_up
     from pages.assets import ONE_YEAR, STATIC_DIR, assets_mount, install_utilities_css
     from pages.auth_middleware import AuthMiddleware
     from pages.pwa import install_pwa
@@ -66,6 +67,7 @@ def serve() -> None:
     app.add_static_files(assets_mount(), STATIC_DIR, max_cache_age=ONE_YEAR)  # versioned, cached for a year
     # Photo files a crash left between landing and commit (services/photos/guard/orphans.py).
     app.on_startup(lambda: background_tasks.create(sweep_at_start_in_background(), name="orphan sweep"))
+    app.on_startup(settle_after_start_up)  # fewer, shorter collector pauses (core/collector.py)
     if settings.scheduled_jobs:
         app.on_startup(lambda: background_tasks.create(scheduler_loop(), name="scheduled jobs"))
     ui.run(

@@ -14,6 +14,11 @@ Nothing is added to the app: no route, no setting, no import of NiceGUI before a
 chooses NiceGUI's session folder before NiceGUI is first imported). Any checkout served by uvicorn
 can be measured this way, also one from before the sampler existed.
 
+The same run records the garbage collector's pauses (``gc.callbacks``): each collection that took
+1 ms or more is appended to FILE.gc as ``<monotonic time at its end> <generation> <seconds>``. A
+collection stops every thread, the event loop's too, so it shows up as lag; the bench reports the
+two side by side.
+
 A late wake-up means something held the event loop: every connected page, socket message and
 request waits for the same. ``running_server`` starts this wrapper the way tests/e2e/live_app.py's
 ``running_app`` starts app.py (same environment), on a free loopback port.
@@ -23,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
+import gc
 import os
 import runpy
 import subprocess
@@ -73,6 +80,48 @@ class LagSampler:
             if woke - last_flush >= FLUSH_EVERY:  # outside the timed sleep: not counted as lag
                 self.flush()
                 last_flush = woke
+
+
+GC_MIN_PAUSE = 0.001  # collections shorter than this are not written down
+
+
+class GcPauses:
+    """Notes every garbage collection of at least ``GC_MIN_PAUSE`` (written at exit and every 100)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.pending, self.started = path, [], 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        now = time.monotonic()
+        if phase == "start":
+            self.started = now
+            return
+        if now - self.started >= GC_MIN_PAUSE:
+            self.pending.append(f"{now:.6f} {info.get('generation', -1)} {now - self.started:.6f}\n")
+            if len(self.pending) >= 100:
+                self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            with self.path.open("a") as out:
+                out.write("".join(self.pending))
+            self.pending = []
+
+
+def gc_path(samples: Path) -> Path:
+    return samples.with_name(samples.name + ".gc")
+
+
+def read_gc_pauses(samples: Path) -> list[tuple[float, int, float]]:
+    """The (monotonic time, generation, seconds) of the collections a sampled server wrote down."""
+    path = gc_path(samples)
+    if not path.exists():
+        return []
+    found = []
+    for line in path.read_text().splitlines():
+        at, generation, took = line.split()
+        found.append((float(at), int(generation), float(took)))
+    return found
 
 
 def install(sampler: LagSampler) -> None:
@@ -168,6 +217,9 @@ def main() -> None:
     args = parser.parse_args()
     app_dir = args.app_dir.resolve()
     install(LagSampler(args.samples.resolve(), args.interval))
+    pauses = GcPauses(gc_path(args.samples.resolve()))
+    gc.callbacks.append(pauses)
+    atexit.register(pauses.flush)
     os.chdir(app_dir)
     sys.path[0] = str(app_dir)  # in place of this script's folder, as `python app.py` would have it
     sys.argv = [str(app_dir / "app.py")]

@@ -69,7 +69,7 @@ import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.lag_server import read_samples, running_server  # noqa: E402
+from bench.lag_server import read_gc_pauses, read_samples, running_server  # noqa: E402
 from bench.sync import make_photo, sha  # noqa: E402
 
 PASSWORD = "load-bench-password-1"
@@ -548,6 +548,7 @@ def sqlite_run(app_dir: Path, members: int, ramp: float, sign_in_concurrency: in
             with running_server(app_dir, Path(env["DOORSTEP_DATA_DIR"]), samples) as base:
                 result = asyncio.run(drive([base], facts["households"], members, ramp, sign_in_concurrency))
             result["lag_samples"] = {base: read_samples(samples)}  # complete once the server has stopped
+            result["gc_pauses"] = {base: read_gc_pauses(samples)}
         finally:
             keep_logs(Path(tmp), logs)
     result["server_errors"] = server_errors(logs)
@@ -585,6 +586,7 @@ def postgres_run(app_dir: Path, members: int, ramp: float, sign_in_concurrency: 
                 samples = {one: Path(tmp) / "lag-one.txt", two: Path(tmp) / "lag-two.txt"}
                 result = asyncio.run(drive([one, two], facts["households"], members, ramp, sign_in_concurrency))
             result["lag_samples"] = {base: read_samples(path) for base, path in samples.items()}
+            result["gc_pauses"] = {base: read_gc_pauses(path) for base, path in samples.items()}
         result["server_errors"] = server_errors(logs)
         result["settings"] = facts["settings"]
         return result
@@ -626,19 +628,27 @@ def lag_figures(samples: list[tuple[float, float]], window: tuple[float, float],
             "late_share": sum(lags) / max(seconds(window), 1e-9) / servers}
 
 
+def gc_figures(pauses: list[tuple[float, int, float]], window: tuple[float, float]) -> str:
+    """The collections of 1 ms or more in ``window``: how many, their total and the longest, in ms."""
+    took = [seconds * 1000 for at, _generation, seconds in pauses if window[0] <= at <= window[1]]
+    return f"{len(took)} / {sum(took):,.0f} / {max(took):,.0f}" if took else "0 / 0 / 0"
+
+
 def report_lag(result: dict) -> None:
-    print("\n| event-loop lag (10 ms sampler) | phase s | samples | p50 ms | p99 ms | max ms | lateness / phase |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("\n| event-loop lag (10 ms sampler) | phase s | samples | p50 ms | p99 ms | max ms | lateness / phase "
+          "| GC pauses ≥ 1 ms: n / total ms / max ms |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     many = len(result["lag_samples"]) > 1
     for base, samples in result["lag_samples"].items():
+        pauses = result.get("gc_pauses", {}).get(base, [])
         for name, window in result["windows"].items():
             found = lag_figures(samples, window)
             label = f"{name}, {base}" if many else name
             if found is None:
-                print(f"| {label} | {seconds(window):.1f} | 0 | - | - | - | - |")
+                print(f"| {label} | {seconds(window):.1f} | 0 | - | - | - | - | - |")
                 continue
             print(f"| {label} | {seconds(window):.1f} | {found['n']} | {found['p50']:,.1f} | {found['p99']:,.1f} | "
-                  f"{found['max']:,.0f} | {found['late_share']:.0%} |")
+                  f"{found['max']:,.0f} | {found['late_share']:.0%} | {gc_figures(pauses, window)} |")
 
 
 def lag_summary(result: dict) -> str:
