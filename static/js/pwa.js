@@ -23,14 +23,25 @@
   if (shown && document.querySelector('meta[name="doorstep-signed-in"]') && window.DoorstepStore) {
     window.DoorstepStore.followAccountLang(shown.content);
   }
-  afterInteractive(() => { placeConnectionBox(); main(); });
+  placeConnectionBox();
+  afterInteractive(main);
 
   // NiceGUI's "connection lost" box is fixed at the bottom of the screen, over the form's buttons.
   // The page frame has room for it in the header (Quasar pads the page by the header's height).
+  // At once, not after the socket connects: a phone can lose the connection in its first second.
+  // The frame is drawn by Vue (and, on a page that reads its data first, may come over the socket),
+  // so wait for the slot if it is not there yet.
   function placeConnectionBox() {
-    const box = document.getElementById("popup");
-    const slot = document.querySelector(".ds-connection-slot");
-    if (box && slot && box.parentElement !== slot) slot.appendChild(box);
+    const place = () => {
+      const box = document.getElementById("popup");
+      const slot = document.querySelector(".ds-connection-slot");
+      if (!box || !slot) return false;
+      if (box.parentElement !== slot) slot.appendChild(box);
+      return true;
+    };
+    if (place()) return;
+    const watcher = new MutationObserver(() => { if (place()) watcher.disconnect(); });
+    watcher.observe(document.documentElement, { childList: true, subtree: true });
   }
 
   function main() {
