@@ -59,7 +59,9 @@ async def page_user(roles: frozenset[Role] = ALL_ROLES) -> User | None:
     click, not only at its next page load.
     """
     now = auth.now_ts()
-    user = await in_worker(auth.stored_session_user, dict(app.storage.user), now)
+    user, current = await _session_account(now)
+    if not current:  # the browser signed in or out meanwhile: judge by the session it holds now
+        user, _current = await _session_account(now)
     if user is not None:
         record_use(now)
     return admit(user, roles)
@@ -70,10 +72,24 @@ async def session_still_open() -> bool:
 
     Reads the account in a worker thread like ``page_user``; never counts as use (idle timeout).
     """
-    if await in_worker(auth.stored_session_user, dict(app.storage.user), auth.now_ts()) is not None:
-        return True
+    user, current = await _session_account(auth.now_ts())
+    if user is not None or not current:
+        return True  # signed in, or the browser signed in again meanwhile: the next check sees that session
     leave_ended_session()
     return False
+
+
+def _session_key(data: dict[str, Any]) -> tuple[Any, Any]:
+    return data.get("user_id"), data.get("issued_at")
+
+
+async def _session_account(now: float) -> tuple[User | None, bool]:
+    """The account of this browser's session, read off the loop, and whether the browser still holds
+    that session once it is read (a sign-in or sign-out in another tab may have come in between: a
+    page must not then sign out the session the browser has now)."""
+    data = dict(app.storage.user)
+    user = await in_worker(auth.stored_session_user, data, now)
+    return user, _session_key(dict(app.storage.user)) == _session_key(data)
 
 
 def _read(call: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:

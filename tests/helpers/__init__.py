@@ -30,9 +30,14 @@ async def sign_in(user: TestUser, login: str, password: str = DEMO_PASSWORD) -> 
         if user.client is not login_page:
             # Signing in gives the browser a new session id (/login/finish) in a background task;
             # open the start page from the test's own task so that code the test calls directly
-            # (e.g. an uploader's handle_uploads) sees the signed-in session too.
-            await user.open("/")
-            return
+            # (e.g. an uploader's handle_uploads) sees the signed-in session too. On a loaded
+            # machine that task may not have finished yet: the start page then shows sign-in.
+            for _ in range(50):
+                await user.open("/")
+                if not _on_sign_in_page(user):
+                    return
+                await asyncio.sleep(0.1)
+            raise AssertionError(f"signed in as {login!r}, but the start page still asks to sign in")
         await asyncio.sleep(0.1)
     raise AssertionError(f"signing in as {login!r} neither left the sign-in page nor showed an error in 15 s")
 
@@ -44,6 +49,11 @@ async def answer_challenge(user: TestUser) -> None:
     assert found is not None, label.text
     a, b = map(int, found.groups())
     user.find(marker="challenge-answer").type(str(a + b))
+
+
+def _on_sign_in_page(user: TestUser) -> bool:
+    with user:
+        return any(True for _ in ElementFilter(marker="sign-in", local_scope=False))
 
 
 def _error_labels(user: TestUser) -> list[ui.label]:
