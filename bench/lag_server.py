@@ -46,6 +46,14 @@ FLUSH_EVERY = 0.5  # seconds between appends to the samples file
 HERE = Path(__file__).resolve()
 
 
+def append_lines(path: Path, lines: list[str]) -> list[str]:
+    """Append ``lines`` to ``path``; returns the empty list that replaces them."""
+    if lines:
+        with path.open("a") as out:
+            out.write("".join(lines))
+    return []
+
+
 class LagSampler:
     """A task on the running event loop: sleep ``interval``, note how late the wake-up was, repeat."""
 
@@ -65,10 +73,7 @@ class LagSampler:
         self.flush()
 
     def flush(self) -> None:
-        if self.pending:
-            with self.path.open("a") as out:
-                out.write("".join(self.pending))
-            self.pending = []
+        self.pending = append_lines(self.path, self.pending)
 
     async def run(self) -> None:
         last_flush = time.monotonic()
@@ -102,10 +107,7 @@ class GcPauses:
                 self.flush()
 
     def flush(self) -> None:
-        if self.pending:
-            with self.path.open("a") as out:
-                out.write("".join(self.pending))
-            self.pending = []
+        self.pending = append_lines(self.path, self.pending)
 
 
 def gc_path(samples: Path) -> Path:

@@ -77,17 +77,11 @@ class PhotoPicker:
             allowed = await allowed
         if not allowed:
             return
-        limit = get_settings().max_upload_bytes
-        if e.file.size() > limit:  # the browser's max_file_size is not a limit
-            notify_error(InvalidInput(N_("The photo is larger than {mb} MB."), mb=limit // 2**20))
-            return
         if len(self.photos) >= self.max_photos:
             notify_error(InvalidInput(self.too_many, n=self.max_photos))
             return
-        try:
-            processed = await in_worker(prepare_photo, await e.file.read())
-        except ServiceError as exc:
-            notify_error(exc)
+        processed = await shrink_upload(e)
+        if processed is None:
             return
         if all(p.sha256 != processed.sha256 for p in self.photos):
             self.photos.append(processed)
@@ -108,3 +102,16 @@ class PhotoPicker:
     def remove(self, photo: ProcessedPhoto) -> None:
         self.photos.remove(photo)
         self.show()
+
+
+async def shrink_upload(e: events.UploadEventArguments) -> ProcessedPhoto | None:
+    """One uploaded photo checked and shrunk off the event loop; None (and the reason shown) if refused."""
+    limit = get_settings().max_upload_bytes
+    if e.file.size() > limit:  # the browser's max_file_size is not a limit
+        notify_error(InvalidInput(N_("The photo is larger than {mb} MB."), mb=limit // 2**20))
+        return None
+    try:
+        return await in_worker(prepare_photo, await e.file.read())
+    except ServiceError as exc:
+        notify_error(exc)
+        return None

@@ -13,9 +13,10 @@ from core.i18n import N_, _, current_language, format_datetime
 from models import Household, RequestSource, RequestStatus, ServiceRequest, User, Visibility
 from models.common import max_length
 from models.requests import RequestEventBase, ServiceRequestBase
-from pages.actions import in_worker, load, page_user, perform
+from pages.actions import load, page_user, perform
 from pages.frame import frame, not_found_message
 from pages.messages import error_text, notify_error
+from pages.photo_picker import shrink_upload
 from pages.requests.cards import (
     coordinator_alerts,
     due_badge,
@@ -53,7 +54,6 @@ from services.requests.tracking import (
     timeline,
     users_by_id,
 )
-from services.visits.records import prepare_photo
 
 VIEW_LABELS = {"mine": N_("Assigned to me"), "all": N_("All I can see"), "raised": N_("Raised by me")}
 STATE_LABELS = {"open": N_("Open"), "awaiting": N_("Awaiting the resident's rating"), "closed": N_("Closed"),
@@ -330,14 +330,8 @@ class RequestDetail:
                 'accept="image/*"').classes("w-full").mark("request-photo-upload")
 
     async def receive_photo(self, e: events.UploadEventArguments) -> None:
-        settings = get_settings()
-        if e.file.size() > settings.max_upload_bytes:
-            notify_error(InvalidInput(N_("The photo is larger than {mb} MB."), mb=settings.max_upload_bytes // 2**20))
-            return
-        try:
-            processed = await in_worker(prepare_photo, await e.file.read())
-        except ServiceError as exc:
-            notify_error(exc)
+        processed = await shrink_upload(e)
+        if processed is None:
             return
         await perform(add_photo_to_request, self.request_id, processed, roles=REQUEST_STAFF, refresh=self.reload)
 
