@@ -88,7 +88,7 @@ class ServiceRequest(PublicRequestBase, table=True):
     raised_by_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     assignee_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     status: RequestStatus = Field(default=RequestStatus.new, index=True)
-    referred_to: str = ""
+    referred_to: str = Field(default="", max_length=200, sa_type=AutoString)  # the department, as staff name it
     created_at: datetime = Field(default_factory=utcnow, index=True)
     due_at: datetime = Field(index=True)
     closed_at: datetime | None = None

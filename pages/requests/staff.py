@@ -279,7 +279,8 @@ class RequestDetail:
             ui.label(_("Change status")).classes("font-medium")
             status = ui.select(options, label=_("New status"), value=next(iter(options))).classes("w-full").mark(
                 "new-status")
-            referred = ui.input(_("Department referred to")).classes("w-full").mark("referred-to")
+            referred = ui.input(_("Department referred to")).props(
+                f"maxlength={max_length(ServiceRequest, 'referred_to')}").classes("w-full").mark("referred-to")
             referred.bind_visibility_from(status, "value", backward=lambda v: v == RequestStatus.referred.value)
             note = ui.textarea(_("Note")).props(
                 f"outlined autogrow maxlength={max_length(RequestEventBase, 'note')}").classes("w-full").mark(

@@ -25,12 +25,12 @@ from models import (
     Visibility,
     Visit,
 )
-from models.common import utcnow
+from models.common import max_length, utcnow
 from models.requests import CLOSED_STATUSES, OPEN_STATUSES, RATED_STATUSES, RequestEventBase, ServiceRequestBase
 from services import audit
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.households.records import get_household
-from services.inputs import CheckedInput, check_length
+from services.inputs import TOO_LONG, CheckedInput, check_length
 from services.notify import triggers as notify_triggers
 from services.org.areas import area_within, subtree_ids
 from services.photos.files import store_photo_files
@@ -348,9 +348,11 @@ def change_status(session: Session, actor: User, request_id: int, status: Reques
             raise InvalidInput(N_("Give the resident the reason it cannot be solved now."))
         visibility = Visibility.public  # the reason is the answer the resident is owed
     if status == RequestStatus.referred:
-        detail = (referred_to or "").strip()[:200]
+        detail = (referred_to or "").strip()
         if not detail:
             raise InvalidInput(N_("Name the department the request is referred to."))
+        if len(detail) > max_length(ServiceRequest, "referred_to"):  # refused, never cut
+            raise InvalidInput(TOO_LONG, n=max_length(ServiceRequest, "referred_to"))
         request.referred_to = detail
     if request.status in CLOSED_STATUSES:  # a coordinator reopens it
         request.reopened_count += 1

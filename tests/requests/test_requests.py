@@ -373,3 +373,18 @@ def test_every_request_msgid_has_a_chinese_translation() -> None:
                     missing.append((path.name, node.args[0].value))
     assert missing == []
     assert {"Requests", "Request dashboard"} <= translated.keys()
+
+
+def test_a_department_name_longer_than_the_model_takes_is_refused_not_cut(demo: Session) -> None:
+    request = raise_from_visit("member1")
+    limit = max_length(ServiceRequest, "referred_to")
+    with session_scope() as s, pytest.raises(InvalidInput, match=f"longer than {limit} characters"):
+        change_status(s, account(s, "coord"), request.id, RequestStatus.referred, "Sent on",
+                      referred_to="水" * (limit + 1))
+    with session_scope(read_only=True) as s:
+        stored = s.get(ServiceRequest, request.id)
+        assert stored.status != RequestStatus.referred and stored.referred_to == ""
+    with session_scope() as s:  # exactly the limit is taken whole
+        change_status(s, account(s, "coord"), request.id, RequestStatus.referred, "Sent on", referred_to="水" * limit)
+    with session_scope(read_only=True) as s:
+        assert s.get(ServiceRequest, request.id).referred_to == "水" * limit
