@@ -33,9 +33,15 @@ def _yield_to_the_loop() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
 
 
-_POOL = ThreadPoolExecutor(max_workers=max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                                           else os.cpu_count() or 1),
-                           thread_name_prefix=THREAD_PREFIX, initializer=_yield_to_the_loop)
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity, e.g. a container's share)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+_POOL = ThreadPoolExecutor(max_workers=cores(), thread_name_prefix=THREAD_PREFIX, initializer=_yield_to_the_loop)
 
 
 def cpu_bound(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

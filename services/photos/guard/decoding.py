@@ -6,29 +6,21 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from core.config import get_settings
-from core.cpu_work import cpu_bound
+from core.cpu_work import cores, cpu_bound
 from services.errors import InvalidInput
 from services.photos.pipeline import ProcessedPhoto, Reserve
 
 RECENT_OUTCOMES = 32  # results kept by hash: a processed photo is ~0.3 MB, a refusal a few bytes
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 # Threads beyond this wait: each running decode may hold up to the decode budget in memory.
-DECODE_SLOTS = threading.BoundedSemaphore(_cores())
+DECODE_SLOTS = threading.BoundedSemaphore(cores())
 
 
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
